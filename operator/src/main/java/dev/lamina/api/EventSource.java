@@ -1,0 +1,73 @@
+package dev.lamina.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** The source an event source mapping reads: exactly one of the kinds below. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "[has(self.sqs), has(self.kafka), has(self.kinesis), has(self.dynamodbStreams), has(self.schedule)].filter(x, x).size() == 1",
+        message = "source names exactly one of sqs, kafka, kinesis, dynamodbStreams or schedule")
+public record EventSource(
+        @JsonPropertyDescription("An SQS queue (standard or FIFO).") SqsTarget sqs,
+        @JsonPropertyDescription("A self-managed Kafka topic.") Kafka kafka,
+        @JsonPropertyDescription("A Kinesis data stream.") Stream kinesis,
+        @JsonPropertyDescription("A DynamoDB stream.") Stream dynamodbStreams,
+        @JsonPropertyDescription("A schedule (cron or rate expression), like an EventBridge Scheduler rule.") Schedule schedule) {
+
+    /** The source kind's name, as shown by kubectl. */
+    public String type() {
+        if (sqs != null) {
+            return "sqs";
+        } else if (kafka != null) {
+            return "kafka";
+        } else if (kinesis != null) {
+            return "kinesis";
+        } else if (dynamodbStreams != null) {
+            return "dynamodbStreams";
+        }
+        return "schedule";
+    }
+
+    /** A self-managed Kafka topic. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Kafka(
+            @JsonPropertyDescription("Bootstrap servers as host:port.")
+            @Required @Size(min = 1) List<String> bootstrapServers,
+            @JsonPropertyDescription("The topic to read.")
+            @Required @Pattern("^[a-zA-Z0-9._-]{1,249}$") String topic,
+            @JsonPropertyDescription("Consumer group id; default: the mapping's namespace/name.")
+            @Size(min = 1, max = 200) String consumerGroupId,
+            @JsonPropertyDescription("A Secret with keys username and password for SASL/SCRAM, if the cluster needs it.")
+            SecretRef credentialsSecret) {
+    }
+
+    /** A Kinesis or DynamoDB stream, addressed by ARN. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stream(
+            @JsonPropertyDescription("The stream's ARN.")
+            @Required @Pattern("^arn:aws[a-z-]*:(kinesis|dynamodb):.+") String streamArn,
+            @JsonPropertyDescription("API endpoint override, for compatible servers.")
+            @Pattern("^https?://.+") String endpoint,
+            @JsonPropertyDescription("AWS region; default: the one in the ARN.")
+            String region,
+            @JsonPropertyDescription("Credentials; default: the operator's credentials chain.")
+            SecretRef credentialsSecret) {
+    }
+
+    /** A schedule: cron(...) or rate(...) as in EventBridge, with an optional constant input. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Schedule(
+            @JsonPropertyDescription("cron(minutes hours day-of-month month day-of-week year) or rate(N minute|minutes|hour|hours|day|days).")
+            @Required @Pattern("^(cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|rate\\((1 (minute|hour|day)|[1-9][0-9]* (minutes|hours|days))\\))$")
+            String expression,
+            @JsonPropertyDescription("JSON sent as the event instead of the Scheduled Event envelope.")
+            String input,
+            @JsonPropertyDescription("IANA time zone the cron expression is read in; default UTC.")
+            String timezone) {
+    }
+}

@@ -1,0 +1,20 @@
+package dev.lamina.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Reads records from a queue, stream or schedule and invokes a function with them in batches. */
+@Group(Function.GROUP)
+@Version(Function.VERSION)
+@ShortNames("esm")
+@AdditionalPrinterColumn(name = "Function", jsonPath = ".spec.function", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Source", jsonPath = ".status.sourceType", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class EventSourceMapping extends CustomResource<EventSourceMappingSpec, EventSourceMappingStatus>
+        implements Namespaced {
+}

@@ -1,0 +1,103 @@
+package dev.lamina.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** Lambda's event source mapping: which source, which function, how records are batched, filtered and retried. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || !self.source.sqs.queueUrl.endsWith('.fifo') || self.batchSize <= 10",
+        message = "batchSize for an SQS FIFO queue is at most 10")
+@ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || self.batchSize <= 10 || (has(self.maximumBatchingWindowSeconds) && self.maximumBatchingWindowSeconds >= 1)",
+        message = "batchSize above 10 for SQS needs maximumBatchingWindowSeconds of at least 1")
+@ValidationRule(value = "!has(self.source.schedule) || (!has(self.batchSize) && !has(self.maximumBatchingWindowSeconds) && !has(self.filterCriteria))",
+        message = "a schedule invokes with one event: batchSize, maximumBatchingWindowSeconds and filterCriteria do not apply")
+@ValidationRule(value = "!(has(self.source.kinesis) || has(self.source.dynamodbStreams)) || has(self.startingPosition)",
+        message = "startingPosition is required for Kinesis and DynamoDB streams")
+@ValidationRule(value = "!has(self.startingPosition) || self.startingPosition != 'AT_TIMESTAMP' || has(self.startingPositionTimestamp)",
+        message = "startingPosition AT_TIMESTAMP needs startingPositionTimestamp")
+@ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || !(has(self.parallelizationFactor) || has(self.bisectBatchOnFunctionError) || has(self.maximumRetryAttempts) || has(self.maximumRecordAgeInSeconds) || has(self.tumblingWindowInSeconds))",
+        message = "parallelizationFactor, bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAgeInSeconds and tumblingWindowInSeconds apply to Kinesis and DynamoDB streams only")
+@ValidationRule(value = "!has(self.scalingConfig) || has(self.source.sqs)",
+        message = "scalingConfig.maximumConcurrency applies to SQS sources only")
+public record EventSourceMappingSpec(
+        @JsonPropertyDescription("Name of the Function in the same namespace.")
+        @Required @Pattern("^[a-zA-Z0-9_-]{1,64}$") String function,
+        @JsonPropertyDescription("Version number, alias name or $LATEST to invoke; default $LATEST.")
+        @Pattern("^(\\$LATEST|[a-zA-Z0-9_-]{1,128})$") String qualifier,
+        @JsonPropertyDescription("Whether the mapping polls its source.")
+        @Default("true") Boolean enabled,
+        @JsonPropertyDescription("The queue, stream or schedule to read.")
+        @Required EventSource source,
+        @JsonPropertyDescription("Most records per invocation. Default 10 for SQS, 100 for Kafka, Kinesis and DynamoDB streams; at most 10 for SQS FIFO, 10000 otherwise.")
+        @Min(1) @Max(10000) Integer batchSize,
+        @JsonPropertyDescription("Seconds to gather records before invoking (0-300); default 0 (500 ms for Kafka).")
+        @Min(0) @Max(300) Integer maximumBatchingWindowSeconds,
+        @JsonPropertyDescription("ReportBatchItemFailures: the function may report which records failed.")
+        @Size(max = 1) List<@Pattern("^ReportBatchItemFailures$") String> functionResponseTypes,
+        @JsonPropertyDescription("Only records matching one of these EventBridge-style patterns are sent; others are dropped.")
+        FilterCriteria filterCriteria,
+        @JsonPropertyDescription("Concurrency of the SQS poller.")
+        ScalingConfig scalingConfig,
+        @JsonPropertyDescription("Where batches that finally failed are recorded.")
+        DestinationConfig destinationConfig,
+        @JsonPropertyDescription("Streams: where to start reading: TRIM_HORIZON, LATEST or AT_TIMESTAMP.")
+        @Pattern("^(TRIM_HORIZON|LATEST|AT_TIMESTAMP)$") String startingPosition,
+        @JsonPropertyDescription("Streams: the RFC 3339 time to start at, with AT_TIMESTAMP.")
+        String startingPositionTimestamp,
+        @JsonPropertyDescription("Streams: concurrent batches per shard (1-10), in order per partition key.")
+        @Min(1) @Max(10) Integer parallelizationFactor,
+        @JsonPropertyDescription("Streams: split a failing batch in two and retry each half.")
+        Boolean bisectBatchOnFunctionError,
+        @JsonPropertyDescription("Streams: retries of a failing batch (-1 = until the record expires, up to 10000).")
+        @Min(-1) @Max(10000) Integer maximumRetryAttempts,
+        @JsonPropertyDescription("Streams: oldest record age sent, in seconds (-1 = no limit, else 60-604800).")
+        @Min(-1) @Max(604800)
+        @ValidationRule(value = "self == -1 || self >= 60", message = "maximumRecordAgeInSeconds is -1 (no limit) or at least 60")
+        Integer maximumRecordAgeInSeconds,
+        @JsonPropertyDescription("Streams: tumbling window length in seconds (0-900).")
+        @Min(0) @Max(900) Integer tumblingWindowInSeconds) {
+
+    public EventSourceMappingSpec {
+        enabled = enabled == null || enabled;
+    }
+
+    /** The batch size in force: the configured one or Lambda's default for the source. */
+    public int effectiveBatchSize() {
+        if (batchSize != null) {
+            return batchSize;
+        }
+        return source.sqs() != null ? 10 : source.schedule() != null ? 1 : 100;
+    }
+
+    /** The mapping's filters. */
+    public record FilterCriteria(
+            @JsonPropertyDescription("Up to 5 patterns; a record is sent when any matches.")
+            @Size(max = 5) List<Filter> filters) {
+    }
+
+    /** One EventBridge-style pattern, as JSON, matched against the record (body/data as JSON when they are). */
+    public record Filter(
+            @JsonPropertyDescription("The pattern, e.g. {\"body\":{\"type\":[\"order\"]}}.")
+            @Required @Size(min = 2, max = 4096) String pattern) {
+    }
+
+    /** Poller concurrency. */
+    public record ScalingConfig(
+            @JsonPropertyDescription("Most concurrent invocations this mapping makes (2-1000).")
+            @Min(2) @Max(1000) Integer maximumConcurrency) {
+    }
+
+    /** Failure destination of a mapping. */
+    public record DestinationConfig(
+            @JsonPropertyDescription("Receives a record describing each batch that finally failed.")
+            Destination onFailure) {
+    }
+}

@@ -1,0 +1,22 @@
+package dev.lamina.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A Lambda function: code or image plus configuration. The operator turns it into versions and environments. */
+@Group(Function.GROUP)
+@Version(Function.VERSION)
+@ShortNames("fn")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Latest Version", jsonPath = ".status.latestVersion", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Environments", jsonPath = ".status.environments.ready", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Function extends CustomResource<FunctionSpec, FunctionStatus> implements Namespaced {
+    public static final String GROUP = "lamina.dev";
+    public static final String VERSION = "v1alpha1";
+}

@@ -1,0 +1,199 @@
+package dev.lamina.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a user declares about a function: Lambda's function configuration, with Lambda's bounds and defaults. Defaults
+ * are applied on construction as well as by the CRD schema, so a spec read from a file means the same as one read
+ * back from the API server.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.image) != has(self.code)",
+        message = "set exactly one of image (a container image) or code (runtime + code packaging)")
+@ValidationRule(value = "has(self.code) == has(self.runtime)",
+        message = "runtime is required with code, and only with code (an image brings its own runtime)")
+@ValidationRule(value = "!has(self.code) || has(self.handler)",
+        message = "handler is required when the function is packaged as code")
+@ValidationRule(value = "!has(self.layers) || has(self.code)",
+        message = "layers apply to code packaging only; put them into the image instead")
+@ValidationRule(value = "!has(self.secretEnvironment) || !has(self.environment) || self.secretEnvironment.all(s, !(s.name in self.environment))",
+        message = "a variable may be set in environment or secretEnvironment, not both")
+public record FunctionSpec(
+        @JsonPropertyDescription("A Lambda container image: an AWS base image or any image with a Lambda runtime interface client. Exclusive with code.")
+        @Size(min = 1) String image,
+        @JsonPropertyDescription("Runtime for code packaging, as Lambda names it (java21, nodejs22.x, python3.13, provided.al2023, ...).")
+        @Pattern("^(java(8\\.al2|11|17|21|25)|nodejs(18|20|22|24)\\.x|python3\\.(9|1[0-4])|ruby3\\.[2-4]|dotnet(8|9|10)|provided(\\.al2|\\.al2023)?)$")
+        String runtime,
+        @JsonPropertyDescription("Where the code comes from, for code packaging. Exclusive with image.")
+        CodeSource code,
+        @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging.")
+        @Size(max = 5) List<CodeSource> layers,
+        @JsonPropertyDescription("The handler the runtime calls, e.g. example.Thumbnail::handleRequest or index.handler. For images it overrides the image's CMD.")
+        @Size(min = 1, max = 128) String handler,
+        @JsonPropertyDescription("A description of the function.")
+        @Size(max = 256) String description,
+        @JsonPropertyDescription("Memory in MB (128-10240). Sets the memory request and limit; CPU is memoryMB/1769 cores, at most 6.")
+        @Min(128) @Max(10240) @Default("128") Integer memoryMB,
+        @JsonPropertyDescription("Seconds an invocation may run before it is stopped (1-900).")
+        @Min(1) @Max(900) @Default("3") Integer timeoutSeconds,
+        @JsonPropertyDescription("Size of /tmp in MB (512-10240).")
+        @Min(512) @Max(10240) @Default("512") Integer ephemeralStorageMB,
+        @JsonPropertyDescription("Environment variables for the function. Names start with a letter; variables Lambda reserves (AWS_REGION, _HANDLER, ...) cannot be set.")
+        @ValidationRule(value = "self.all(k, k.matches('^[a-zA-Z][a-zA-Z0-9_]*$'))",
+                message = "environment variable names start with a letter and hold only letters, digits and underscores")
+        @ValidationRule(value = "self.all(k, !(k in ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']))",
+                message = "environment sets a variable reserved by the Lambda runtime (AWS_REGION, _HANDLER, AWS_LAMBDA_*, LAMBDA_TASK_ROOT, ...)")
+        Map<String, String> environment,
+        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace.")
+        List<SecretEnvVar> secretEnvironment,
+        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS: a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user.")
+        @ValidationRule(value = "self.all(a, self.filter(b, b.mountPath == a.mountPath).size() == 1)",
+                message = "fileSystems mount paths must be unique")
+        List<FileSystemMount> fileSystems,
+        @JsonPropertyDescription("The ServiceAccount the function runs as: its execution role.")
+        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String serviceAccountName,
+        @JsonPropertyDescription("Concurrency limits.")
+        Concurrency concurrency,
+        @JsonPropertyDescription("How execution environments scale.")
+        Scaling scaling,
+        @JsonPropertyDescription("Asynchronous invocation: retries, event age, destinations and dead-letter queue.")
+        Async async,
+        @JsonPropertyDescription("A Function URL: an HTTP endpoint invoking the function with the HTTP API 2.0 event.")
+        FunctionUrl url,
+        @JsonPropertyDescription("Publish a new immutable FunctionVersion whenever the code or configuration changes.")
+        @Default("false") Boolean publish,
+        @JsonPropertyDescription("How many published versions to keep; older ones are deleted unless an alias points at them.")
+        @Min(1) @Max(1000) @Default("10") Integer versionHistoryLimit) {
+
+    public FunctionSpec {
+        memoryMB = memoryMB == null ? 128 : memoryMB;
+        timeoutSeconds = timeoutSeconds == null ? 3 : timeoutSeconds;
+        ephemeralStorageMB = ephemeralStorageMB == null ? 512 : ephemeralStorageMB;
+        publish = publish != null && publish;
+        versionHistoryLimit = versionHistoryLimit == null ? 10 : versionHistoryLimit;
+        concurrency = concurrency == null ? new Concurrency(null, null) : concurrency;
+        scaling = scaling == null ? new Scaling(null, null) : scaling;
+        async = async == null ? new Async(null, null, null, null, null) : async;
+    }
+
+    /** An environment variable whose value comes from a Secret key. */
+    public record SecretEnvVar(
+            @JsonPropertyDescription("Variable name.")
+            @Required @Pattern("^[a-zA-Z][a-zA-Z0-9_]*$") String name,
+            @JsonPropertyDescription("The Secret key holding the value.")
+            @Required SecretKeyRef secretKeyRef) {
+    }
+
+    /** A key of a Secret in the same namespace. */
+    public record SecretKeyRef(
+            @JsonPropertyDescription("Secret name.") @Required String name,
+            @JsonPropertyDescription("Key in the Secret.") @Required String key) {
+    }
+
+    /** An EFS-style mount: like a Lambda file system config with an EFS access point. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FileSystemMount(
+            @JsonPropertyDescription("A ReadWriteMany PersistentVolumeClaim in the same namespace (the file system).")
+            @Required @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String claimName,
+            @JsonPropertyDescription("Where the function sees it: an absolute path under /mnt/, as in Lambda.")
+            @Required @Pattern("^/mnt/[a-zA-Z0-9_.-]+$") String mountPath,
+            @JsonPropertyDescription("The access point's root: the directory inside the volume that is mounted.")
+            @Pattern("^/.*") @Default("/") String path,
+            @JsonPropertyDescription("Mount read-only.")
+            @Default("false") Boolean readOnly,
+            @JsonPropertyDescription("POSIX user id the function runs as on this file system.")
+            @Min(0) @Max(2147483647) Long uid,
+            @JsonPropertyDescription("POSIX group id applied to the file system (fsGroup).")
+            @Min(0) @Max(2147483647) Long gid) {
+
+        public FileSystemMount {
+            path = path == null ? "/" : path;
+            readOnly = readOnly != null && readOnly;
+        }
+    }
+
+    /** Concurrency: how many invocations may run at once, and how many one environment serves. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Concurrency(
+            @JsonPropertyDescription("Reserved concurrency: the most invocations running at once (0 throttles every call). Unset: limited by the namespace's account limit only.")
+            @Min(0) Integer reserved,
+            @JsonPropertyDescription("Invocations one execution environment serves at once (Lambda: 1).")
+            @Min(1) @Max(128) @Default("1") Integer perEnvironment) {
+
+        public Concurrency {
+            perEnvironment = perEnvironment == null ? 1 : perEnvironment;
+        }
+    }
+
+    /** Autoscaling of execution environments. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Scaling(
+            @JsonPropertyDescription("Seconds an environment may stay idle before it is stopped (environments kept by provisioned concurrency stay).")
+            @Min(1) @Max(86400) @Default("300") Integer idleTimeoutSeconds,
+            @JsonPropertyDescription("Fraction of environment slots the autoscaler aims to keep busy (1.0 = exactly as many environments as concurrent invocations, like Lambda).")
+            @Min(0.1) @Max(1.0) @Default("1.0") Double targetUtilization) {
+
+        public Scaling {
+            idleTimeoutSeconds = idleTimeoutSeconds == null ? 300 : idleTimeoutSeconds;
+            targetUtilization = targetUtilization == null ? 1.0 : targetUtilization;
+        }
+    }
+
+    /** Asynchronous invocation settings (Lambda's EventInvokeConfig and dead-letter config). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Async(
+            @JsonPropertyDescription("How often a function error is retried (0-2).")
+            @Min(0) @Max(2) @Default("2") Integer maximumRetryAttempts,
+            @JsonPropertyDescription("Seconds an event may wait before it is discarded (60-21600).")
+            @Min(60) @Max(21600) @Default("21600") Integer maximumEventAgeSeconds,
+            @JsonPropertyDescription("Where a record of each successful invocation goes.")
+            Destination onSuccess,
+            @JsonPropertyDescription("Where a record of each invocation that finally failed goes.")
+            Destination onFailure,
+            @JsonPropertyDescription("An SQS queue receiving the original event of each finally failed invocation.")
+            SqsTarget deadLetterQueue) {
+
+        public Async {
+            maximumRetryAttempts = maximumRetryAttempts == null ? 2 : maximumRetryAttempts;
+            maximumEventAgeSeconds = maximumEventAgeSeconds == null ? 21600 : maximumEventAgeSeconds;
+        }
+    }
+
+    /** A Function URL. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FunctionUrl(
+            @JsonPropertyDescription("NONE: anyone reaching the gateway may call; KUBERNETES: a bearer token the Kubernetes API accepts is required.")
+            @Pattern("^(NONE|KUBERNETES)$") @Default("NONE") String authType,
+            @JsonPropertyDescription("BUFFERED (default) or RESPONSE_STREAM.")
+            @Pattern("^(BUFFERED|RESPONSE_STREAM)$") @Default("BUFFERED") String invokeMode,
+            @JsonPropertyDescription("Cross-origin resource sharing settings.")
+            Cors cors) {
+
+        public FunctionUrl {
+            authType = authType == null ? "NONE" : authType;
+            invokeMode = invokeMode == null ? "BUFFERED" : invokeMode;
+        }
+    }
+
+    /** CORS settings of a Function URL, as Lambda's. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cors(
+            @JsonPropertyDescription("Whether to allow cookies or other credentials.") Boolean allowCredentials,
+            @JsonPropertyDescription("Allowed request headers.") List<String> allowHeaders,
+            @JsonPropertyDescription("Allowed methods, or *.") List<String> allowMethods,
+            @JsonPropertyDescription("Allowed origins, or *.") List<String> allowOrigins,
+            @JsonPropertyDescription("Response headers exposed to the browser.") List<String> exposeHeaders,
+            @JsonPropertyDescription("Seconds a browser may cache the preflight answer (0-86400).")
+            @Min(0) @Max(86400) Integer maxAge) {
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lamina.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** What the operator observed about a Function. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FunctionStatus(
+        @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
+        @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
+        @JsonPropertyDescription("The newest published version number, if any.") String latestVersion,
+        @JsonPropertyDescription("SHA-256 of the code and configuration last published.") String latestVersionSha256,
+        @JsonPropertyDescription("The URL to invoke the function through the gateway.") String url,
+        @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments) {
+}
