@@ -1,0 +1,259 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Alias;
+import dev.lamina.api.CodeSource;
+import dev.lamina.api.Condition;
+import dev.lamina.api.Conditions;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionSpec;
+import dev.lamina.api.FunctionStatus;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a Function into its versions and their Deployments, in three steps: observe what the spec refers to,
+ * validate it (a spec that cannot run changes nothing and says why), then apply one plan through the dependent
+ * resources and report the outcome in status.
+ */
+@ControllerConfiguration(name = FunctionReconciler.NAME)
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "versions", type = FunctionVersionDependent.class),
+        @Dependent(name = "deployments", type = VersionDeploymentDependent.class, dependsOn = "versions")})
+public class FunctionReconciler implements Reconciler<Function> {
+    public static final String NAME = "function";
+    private static final String CONFIG_MAP_INDEX = "configMaps";
+    private static final String CLAIM_INDEX = "claims";
+    private static final String SERVICE_ACCOUNT_INDEX = "serviceAccounts";
+
+    private final ControllerSettings settings;
+    private final DeploymentFactory deployments;
+
+    @Inject
+    public FunctionReconciler(ControllerSettings settings) {
+        this.settings = settings;
+        this.deployments = new DeploymentFactory(settings);
+    }
+
+    @Override
+    public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
+        var functions = context.getPrimaryCache();
+        functions.addIndexer(CONFIG_MAP_INDEX, fn -> keys(fn, configMapNames(fn.getSpec())));
+        functions.addIndexer(CLAIM_INDEX, fn -> keys(fn, claimNames(fn.getSpec())));
+        functions.addIndexer(SERVICE_ACCOUNT_INDEX, fn -> keys(fn, fn.getSpec().serviceAccountName() == null
+                ? List.of() : List.of(fn.getSpec().serviceAccountName())));
+
+        var aliases = InformerEventSourceConfiguration.from(Alias.class, Function.class)
+                .withSecondaryToPrimaryMapper(alias -> Set.of(
+                        new ResourceID(alias.getSpec().function(), alias.getMetadata().getNamespace())))
+                .build();
+        var configMaps = InformerEventSourceConfiguration.from(ConfigMap.class, Function.class)
+                .withSecondaryToPrimaryMapper(cm -> referencing(functions, CONFIG_MAP_INDEX, cm.getMetadata()))
+                .build();
+        var claims = InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, Function.class)
+                .withSecondaryToPrimaryMapper(pvc -> referencing(functions, CLAIM_INDEX, pvc.getMetadata()))
+                .build();
+        var serviceAccounts = InformerEventSourceConfiguration.from(ServiceAccount.class, Function.class)
+                .withSecondaryToPrimaryMapper(sa -> referencing(functions, SERVICE_ACCOUNT_INDEX, sa.getMetadata()))
+                .build();
+        return List.of(new InformerEventSource<>(aliases, context), new InformerEventSource<>(configMaps, context),
+                new InformerEventSource<>(claims, context), new InformerEventSource<>(serviceAccounts, context));
+    }
+
+    @Override
+    public UpdateControl<Function> reconcile(Function function, Context<Function> context) {
+        FunctionSpec spec = function.getSpec();
+        String name = function.getMetadata().getName();
+
+        // Observe
+        FunctionSurroundings around = observe(function, context);
+        List<Deployment> currentDeployments = List.copyOf(context.getSecondaryResources(Deployment.class));
+
+        // Validate
+        List<Problem> problems = FunctionValidator.validate(spec, around, settings);
+        if (!problems.isEmpty()) {
+            reportNewProblems(function, problems, context);
+            function.setStatus(FunctionStatusFactory.stalled(function, problems, currentDeployments, invokeUrl(function)));
+            // Secrets are not watched: look again later in case the missing one appears.
+            return UpdateControl.patchStatus(function).rescheduleAfter(settings.recheckInterval());
+        }
+
+        // Plan
+        java.util.function.Function<String, ConfigMap> configMaps = around.configMaps()::get;
+        String codeSha256 = SpecDigest.code(spec, configMaps);
+        String configSha256 = SpecDigest.configuration(spec, configMaps);
+        List<FunctionVersion> existing = List.copyOf(context.getSecondaryResources(FunctionVersion.class));
+        List<Alias> aliases = context.getSecondaryResources(Alias.class).stream()
+                .filter(a -> name.equals(a.getSpec().function()))
+                .toList();
+        String recorded = function.getStatus() == null ? null : function.getStatus().latestVersion();
+        VersionPlanner.Plan versions = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
+                aliases);
+        FunctionPlan plan = new FunctionPlan(versions.kept(), versions.toPublish(),
+                targets(name, spec, codeSha256, versions, aliases), deployments);
+
+        // Reconcile
+        context.managedWorkflowAndDependentResourceContext().put(FunctionPlan.KEY, plan);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        versions.toPublish().ifPresent(v -> KubernetesEvents.record(context.getClient(), function,
+                KubernetesEvents.NORMAL, "Published", "published version " + v.version()));
+
+        Map<String, Deployment> applied = new HashMap<>();
+        for (Deployment d : context.getSecondaryResources(Deployment.class)) {
+            applied.put(d.getMetadata().getName(), d);
+        }
+        List<Deployment> ours = plan.targets().stream()
+                .map(t -> applied.get(Labels.deploymentName(t.function(), t.version())))
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        String latestSha = versions.toPublish().map(FunctionVersion.Spec::configSha256)
+                .or(() -> versions.latest().map(v -> versions.kept().get(v)).map(v -> v.getSpec().configSha256()))
+                .orElse(function.getStatus() == null ? null : function.getStatus().latestVersionSha256());
+        function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
+                invokeUrl(function)));
+        return UpdateControl.patchStatus(function);
+    }
+
+    private List<VersionTarget> targets(String name, FunctionSpec spec, String codeSha256, VersionPlanner.Plan plan,
+                                        List<Alias> aliases) {
+        Map<String, FunctionSpec> specs = new HashMap<>();
+        Map<String, String> codes = new HashMap<>();
+        plan.kept().forEach((number, v) -> {
+            specs.put(number, v.getSpec().snapshot());
+            codes.put(number, v.getSpec().codeSha256());
+        });
+        plan.toPublish().ifPresent(v -> {
+            specs.put(v.version(), v.snapshot());
+            codes.put(v.version(), v.codeSha256());
+        });
+        specs.put(Labels.LATEST, spec);
+        codes.put(Labels.LATEST, codeSha256);
+        List<Alias> routable = aliases.stream()
+                .filter(a -> specs.keySet().containsAll(AliasRouting.table(a.getSpec()).keySet()))
+                .toList();
+        Map<String, Integer> minimum = ProvisionedEnvironments.perVersion(routable,
+                version -> specs.get(version).concurrency().perEnvironment());
+        List<VersionTarget> targets = new ArrayList<>();
+        specs.forEach((version, versionSpec) -> targets.add(new VersionTarget(name, version, versionSpec,
+                codes.get(version) == null ? "" : codes.get(version), minimum.getOrDefault(version, 0))));
+        return targets;
+    }
+
+    private FunctionSurroundings observe(Function function, Context<Function> context) {
+        FunctionSpec spec = function.getSpec();
+        String namespace = function.getMetadata().getNamespace();
+        Map<String, ConfigMap> configMaps = new HashMap<>();
+        var configMapSource = (InformerEventSource<ConfigMap, Function>) context.eventSourceRetriever()
+                .getEventSourceFor(ConfigMap.class);
+        for (String name : configMapNames(spec)) {
+            configMapSource.get(new ResourceID(name, namespace)).ifPresent(cm -> configMaps.put(name, cm));
+        }
+        Map<String, PersistentVolumeClaim> claims = new HashMap<>();
+        var claimSource = (InformerEventSource<PersistentVolumeClaim, Function>) context.eventSourceRetriever()
+                .getEventSourceFor(PersistentVolumeClaim.class);
+        for (String name : claimNames(spec)) {
+            claimSource.get(new ResourceID(name, namespace)).ifPresent(pvc -> claims.put(name, pvc));
+        }
+        Optional<Boolean> serviceAccount = Optional.empty();
+        if (spec.serviceAccountName() != null) {
+            var saSource = (InformerEventSource<ServiceAccount, Function>) context.eventSourceRetriever()
+                    .getEventSourceFor(ServiceAccount.class);
+            serviceAccount = Optional.of(saSource.get(new ResourceID(spec.serviceAccountName(), namespace))
+                    .isPresent());
+        }
+        Map<String, Set<String>> secretKeys = new HashMap<>();
+        if (spec.secretEnvironment() != null) {
+            for (var variable : spec.secretEnvironment()) {
+                String secretName = variable.secretKeyRef().name();
+                if (!secretKeys.containsKey(secretName)) {
+                    Secret secret = context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
+                    if (secret != null) {
+                        secretKeys.put(secretName, secretKeys(secret));
+                    }
+                }
+            }
+        }
+        return new FunctionSurroundings(configMaps, claims, serviceAccount, secretKeys);
+    }
+
+    private static Set<String> secretKeys(Secret secret) {
+        Set<String> keys = new HashSet<>();
+        if (secret.getData() != null) {
+            keys.addAll(secret.getData().keySet());
+        }
+        if (secret.getStringData() != null) {
+            keys.addAll(secret.getStringData().keySet());
+        }
+        return keys;
+    }
+
+    /** Events for problems not reported yet, so a Function stuck for hours does not flood its Events. */
+    private static void reportNewProblems(Function function, List<Problem> problems, Context<Function> context) {
+        String known = Optional.ofNullable(function.getStatus()).map(FunctionStatus::conditions)
+                .flatMap(c -> Conditions.find(c, Condition.STALLED))
+                .filter(Condition::isTrue)
+                .map(Condition::message)
+                .orElse("");
+        for (Problem problem : problems) {
+            if (!known.contains(problem.message())) {
+                KubernetesEvents.record(context.getClient(), function, KubernetesEvents.WARNING, problem.reason(),
+                        problem.message());
+            }
+        }
+    }
+
+    private Optional<String> invokeUrl(Function function) {
+        return settings.gatewayUrl().map(base -> InvokeUrls.forFunction(base, function));
+    }
+
+    private static Set<String> configMapNames(FunctionSpec spec) {
+        Set<String> names = new LinkedHashSet<>();
+        if (spec.code() != null && spec.code().configMap() != null) {
+            names.add(spec.code().configMap());
+        }
+        if (spec.layers() != null) {
+            spec.layers().stream().map(CodeSource::configMap).filter(java.util.Objects::nonNull).forEach(names::add);
+        }
+        return names;
+    }
+
+    private static Set<String> claimNames(FunctionSpec spec) {
+        return spec.fileSystems() == null ? Set.of() : spec.fileSystems().stream()
+                .map(FunctionSpec.FileSystemMount::claimName).collect(Collectors.toSet());
+    }
+
+    private static List<String> keys(Function function, java.util.Collection<String> names) {
+        return names.stream().map(n -> function.getMetadata().getNamespace() + "/" + n).toList();
+    }
+
+    private static Set<ResourceID> referencing(io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<Function> functions,
+                                               String index, io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+        return functions.byIndex(index, meta.getNamespace() + "/" + meta.getName()).stream()
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+}
