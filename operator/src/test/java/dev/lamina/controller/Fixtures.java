@@ -3,6 +3,7 @@ package dev.lamina.controller;
 import dev.lamina.api.Alias;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,14 @@ final class Fixtures {
             yaml.append("  ").append(line).append('\n');
         }
         return function(yaml.toString());
+    }
+
+    /** Replaces an image Function's spec, as {@code kubectl apply} of an edited file would. */
+    static void editSpec(KubernetesClient client, String ns, String name, String... specLines) {
+        Function current = client.resources(Function.class).inNamespace(ns).withName(name).get();
+        current.setSpec(imageFunction(ns, name, specLines).getSpec());
+        current.getMetadata().setResourceVersion(null);
+        client.resource(current).update();
     }
 
     static Alias alias(String namespace, String function, String name, String version, String... specLines) {

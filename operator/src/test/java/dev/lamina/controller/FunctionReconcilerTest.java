@@ -74,8 +74,7 @@ class FunctionReconcilerTest {
         assertThat(v1.getSpec().snapshot().memoryMB()).isEqualTo(256);
         client.resource(Fixtures.alias(ns, "thumb", "live", "1")).create();
 
-        client.resources(Function.class).inNamespace(ns).withName("thumb")
-                .edit(f -> withSpec(f, "publish: true", "memoryMB: 512", "versionHistoryLimit: 1"));
+        Fixtures.editSpec(client, ns, "thumb", "publish: true", "memoryMB: 512", "versionHistoryLimit: 1");
 
         FunctionVersion v2 = eventually().until(() -> version(ns, "thumb", "2"), v -> v != null);
         assertThat(v2.getSpec().snapshot().memoryMB()).isEqualTo(512);
@@ -99,8 +98,8 @@ class FunctionReconcilerTest {
         eventually().until(() -> version(ns, "gc", "1") != null);
         for (int step = 2; step <= 4; step++) {
             String value = Integer.toString(step);
-            client.resources(Function.class).inNamespace(ns).withName("gc").edit(f -> withSpec(f, "publish: true",
-                    "versionHistoryLimit: 2", "environment: {STEP: \"" + value + "\"}"));
+            Fixtures.editSpec(client, ns, "gc", "publish: true",
+                    "versionHistoryLimit: 2", "environment: {STEP: \"" + value + "\"}");
             eventually().until(() -> version(ns, "gc", value) != null);
         }
         eventually().until(() -> versionNumbers(ns).equals(List.of("3", "4")));
@@ -108,8 +107,8 @@ class FunctionReconcilerTest {
         assertThat(deployment(ns, "gc-v3")).isNotNull();
 
         // Only the history limit changes: not part of a version, so nothing is published.
-        client.resources(Function.class).inNamespace(ns).withName("gc").edit(f -> withSpec(f, "publish: true",
-                "versionHistoryLimit: 3", "environment: {STEP: \"4\"}"));
+        Fixtures.editSpec(client, ns, "gc", "publish: true",
+                "versionHistoryLimit: 3", "environment: {STEP: \"4\"}");
         eventually().until(() -> function(ns, "gc").getStatus().observedGeneration()
                 .equals(function(ns, "gc").getMetadata().getGeneration()));
         assertThat(versionNumbers(ns)).containsExactly("3", "4");
@@ -163,19 +162,12 @@ class FunctionReconcilerTest {
         client.resource(Fixtures.imageFunction(ns, "env", "environment: {KEEP: a, DROP: b}")).create();
         eventually().until(() -> envNames(deployment(ns, "env-latest")).contains("DROP"));
 
-        client.resources(Function.class).inNamespace(ns).withName("env")
-                .edit(f -> withSpec(f, "environment: {KEEP: a}"));
+        Fixtures.editSpec(client, ns, "env", "environment: {KEEP: a}");
 
         eventually().until(() -> !envNames(deployment(ns, "env-latest")).contains("DROP"));
         assertThat(envNames(deployment(ns, "env-latest"))).contains("KEEP");
     }
 
-    static Function withSpec(Function current, String... specLines) {
-        Function updated = Fixtures.imageFunction(current.getMetadata().getNamespace(),
-                current.getMetadata().getName(), specLines);
-        current.setSpec(updated.getSpec());
-        return current;
-    }
 
     static Function function(String ns, String name) {
         return client.resources(Function.class).inNamespace(ns).withName(name).get();
