@@ -1,7 +1,6 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
-import dev.lamina.api.CodeSource;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
@@ -9,14 +8,15 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionStatus;
 import dev.lamina.api.FunctionVersion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -26,11 +26,11 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,8 +62,8 @@ public class FunctionReconciler implements Reconciler<Function> {
     @Override
     public List<EventSource<?, Function>> prepareEventSources(EventSourceContext<Function> context) {
         var functions = context.getPrimaryCache();
-        functions.addIndexer(CONFIG_MAP_INDEX, fn -> keys(fn, configMapNames(fn.getSpec())));
-        functions.addIndexer(CLAIM_INDEX, fn -> keys(fn, claimNames(fn.getSpec())));
+        functions.addIndexer(CONFIG_MAP_INDEX, fn -> keys(fn, FunctionObserver.configMapNames(fn.getSpec())));
+        functions.addIndexer(CLAIM_INDEX, fn -> keys(fn, FunctionObserver.claimNames(fn.getSpec())));
         functions.addIndexer(SERVICE_ACCOUNT_INDEX, fn -> keys(fn, fn.getSpec().serviceAccountName() == null
                 ? List.of() : List.of(fn.getSpec().serviceAccountName())));
 
@@ -90,14 +90,17 @@ public class FunctionReconciler implements Reconciler<Function> {
         String name = function.getMetadata().getName();
 
         // Observe
-        FunctionSurroundings around = observe(function, context);
+        FunctionSurroundings around = FunctionObserver.observe(function, context);
         List<Deployment> currentDeployments = List.copyOf(context.getSecondaryResources(Deployment.class));
+        List<FunctionVersion> existing = List.copyOf(context.getSecondaryResources(FunctionVersion.class));
+        String recorded = function.getStatus() == null ? null : function.getStatus().latestVersion();
 
         // Validate
         List<Problem> problems = FunctionValidator.validate(spec, around, settings);
         if (!problems.isEmpty()) {
             reportNewProblems(function, problems, context);
-            function.setStatus(FunctionStatusFactory.stalled(function, problems, currentDeployments, invokeUrl(function)));
+            function.setStatus(FunctionStatusFactory.stalled(function, problems,
+                    VersionPlanner.newest(existing, recorded), currentDeployments, invokeUrl(function)));
             // Secrets are not watched: look again later in case the missing one appears.
             return UpdateControl.patchStatus(function).rescheduleAfter(settings.recheckInterval());
         }
@@ -106,11 +109,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         java.util.function.Function<String, ConfigMap> configMaps = around.configMaps()::get;
         String codeSha256 = SpecDigest.code(spec, configMaps);
         String configSha256 = SpecDigest.configuration(spec, configMaps);
-        List<FunctionVersion> existing = List.copyOf(context.getSecondaryResources(FunctionVersion.class));
         List<Alias> aliases = context.getSecondaryResources(Alias.class).stream()
                 .filter(a -> name.equals(a.getSpec().function()))
                 .toList();
-        String recorded = function.getStatus() == null ? null : function.getStatus().latestVersion();
         VersionPlanner.Plan versions = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
                 aliases);
         FunctionPlan plan = new FunctionPlan(versions.kept(), versions.toPublish(),
@@ -128,8 +129,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         }
         List<Deployment> ours = plan.targets().stream()
                 .map(t -> applied.get(Labels.deploymentName(t.function(), t.version())))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
+        VersionStatusReporter.report(context, applied);
         String latestSha = versions.toPublish().map(FunctionVersion.Spec::configSha256)
                 .or(() -> versions.latest().map(v -> versions.kept().get(v)).map(v -> v.getSpec().configSha256()))
                 .orElse(function.getStatus() == null ? null : function.getStatus().latestVersionSha256());
@@ -163,54 +165,6 @@ public class FunctionReconciler implements Reconciler<Function> {
         return targets;
     }
 
-    private FunctionSurroundings observe(Function function, Context<Function> context) {
-        FunctionSpec spec = function.getSpec();
-        String namespace = function.getMetadata().getNamespace();
-        Map<String, ConfigMap> configMaps = new HashMap<>();
-        var configMapSource = (InformerEventSource<ConfigMap, Function>) context.eventSourceRetriever()
-                .getEventSourceFor(ConfigMap.class);
-        for (String name : configMapNames(spec)) {
-            configMapSource.get(new ResourceID(name, namespace)).ifPresent(cm -> configMaps.put(name, cm));
-        }
-        Map<String, PersistentVolumeClaim> claims = new HashMap<>();
-        var claimSource = (InformerEventSource<PersistentVolumeClaim, Function>) context.eventSourceRetriever()
-                .getEventSourceFor(PersistentVolumeClaim.class);
-        for (String name : claimNames(spec)) {
-            claimSource.get(new ResourceID(name, namespace)).ifPresent(pvc -> claims.put(name, pvc));
-        }
-        Optional<Boolean> serviceAccount = Optional.empty();
-        if (spec.serviceAccountName() != null) {
-            var saSource = (InformerEventSource<ServiceAccount, Function>) context.eventSourceRetriever()
-                    .getEventSourceFor(ServiceAccount.class);
-            serviceAccount = Optional.of(saSource.get(new ResourceID(spec.serviceAccountName(), namespace))
-                    .isPresent());
-        }
-        Map<String, Set<String>> secretKeys = new HashMap<>();
-        if (spec.secretEnvironment() != null) {
-            for (var variable : spec.secretEnvironment()) {
-                String secretName = variable.secretKeyRef().name();
-                if (!secretKeys.containsKey(secretName)) {
-                    Secret secret = context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
-                    if (secret != null) {
-                        secretKeys.put(secretName, secretKeys(secret));
-                    }
-                }
-            }
-        }
-        return new FunctionSurroundings(configMaps, claims, serviceAccount, secretKeys);
-    }
-
-    private static Set<String> secretKeys(Secret secret) {
-        Set<String> keys = new HashSet<>();
-        if (secret.getData() != null) {
-            keys.addAll(secret.getData().keySet());
-        }
-        if (secret.getStringData() != null) {
-            keys.addAll(secret.getStringData().keySet());
-        }
-        return keys;
-    }
-
     /** Events for problems not reported yet, so a Function stuck for hours does not flood its Events. */
     private static void reportNewProblems(Function function, List<Problem> problems, Context<Function> context) {
         String known = Optional.ofNullable(function.getStatus()).map(FunctionStatus::conditions)
@@ -230,28 +184,12 @@ public class FunctionReconciler implements Reconciler<Function> {
         return settings.gatewayUrl().map(base -> InvokeUrls.forFunction(base, function));
     }
 
-    private static Set<String> configMapNames(FunctionSpec spec) {
-        Set<String> names = new LinkedHashSet<>();
-        if (spec.code() != null && spec.code().configMap() != null) {
-            names.add(spec.code().configMap());
-        }
-        if (spec.layers() != null) {
-            spec.layers().stream().map(CodeSource::configMap).filter(java.util.Objects::nonNull).forEach(names::add);
-        }
-        return names;
-    }
-
-    private static Set<String> claimNames(FunctionSpec spec) {
-        return spec.fileSystems() == null ? Set.of() : spec.fileSystems().stream()
-                .map(FunctionSpec.FileSystemMount::claimName).collect(Collectors.toSet());
-    }
-
-    private static List<String> keys(Function function, java.util.Collection<String> names) {
+    private static List<String> keys(Function function, Collection<String> names) {
         return names.stream().map(n -> function.getMetadata().getNamespace() + "/" + n).toList();
     }
 
-    private static Set<ResourceID> referencing(io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<Function> functions,
-                                               String index, io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+    private static Set<ResourceID> referencing(IndexedResourceCache<Function> functions,
+                                               String index, ObjectMeta meta) {
         return functions.byIndex(index, meta.getNamespace() + "/" + meta.getName()).stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());

@@ -22,8 +22,8 @@ final class FunctionStatusFactory {
     }
 
     /** The status when the spec cannot be applied: nothing was changed. */
-    static FunctionStatus stalled(Function function, List<Problem> problems, Collection<Deployment> deployments,
-                                  Optional<String> url) {
+    static FunctionStatus stalled(Function function, List<Problem> problems, Optional<String> latestVersion,
+                                  Collection<Deployment> deployments, Optional<String> url) {
         long generation = generation(function);
         String reason = problems.getFirst().reason();
         String message = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
@@ -33,8 +33,7 @@ final class FunctionStatusFactory {
         conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, reason,
                 "waiting for the spec to be fixed", generation));
         FunctionStatus previous = function.getStatus();
-        return new FunctionStatus(generation, conditions,
-                previous == null ? null : previous.latestVersion(),
+        return new FunctionStatus(generation, conditions, latestVersion.orElse(null),
                 previous == null ? null : previous.latestVersionSha256(),
                 url.orElse(null), counts(deployments));
     }

@@ -35,8 +35,7 @@ final class VersionPlanner {
                 .sorted(Comparator.comparingLong(v -> number(v.getSpec().version())))
                 .toList();
         Optional<FunctionVersion> newest = sorted.isEmpty() ? Optional.empty() : Optional.of(sorted.getLast());
-        long highest = Math.max(newest.map(v -> number(v.getSpec().version())).orElse(0L),
-                lastRecordedVersion == null ? 0L : number(lastRecordedVersion));
+        long highest = highest(existing, lastRecordedVersion);
 
         Optional<FunctionVersion.Spec> toPublish = Optional.empty();
         if (spec.publish() && newest.map(v -> !configSha256.equals(v.getSpec().configSha256())).orElse(true)) {
@@ -57,6 +56,21 @@ final class VersionPlanner {
         Optional<String> latest = toPublish.map(FunctionVersion.Spec::version)
                 .or(() -> highest == 0 ? Optional.empty() : Optional.of(Long.toString(highest)));
         return new Plan(toPublish, kept, latest);
+    }
+
+    /** The newest version number published so far, if any. */
+    static Optional<String> newest(List<FunctionVersion> existing, String lastRecordedVersion) {
+        long highest = highest(existing, lastRecordedVersion);
+        return highest == 0 ? Optional.empty() : Optional.of(Long.toString(highest));
+    }
+
+    /** Existing versions tell the numbers used; the recorded one covers versions deleted by hand. */
+    private static long highest(List<FunctionVersion> existing, String lastRecordedVersion) {
+        long highest = lastRecordedVersion == null ? 0 : number(lastRecordedVersion);
+        for (FunctionVersion version : existing) {
+            highest = Math.max(highest, number(version.getSpec().version()));
+        }
+        return highest;
     }
 
     /** Version numbers some alias routes to. */

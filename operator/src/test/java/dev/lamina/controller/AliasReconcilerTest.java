@@ -90,6 +90,9 @@ class AliasReconcilerTest {
         eventually().until(() -> replicas(ns, "pc-v1") == 4 && replicas(ns, "pc-v2") == 1);
         assertThat(deployment(ns, "pc-v1").getMetadata().getAnnotations()).containsEntry(Labels.MIN_ENVIRONMENTS, "4");
         assertThat(replicas(ns, "pc-latest")).isZero();
+        cluster.rollOut(ns);
+        eventually().until(() -> version(ns, "pc", "1").getStatus().environments().ready() == 4);
+        assertThat(version(ns, "pc", "2").getStatus().environments().ready()).isEqualTo(1);
 
         // The autoscaler added environments for traffic; releasing the alias must only take back its own.
         Deployment v1 = deployment(ns, "pc-v1");
