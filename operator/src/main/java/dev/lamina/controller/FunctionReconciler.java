@@ -115,7 +115,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         VersionPlanner.Plan versions = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
                 aliases);
         FunctionPlan plan = new FunctionPlan(versions.kept(), versions.toPublish(),
-                targets(name, spec, codeSha256, versions, aliases), deployments);
+                targets(name, spec, SpecDigest.content(spec, configMaps), versions, aliases), deployments);
 
         // Reconcile
         context.managedWorkflowAndDependentResourceContext().put(FunctionPlan.KEY, plan);
@@ -140,20 +140,24 @@ public class FunctionReconciler implements Reconciler<Function> {
         return UpdateControl.patchStatus(function);
     }
 
-    private List<VersionTarget> targets(String name, FunctionSpec spec, String codeSha256, VersionPlanner.Plan plan,
+    /**
+     * The Deployments to have: {@code $LATEST} and each version kept or published, each with the environments its
+     * aliases provision. A published version's content never changes, so its configuration digest marks its pods.
+     */
+    private List<VersionTarget> targets(String name, FunctionSpec spec, String contentDigest, VersionPlanner.Plan plan,
                                         List<Alias> aliases) {
         Map<String, FunctionSpec> specs = new HashMap<>();
         Map<String, String> codes = new HashMap<>();
         plan.kept().forEach((number, v) -> {
             specs.put(number, v.getSpec().snapshot());
-            codes.put(number, v.getSpec().codeSha256());
+            codes.put(number, v.getSpec().configSha256());
         });
         plan.toPublish().ifPresent(v -> {
             specs.put(v.version(), v.snapshot());
-            codes.put(v.version(), v.codeSha256());
+            codes.put(v.version(), v.configSha256());
         });
         specs.put(Labels.LATEST, spec);
-        codes.put(Labels.LATEST, codeSha256);
+        codes.put(Labels.LATEST, contentDigest);
         List<Alias> routable = aliases.stream()
                 .filter(a -> specs.keySet().containsAll(AliasRouting.table(a.getSpec()).keySet()))
                 .toList();

@@ -22,8 +22,11 @@ public final class Labels {
     public static final String MIN_ENVIRONMENTS = "lamina.dev/min-environments";
     /** Deployment annotation: SHA-256 of the desired Deployment, to tell a changed desired state without diffing. */
     public static final String DESIRED_HASH = "lamina.dev/desired-hash";
-    /** Pod template annotation: SHA-256 of the code, so new code rolls the pods even when the template is unchanged. */
-    public static final String CODE_SHA256 = "lamina.dev/code-sha256";
+    /**
+     * Pod template annotation: digest of the code and layers the pods load, so changed content (a ConfigMap edit)
+     * rolls the pods even when the template is otherwise unchanged.
+     */
+    public static final String CONTENT_DIGEST = "lamina.dev/content-digest";
 
     /** Label value of {@code $LATEST} ($ is not allowed in label values). */
     public static final String LATEST_LABEL = "LATEST";

@@ -70,7 +70,7 @@ final class PodTemplateFactory {
         addFileSystems(spec, volumes, functionMounts);
 
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(Labels.CODE_SHA256, target.codeSha256());
+        annotations.put(Labels.CONTENT_DIGEST, target.contentDigest());
 
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()

@@ -33,6 +33,17 @@ final class SpecDigest {
         return spec.image() != null ? Labels.sha256("image:" + spec.image()) : source(spec.code(), configMaps);
     }
 
+    /** Digest of the content pods load from outside their template: the code and every layer. */
+    static String content(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+        StringBuilder text = new StringBuilder(code(spec, configMaps));
+        if (spec.layers() != null) {
+            for (CodeSource layer : spec.layers()) {
+                text.append('\n').append(source(layer, configMaps));
+            }
+        }
+        return Labels.sha256(text.toString());
+    }
+
     /**
      * Digest of everything a version captures: the spec without the publishing controls (publish,
      * versionHistoryLimit), plus the content behind code and layer references.
@@ -40,13 +51,7 @@ final class SpecDigest {
     static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
         ObjectNode versioned = CANONICAL.valueToTree(spec);
         versioned.remove(List.of("publish", "versionHistoryLimit"));
-        StringBuilder text = new StringBuilder(json(versioned)).append('\n').append(code(spec, configMaps));
-        if (spec.layers() != null) {
-            for (CodeSource layer : spec.layers()) {
-                text.append('\n').append(source(layer, configMaps));
-            }
-        }
-        return Labels.sha256(text.toString());
+        return Labels.sha256(json(versioned) + "\n" + content(spec, configMaps));
     }
 
     private static String source(CodeSource source, Function<String, ConfigMap> configMaps) {

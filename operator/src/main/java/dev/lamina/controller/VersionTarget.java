@@ -9,8 +9,8 @@ import dev.lamina.api.FunctionSpec;
  * @param function        the Function's name
  * @param version         {@code $LATEST} or a version number
  * @param spec            the spec this version runs
- * @param codeSha256      digest of the code, so changed code rolls the pods
+ * @param contentDigest   digest of the code and layers the pods load, so changed content rolls the pods
  * @param minEnvironments environments kept for provisioned concurrency
  */
-record VersionTarget(String function, String version, FunctionSpec spec, String codeSha256, int minEnvironments) {
+record VersionTarget(String function, String version, FunctionSpec spec, String contentDigest, int minEnvironments) {
 }

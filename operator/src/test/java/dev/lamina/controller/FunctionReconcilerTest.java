@@ -130,15 +130,17 @@ class FunctionReconcilerTest {
                   publish: true
                 """.formatted(ns))).create();
         FunctionVersion v1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null);
-        String firstCode = codeAnnotation(deployment(ns, "hello-latest"));
-        assertThat(firstCode).isEqualTo(v1.getSpec().codeSha256());
+        String firstContent = contentAnnotation(deployment(ns, "hello-latest"));
 
         client.configMaps().inNamespace(ns).withName("hello-code")
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("bootstrap", "#!/bin/sh\necho v2\n").build());
 
         FunctionVersion v2 = eventually().until(() -> version(ns, "hello", "2"), v -> v != null);
         assertThat(v2.getSpec().codeSha256()).isNotEqualTo(v1.getSpec().codeSha256());
-        eventually().until(() -> codeAnnotation(deployment(ns, "hello-latest")).equals(v2.getSpec().codeSha256()));
+        eventually().until(() -> !contentAnnotation(deployment(ns, "hello-latest")).equals(firstContent));
+        assertThat(contentAnnotation(deployment(ns, "hello-v1")))
+                .as("a published version keeps what it was published with")
+                .isNotEqualTo(contentAnnotation(deployment(ns, "hello-v2")));
     }
 
     @Test
@@ -204,9 +206,9 @@ class FunctionReconcilerTest {
                 .get("memory").toString();
     }
 
-    static String codeAnnotation(Deployment deployment) {
+    static String contentAnnotation(Deployment deployment) {
         Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
-        return annotations.get(Labels.CODE_SHA256);
+        return annotations.get(Labels.CONTENT_DIGEST);
     }
 
     static List<String> envNames(Deployment deployment) {

@@ -10,13 +10,17 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.net.InetAddress;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -35,6 +40,7 @@ import java.util.stream.Stream;
  */
 public final class MockCluster implements AutoCloseable {
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final String OPERATOR_AGENT = "lamina-operator-under-test";
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -56,9 +62,13 @@ public final class MockCluster implements AutoCloseable {
             server.expectCustomResource(statusSubresource(kind));
         }
         KubernetesClient client = server.createClient();
+        // The operator's own client, told apart from the test's by its user agent (see operatorRequests).
+        KubernetesClient operatorClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+                .build();
         Operator operator = new Operator(o -> o
-                .withKubernetesClient(client)
-                .withCloseClientOnStop(false)
+                .withKubernetesClient(operatorClient)
+                .withCloseClientOnStop(true)
                 // The mock server cannot apply: create/update dependents and patch status with JSON patches.
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withUseSSAToPatchPrimaryResource(false)
@@ -103,7 +113,11 @@ public final class MockCluster implements AutoCloseable {
                     .withReplicas(replicas).withUpdatedReplicas(replicas)
                     .withReadyReplicas(replicas).withAvailableReplicas(replicas)
                     .build());
-            client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+            try {
+                client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+            } catch (KubernetesClientException gone) {
+                // Deleted since listed: nothing to roll out.
+            }
         }
     }
 
@@ -141,6 +155,18 @@ public final class MockCluster implements AutoCloseable {
                         client.apps().deployments().inNamespace(namespace).list().getItems())
                 .flatMap(List::stream)
                 .map(HasMetadata.class::cast);
+    }
+
+    /** The requests the operator made to the API server so far (each returned once), as "METHOD path". */
+    public List<String> operatorRequests() throws InterruptedException {
+        List<String> requests = new ArrayList<>();
+        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+             r = server.takeRequest(0, TimeUnit.SECONDS)) {
+            if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+                requests.add(r.getMethod() + " " + r.getPath());
+            }
+        }
+        return requests;
     }
 
     @Override
