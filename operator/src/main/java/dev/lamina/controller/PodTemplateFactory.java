@@ -42,6 +42,8 @@ final class PodTemplateFactory {
     private static final int MAX_MILLICORES = 6000;
     private static final String TASK_ROOT = "/var/task";
     private static final String STAGING = "/lamina";
+    private static final String CUSTOM_RUNTIME =
+            "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap";
 
     private final ControllerSettings settings;
 
@@ -102,11 +104,15 @@ final class PodTemplateFactory {
                 .addToLimits("memory", megabytes(spec.memoryMB()))
                 .addToLimits("cpu", cpu(spec.memoryMB()))
                 .build();
-        return new ContainerBuilder()
-                .withName(FUNCTION_CONTAINER)
-                .withImage(image)
-                // AWS base images start /lambda-entrypoint.sh with the handler as their CMD.
-                .withArgs(spec.handler() == null ? List.of() : List.of(spec.handler()))
+        ContainerBuilder container = new ContainerBuilder().withName(FUNCTION_CONTAINER).withImage(image);
+        if (spec.runtime() != null && spec.runtime().startsWith("provided")) {
+            // A custom runtime is the function's own bootstrap, found in the code or else in a layer, as on Lambda.
+            container.withCommand("/bin/sh", "-c", CUSTOM_RUNTIME);
+        } else if (spec.handler() != null) {
+            // AWS base images start /lambda-entrypoint.sh with the handler as their CMD.
+            container.withArgs(spec.handler());
+        }
+        return container
                 .withEnv(functionEnvironment(target))
                 .withResources(resources)
                 .withVolumeMounts(mounts)

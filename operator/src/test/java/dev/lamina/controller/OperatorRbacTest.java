@@ -132,12 +132,16 @@ class OperatorRbacTest {
                 && rule.getResources().contains(resource) && rule.getVerbs().contains(verb));
     }
 
+    /** The chart's RBAC template for a release called {@code release} in {@code namespace}. */
+    static String renderedRbac(String release, String namespace) throws IOException {
+        return Files.readString(RBAC)
+                .replace("{{ .Release.Name }}", release)
+                .replace("{{ .Release.Namespace }}", namespace);
+    }
+
     /** The ClusterRole of the chart template, rendered with a release called lamina in lamina-system. */
     static ClusterRole clusterRole() throws IOException {
-        String rendered = Files.readString(RBAC)
-                .replace("{{ .Release.Name }}", "lamina")
-                .replace("{{ .Release.Namespace }}", "lamina-system");
-        for (String document : rendered.split("(?m)^---$")) {
+        for (String document : renderedRbac("lamina", "lamina-system").split("(?m)^---$")) {
             if (document.contains("kind: ClusterRole\n")) {
                 return Fixtures.YAML.unmarshal(document, ClusterRole.class);
             }

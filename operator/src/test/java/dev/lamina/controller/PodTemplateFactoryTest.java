@@ -116,7 +116,7 @@ class PodTemplateFactoryTest {
     }
 
     @Test
-    void configMapCodeIsMountedAtTheTaskRootOfTheRuntimesBaseImage() {
+    void configMapCodeIsMountedAtTheTaskRootAndACustomRuntimeRunsItsBootstrap() {
         Function function = Fixtures.function("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Function
@@ -129,7 +129,8 @@ class PodTemplateFactoryTest {
         PodTemplateSpec pod = build(function, Labels.LATEST);
         Container container = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
         assertThat(container.getImage()).isEqualTo("public.ecr.aws/lambda/provided:al2023");
-        assertThat(container.getArgs()).containsExactly("hello.handler");
+        assertThat(container.getCommand()).containsExactly("/bin/sh", "-c",
+                "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap");
         var task = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("task")).findFirst().orElseThrow();
         assertThat(task.getConfigMap().getName()).isEqualTo("hello-code");
         assertThat(task.getConfigMap().getDefaultMode()).isEqualTo(0555);
