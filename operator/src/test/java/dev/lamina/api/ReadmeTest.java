@@ -39,6 +39,11 @@ class ReadmeTest {
         assertThat(codeBlocks("sh")).as("README's shell blocks").anyMatch(block -> block.strip().equals(ciCommand));
     }
 
+    @Test
+    void readmeShowsHowToRegenerateTheCrds() {
+        assertThat(codeBlocks("sh")).anyMatch(block -> block.strip().equals(Repository.REGENERATE_CRDS));
+    }
+
     private static List<String> codeBlocks(String language) {
         List<String> blocks = new ArrayList<>();
         Matcher matcher = CODE_BLOCK.matcher(README);
