@@ -47,7 +47,7 @@ import org.testcontainers.utility.MountableFile;
 
 /**
  * The operator on a real cluster (K3s in Docker): the lamina-operator and lamina-shim images built by Jib, the CRDs
- * the build generates and the chart's RBAC, then Functions whose pods run an AWS base image beside the shim under the
+ * of crds/ and the chart's RBAC, then Functions whose pods run an AWS base image beside the shim under the
  * restricted Pod Security Standard. Needs a Docker engine and the two images; without either it is skipped and says
  * why. One command builds the images and runs it:
  *
@@ -254,7 +254,7 @@ class KubernetesClusterIT {
     }
 
     private static void installOperator() throws Exception {
-        try (Stream<Path> crds = Files.list(Path.of("target/kubernetes"))) {
+        try (Stream<Path> crds = Files.list(Path.of("../crds"))) {
             for (Path crd : crds.filter(p -> p.getFileName().toString().endsWith(".lamina.dev-v1.yml")).toList()) {
                 try (InputStream in = Files.newInputStream(crd)) {
                     client.load(in).serverSideApply();
