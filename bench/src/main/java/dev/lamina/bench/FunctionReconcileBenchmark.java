@@ -10,11 +10,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Applies N Functions (default 500) to the operator running against the mock API server, then changes every one of
@@ -23,16 +27,26 @@ import java.util.function.BooleanSupplier;
  */
 public final class FunctionReconcileBenchmark {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
-    private static final Duration LIMIT = Duration.ofMinutes(10);
+    private static final Duration LIMIT = Duration.ofMinutes(Long.getLong("bench.minutes", 10));
 
     private FunctionReconcileBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    public static void main(String[] args) {
+        try {
+            run(args.length > 0 ? Integer.parseInt(args[0]) : 500);
+            System.exit(0);
+        } catch (Exception | Error failed) {
+            // Informer and HTTP threads would keep the JVM alive after a failure.
+            failed.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(int count) throws Exception {
         long heapBefore = usedHeapAfterGc();
         String report;
-        int writes;
+        int requests;
         try (MockCluster cluster = MockCluster.start(ControllerSettings.defaults());
              ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             KubernetesClient client = cluster.client();
@@ -45,32 +59,37 @@ public final class FunctionReconcileBenchmark {
             cluster.operatorRequests();
 
             long start = System.nanoTime();
+            List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 Function function = function(ns, i, 128);
-                writers.submit(() -> client.resource(function).create());
+                writes.add(writers.submit(() -> client.resource(function).create()));
             }
+            awaitAll(writes);
             waitFor(() -> allObserved(functions.getStore().list(), count, "1")
-                    && versions.getStore().list().size() == count && deployments.getStore().list().size() == 2 * count);
+                    && versions.getStore().list().size() == count && deployments.getStore().list().size() == 2 * count,
+                    () -> progress(client, ns));
             Duration created = Duration.ofNanos(System.nanoTime() - start);
             int createRequests = cluster.operatorRequests().size();
             long heapCreated = usedHeapAfterGc();
 
             start = System.nanoTime();
+            writes.clear();
             List<Function> current = client.resources(Function.class).inNamespace(ns).list().getItems();
             for (Function function : current) {
                 Function changed = function(ns, Integer.parseInt(function.getMetadata().getName().substring(3)), 256);
                 function.setSpec(changed.getSpec());
                 function.getMetadata().setResourceVersion(null);
-                writers.submit(() -> client.resource(function).update());
+                writes.add(writers.submit(() -> client.resource(function).update()));
             }
+            awaitAll(writes);
             waitFor(() -> allObserved(functions.getStore().list(), count, "2")
                     && versions.getStore().list().size() == 2 * count
-                    && deployments.getStore().list().size() == 3 * count);
+                    && deployments.getStore().list().size() == 3 * count, () -> progress(client, ns));
             Duration updated = Duration.ofNanos(System.nanoTime() - start);
             int updateRequests = cluster.operatorRequests().size();
             long heapUpdated = usedHeapAfterGc();
 
-            writes = createRequests;
+            requests = createRequests;
             report = """
                     Function reconcile benchmark (operator + fabric8 mock API server in one JVM)
                       processors                         %d
@@ -89,8 +108,7 @@ public final class FunctionReconcileBenchmark {
         }
         System.out.print(report);
         System.out.printf("  for scale: the mock API server alone takes %d ms for as many creates (%d ConfigMaps)%n",
-                mockServerAlone(writes).toMillis(), writes);
-        System.exit(0);
+                mockServerAlone(requests).toMillis(), requests);
     }
 
     /** The same number of writes against a fresh mock API server, with nothing reconciling. */
@@ -130,14 +148,34 @@ public final class FunctionReconcileBenchmark {
                 && version.equals(f.getStatus().latestVersion()));
     }
 
-    private static void waitFor(BooleanSupplier done) throws InterruptedException {
+    private static void waitFor(BooleanSupplier done, Supplier<String> progress) throws InterruptedException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not reconciled within " + LIMIT);
+                throw new IllegalStateException("not reconciled within " + LIMIT + ": " + progress.get());
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Waits for the benchmark's own writes, so one that failed stops the benchmark with its cause. */
+    private static void awaitAll(List<Future<?>> writes) throws InterruptedException, ExecutionException {
+        for (Future<?> write : writes) {
+            write.get();
+        }
+    }
+
+    /** Where the reconciliation stands, read from the API server. */
+    private static String progress(KubernetesClient client, String ns) {
+        List<Function> functions = client.resources(Function.class).inNamespace(ns).list().getItems();
+        long observed = functions.stream().filter(f -> f.getStatus() != null
+                && f.getMetadata().getGeneration().equals(f.getStatus().observedGeneration())).count();
+        return functions.size() + " Functions, " + observed + " with their generation observed, "
+                + client.resources(FunctionVersion.class).inNamespace(ns).list().getItems().size()
+                + " FunctionVersions, " + client.apps().deployments().inNamespace(ns).list().getItems().size()
+                + " Deployments; not observed: " + functions.stream().filter(f -> f.getStatus() == null
+                || !f.getMetadata().getGeneration().equals(f.getStatus().observedGeneration()))
+                .limit(5).map(f -> f.getMetadata().getName() + "=" + f.getStatus()).toList();
     }
 
     private static long usedHeapAfterGc() {

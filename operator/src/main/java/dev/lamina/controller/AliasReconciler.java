@@ -7,6 +7,7 @@ import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * environments; deleting the alias lets them go.
  */
 @ControllerConfiguration(name = AliasReconciler.NAME)
+// Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class AliasReconciler implements Reconciler<Alias> {
     public static final String NAME = "alias";
 

@@ -7,6 +7,7 @@ import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.api.EventSourceMappingStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * Polling the source is the pollers' work, not this reconciler's.
  */
 @ControllerConfiguration(name = EventSourceMappingReconciler.NAME)
+// Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class EventSourceMappingReconciler implements Reconciler<EventSourceMapping> {
     public static final String NAME = "eventsourcemapping";
 

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -41,6 +43,8 @@ import java.util.stream.Collectors;
  * resources and report the outcome in status.
  */
 @ControllerConfiguration(name = FunctionReconciler.NAME)
+// Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = "versions", type = FunctionVersionDependent.class),
         @Dependent(name = "deployments", type = VersionDeploymentDependent.class, dependsOn = "versions")})
@@ -138,6 +142,14 @@ public class FunctionReconciler implements Reconciler<Function> {
         function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
                 invokeUrl(function)));
         return UpdateControl.patchStatus(function);
+    }
+
+    /** A failed attempt is retried; until one succeeds the Function says what failed. */
+    @Override
+    public ErrorStatusUpdateControl<Function> updateErrorStatus(Function function, Context<Function> context,
+                                                                Exception e) {
+        function.setStatus(FunctionStatusFactory.retrying(function, e));
+        return ErrorStatusUpdateControl.patchStatus(function);
     }
 
     /**

@@ -83,6 +83,26 @@ final class FunctionStatusFactory {
                 url.orElse(null), counts(deployments));
     }
 
+    /** The status while a failed reconciliation is retried: everything else stays as last reported. */
+    static FunctionStatus retrying(Function function, Exception failure) {
+        long generation = generation(function);
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = "applying the spec failed, retrying: " + cause.getMessage();
+        List<Condition> conditions = previousConditions(function);
+        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "Retrying", message,
+                generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, true, "Retrying", message,
+                generation));
+        FunctionStatus previous = function.getStatus();
+        return previous == null
+                ? new FunctionStatus(null, conditions, null, null, null, null)
+                : new FunctionStatus(previous.observedGeneration(), conditions, previous.latestVersion(),
+                previous.latestVersionSha256(), previous.url(), previous.environments());
+    }
+
     static EnvironmentCounts counts(Collection<Deployment> deployments) {
         int ready = 0;
         int desired = 0;
