@@ -30,7 +30,8 @@ import java.util.Objects;
 /**
  * The pod of one execution environment: the function's own container (its image, or the runtime's base image with
  * the code mounted at /var/task and layers at /opt) beside the lamina-shim sidecar that serves the Runtime API on
- * 127.0.0.1:9001 and the invoke endpoint on 8080. Sized, secured and wired like a Lambda environment.
+ * 127.0.0.1:9001 and the invoke endpoint on 8080 (sidecar mode, as runtime-shim/README.md describes it). Sized,
+ * secured and wired like a Lambda environment.
  */
 final class PodTemplateFactory {
     static final String FUNCTION_CONTAINER = "function";
@@ -55,7 +56,10 @@ final class PodTemplateFactory {
         FunctionSpec spec = target.spec();
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> functionMounts = new ArrayList<>();
+        // The shim is a native sidecar (an init container that keeps running): it starts first, and the function
+        // container only starts once the Runtime API listens, because a runtime whose first /next is refused exits.
         List<Container> initContainers = new ArrayList<>();
+        initContainers.add(shimContainer(target));
 
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir()
                 .withSizeLimit(megabytes(spec.ephemeralStorageMB())).endEmptyDir().build());
@@ -89,7 +93,7 @@ final class PodTemplateFactory {
                 .withTerminationGracePeriodSeconds((long) spec.timeoutSeconds() + 10)
                 .withSecurityContext(podSecurity(spec))
                 .withInitContainers(initContainers)
-                .withContainers(functionContainer(target, functionMounts), shimContainer(target))
+                .withContainers(functionContainer(target, functionMounts))
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
@@ -164,6 +168,8 @@ final class PodTemplateFactory {
         return new ContainerBuilder()
                 .withName(SHIM_CONTAINER)
                 .withImage(settings.shimImage())
+                .withRestartPolicy("Always")
+                .withArgs("--port", Integer.toString(INVOKE_PORT), "--runtime-api-port", Integer.toString(RUNTIME_API_PORT))
                 .addNewPort().withName("invoke").withContainerPort(INVOKE_PORT).withProtocol("TCP").endPort()
                 .withEnv(
                         env("AWS_LAMBDA_FUNCTION_NAME", target.function()),
@@ -176,6 +182,10 @@ final class PodTemplateFactory {
                 .addToRequests("memory", memory).addToRequests("cpu", cpu)
                 .addToLimits("memory", memory).addToLimits("cpu", cpu)
                 .endResources()
+                .withNewStartupProbe()
+                .withNewTcpSocket().withNewPort(INVOKE_PORT).endTcpSocket()
+                .withPeriodSeconds(1).withFailureThreshold(120)
+                .endStartupProbe()
                 // Ready only once the runtime asked for its first event: its init is done.
                 .withNewReadinessProbe()
                 .withNewHttpGet().withPath("/ready").withNewPort(INVOKE_PORT).endHttpGet()

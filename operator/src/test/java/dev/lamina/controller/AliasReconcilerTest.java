@@ -60,9 +60,9 @@ class AliasReconcilerTest {
         eventually().until(() -> version(ns, "job", "1") != null);
         client.resource(Fixtures.alias(ns, "job", "next", "2")).create();
 
-        Alias next = eventually().until(() -> alias(ns, "job-next"),
-                a -> a.getStatus() != null && "VersionNotFound".equals(ready(a).reason()));
-        assertThat(ready(next).message()).isEqualTo("version 2 of job does not exist (published: 1)");
+        Alias next = eventually().until(() -> alias(ns, "job-next"), a -> a.getStatus() != null
+                && "version 2 of job does not exist (published: 1)".equals(ready(a).message()));
+        assertThat(ready(next).reason()).isEqualTo("VersionNotFound");
         assertThat(next.getStatus().routing()).isNull();
         assertThat(warnings(ns, "job-next")).extracting(Event::getReason).containsExactly("VersionNotFound");
 

@@ -4,6 +4,7 @@ import dev.lamina.api.Alias;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,10 +49,19 @@ final class Fixtures {
 
     /** Replaces an image Function's spec, as {@code kubectl apply} of an edited file would. */
     static void editSpec(KubernetesClient client, String ns, String name, String... specLines) {
-        Function current = client.resources(Function.class).inNamespace(ns).withName(name).get();
-        current.setSpec(imageFunction(ns, name, specLines).getSpec());
-        current.getMetadata().setResourceVersion(null);
-        client.resource(current).update();
+        for (int attempt = 1; ; attempt++) {
+            Function current = client.resources(Function.class).inNamespace(ns).withName(name).get();
+            current.setSpec(imageFunction(ns, name, specLines).getSpec());
+            try {
+                client.resource(current).update();
+                return;
+            } catch (KubernetesClientException conflict) {
+                // The operator wrote the status in between, as it may at any time: read again and retry.
+                if (conflict.getCode() != 409 || attempt == 10) {
+                    throw conflict;
+                }
+            }
+        }
     }
 
     static Alias alias(String namespace, String function, String name, String version, String... specLines) {

@@ -130,7 +130,8 @@ class FunctionReconcilerTest {
                   publish: true
                 """.formatted(ns))).create();
         FunctionVersion v1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null);
-        String firstContent = contentAnnotation(deployment(ns, "hello-latest"));
+        String firstContent = eventually().until(() -> contentAnnotation(deployment(ns, "hello-latest")),
+                c -> c != null);
 
         client.configMaps().inNamespace(ns).withName("hello-code")
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("bootstrap", "#!/bin/sh\necho v2\n").build());

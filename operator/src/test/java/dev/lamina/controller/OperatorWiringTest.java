@@ -53,9 +53,10 @@ class OperatorWiringTest {
         Deployment latest = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> client.apps().deployments().inNamespace("wired").withName("hello-latest").get(),
                         d -> d != null);
-        var containers = latest.getSpec().getTemplate().getSpec().getContainers();
-        assertThat(containers).extracting("name", "image").containsExactly(
-                org.assertj.core.groups.Tuple.tuple("function", "mirror.example.com/lambda/python:3.13"),
+        var pod = latest.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers()).extracting("name", "image").containsExactly(
+                org.assertj.core.groups.Tuple.tuple("function", "mirror.example.com/lambda/python:3.13"));
+        assertThat(pod.getInitContainers()).extracting("name", "image").contains(
                 org.assertj.core.groups.Tuple.tuple("lamina-shim", "registry.example.com/lamina-shim:wired"));
     }
 }

@@ -109,7 +109,7 @@ class PodTemplateFactoryTest {
         Container function = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
         assertThat(function.getImage()).isEqualTo("registry.example.com/plain:1");
         assertThat(function.getArgs()).isEmpty();
-        assertThat(pod.getSpec().getInitContainers()).isEmpty();
+        assertThat(pod.getSpec().getInitContainers()).extracting("name").containsExactly("lamina-shim");
         assertThat(function.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getMetadata().getLabels()).containsEntry(Labels.VERSION, "LATEST");
@@ -140,7 +140,28 @@ class PodTemplateFactoryTest {
         });
     }
 
+    @Test
+    void theShimIsANativeSidecarThatStartsBeforeTheFunctionAndGatesReadiness() {
+        PodTemplateSpec pod = build(Fixtures.imageFunction("ns", "plain", "timeoutSeconds: 30",
+                "concurrency: {perEnvironment: 4}"), Labels.LATEST);
+        Container shim = pod.getSpec().getInitContainers().getFirst();
+        assertThat(shim.getName()).isEqualTo("lamina-shim");
+        assertThat(shim.getRestartPolicy()).isEqualTo("Always");
+        assertThat(shim.getArgs()).containsExactly("--port", "8080", "--runtime-api-port", "9001");
+        assertThat(shim.getStartupProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(shim.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+        assertThat(shim.getEnv()).extracting("name", "value").contains(
+                org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_FUNCTION_TIMEOUT", "30"),
+                org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_MAX_CONCURRENCY", "4"));
+        assertThat(pod.getSpec().getShareProcessNamespace()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser())
+                .as("one uid for shim and runtime: the shim signals the runtime's processes").isNotNull();
+        assertThat(shim.getSecurityContext().getRunAsUser()).isNull();
+    }
+
     private static Container container(PodTemplateSpec pod, String name) {
-        return pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+        return java.util.stream.Stream.concat(pod.getSpec().getContainers().stream(),
+                        pod.getSpec().getInitContainers().stream())
+                .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
     }
 }
