@@ -143,7 +143,7 @@ public final class Environment implements RuntimeHost.Exits {
         this.log = log;
         this.metrics = metrics;
         this.host = config.sidecar()
-                ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort.getAsInt()),
+                ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
                 log, this)
                 : new ChildProcessHost(config, () -> "127.0.0.1:" + runtimeApiPort.getAsInt(), log, this);
     }

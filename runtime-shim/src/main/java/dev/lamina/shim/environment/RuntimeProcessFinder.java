@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -21,16 +22,17 @@ final class RuntimeProcessFinder {
     private static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API=";
 
     private final Optional<Pattern> commandLine;
-    private final int runtimeApiPort;
+    private final IntSupplier runtimeApiPort;
 
-    RuntimeProcessFinder(Optional<Pattern> commandLine, int runtimeApiPort) {
+    /** The port is asked for when processes are looked for: the Runtime API binds after this is made. */
+    RuntimeProcessFinder(Optional<Pattern> commandLine, IntSupplier runtimeApiPort) {
         this.commandLine = commandLine;
         this.runtimeApiPort = runtimeApiPort;
     }
 
     String describe() {
         return commandLine.map(pattern -> "command line matching '" + pattern + "'")
-                .orElse(RUNTIME_API + "<host>:" + runtimeApiPort + " in its environment");
+                .orElse(RUNTIME_API + "<host>:" + runtimeApiPort.getAsInt() + " in its environment");
     }
 
     /** The topmost matching processes: those whose parent does not match too. */
@@ -57,8 +59,9 @@ final class RuntimeProcessFinder {
     }
 
     private boolean pointsAtThisShim(String environ) {
+        String port = ":" + runtimeApiPort.getAsInt();
         for (String variable : environ.split("\0")) {
-            if (variable.startsWith(RUNTIME_API) && variable.endsWith(":" + runtimeApiPort)) {
+            if (variable.startsWith(RUNTIME_API) && variable.endsWith(port)) {
                 return true;
             }
         }
