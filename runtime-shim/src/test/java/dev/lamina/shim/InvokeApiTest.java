@@ -127,14 +127,14 @@ class InvokeApiTest {
         ok.join();
         CompletableFuture<Invoker.Reply> failed = invoker.invokeAsync("{}", "Lamina-Request-Id", "err-1");
         runtime.get(API + "/invocation/next");
-        CompletableFuture<Invoker.Reply> busy = invoker.invokeAsync("{}", "Lamina-Wait", "false");
+        Invoker.Reply busy = invoker.invoke("{}", "Lamina-Wait", "false");
         runtime.send("POST", API + "/invocation/err-1/error", "{\"errorMessage\":\"no\",\"errorType\":\"E\"}");
         failed.join();
         log.await(line -> line.startsWith("REPORT RequestId: err-1\t"));
 
         String metrics = invoker.get("/metrics").body();
 
-        assertThat(busy.join().status()).isEqualTo(429);
+        assertThat(busy.status()).isEqualTo(429);
         String labels = "{function=\"api-fn\",version=\"$LATEST\"}";
         assertThat(metrics.lines()).contains(
                 "# TYPE lamina_shim_invocations_total counter",

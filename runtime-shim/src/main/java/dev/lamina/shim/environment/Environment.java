@@ -573,29 +573,42 @@ public final class Environment implements RuntimeHost.Exits {
         long durationNanos = System.nanoTime() - invocation.startNanos();
         boolean neverRan = invocation.startedNanos == 0;
         Thread.ofVirtual().name("lamina-finish").start(() -> {
-            if (neverRan) {
-                log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()),
-                        tailWanted ? openTail(invocation) : null);
-            }
-            host.awaitLogs();
-            long memory = host.peakMemoryBytes();
-            log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
-            log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(), memory,
-                    invocation.initNanos), invocation.tail);
             byte[] tail = null;
-            if (invocation.tail != null) {
-                log.closeTail(invocation.tail);
-                tail = invocation.tail.bytes();
-            }
-            byte[] finishedTail = tail;
-            execute(() -> {
-                if (tailWanted) {
-                    deliver(invocation, outcome, streamed, finishedTail);
-                }
+            try {
+                tail = writeEndAndReport(invocation, durationNanos, neverRan, tailWanted);
+            } finally {
+                // The payload is no longer needed: an event sent to the runtime went out as its own retained copy.
                 release(invocation);
-                freeSlot();
-            });
+                byte[] finishedTail = tail;
+                boolean queued = execute(() -> {
+                    if (tailWanted) {
+                        deliver(invocation, outcome, streamed, finishedTail);
+                    }
+                    freeSlot();
+                });
+                if (!queued && tailWanted && outcome instanceof Outcome.Success success) {
+                    success.body().release();
+                }
+            }
         });
+    }
+
+    /** Writes END and REPORT once the runtime's output so far is in the log; returns the tail if one was asked for. */
+    private byte[] writeEndAndReport(Invocation invocation, long durationNanos, boolean neverRan, boolean tailWanted) {
+        if (neverRan) {
+            log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()),
+                    tailWanted ? openTail(invocation) : null);
+        }
+        host.awaitLogs();
+        long memory = host.peakMemoryBytes();
+        log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
+        log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(), memory,
+                invocation.initNanos), invocation.tail);
+        if (invocation.tail == null) {
+            return null;
+        }
+        log.closeTail(invocation.tail);
+        return invocation.tail.bytes();
     }
 
     private TailBuffer openTail(Invocation invocation) {
@@ -625,15 +638,17 @@ public final class Environment implements RuntimeHost.Exits {
         ReferenceCountUtil.release(invocation.request().payload());
     }
 
-    private void execute(Runnable task) {
+    /** Runs the task on the event loop; false when the shim has stopped and the task will never run. */
+    private boolean execute(Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-            return;
+            return true;
         }
         try {
             loop.execute(task);
+            return true;
         } catch (RejectedExecutionException shutDown) {
-            // The shim has stopped; nothing is left to update.
+            return false;
         }
     }
 

@@ -23,7 +23,7 @@ public final class FunctionLog {
     public void functionLine(String line) {
         lock.lock();
         try {
-            sink.accept(line);
+            write(line);
             openTails.forEach(tail -> tail.append(line));
         } finally {
             lock.unlock();
@@ -34,7 +34,7 @@ public final class FunctionLog {
     public void platformLine(String line, TailBuffer tail) {
         lock.lock();
         try {
-            sink.accept(line);
+            write(line);
             if (tail != null) {
                 tail.append(line);
             }
@@ -46,6 +46,14 @@ public final class FunctionLog {
     /** A platform line about the environment (init, restarts). */
     public void platformLine(String line) {
         platformLine(line, null);
+    }
+
+    private void write(String line) {
+        try {
+            sink.accept(line);
+        } catch (RuntimeException sinkFailure) {
+            // A failing sink loses this line; it must not stop invocations or the runtime's output pump.
+        }
     }
 
     public TailBuffer openTail() {

@@ -156,10 +156,6 @@ public final class LogPump {
             length--;
         }
         line.reset();
-        try {
-            log.functionLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
-        } catch (RuntimeException sinkFailure) {
-            // A failing sink must not stop the pump: a full pipe would block the runtime.
-        }
+        log.functionLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
     }
 }
