@@ -46,6 +46,7 @@ final class ChildProcessHost implements RuntimeHost {
         LogPump startedPump = LogPump.start(started, log, "lamina-log-" + config.functionName() + "-" + generation);
         process = started;
         pump = startedPump;
+        memory.sampleWhile(started::isAlive);
         started.onExit().thenAccept(exited -> {
             startedPump.runtimeExited();
             exits.runtimeExited(generation, ExitReasons.describe(exited.exitValue()));
@@ -65,6 +66,12 @@ final class ChildProcessHost implements RuntimeHost {
         }
         ProcessTree.kill(List.of(current.toHandle()));
         return current.onExit().thenApply(exited -> null);
+    }
+
+    @Override
+    public boolean logsCaughtUp() {
+        LogPump current = pump;
+        return current == null || current.caughtUp();
     }
 
     @Override

@@ -462,7 +462,6 @@ public final class Environment implements RuntimeHost.Exits {
         int resetGeneration = generation;
         phase = new Resetting(resetGeneration);
         updateMirrors();
-        host.peakMemoryBytes();
         List<Channel> oldConnections = new ArrayList<>(runtimeConnections);
         if (relaunch) {
             metrics.restarted();
@@ -550,8 +549,8 @@ public final class Environment implements RuntimeHost.Exits {
 
     /**
      * Ends an invocation: the caller gets its answer at once (or, when it asked for the log tail, right after the
-     * END/REPORT lines), and the slot is freed once END/REPORT are written, off the event loop because it waits for
-     * the runtime's log and reads /proc.
+     * END/REPORT lines), and the slot is freed once END/REPORT are written. END must follow the function's last
+     * line: when that line may still be in the runtime's pipe, the end is written off the event loop once it is read.
      */
     private void complete(Invocation invocation, Outcome outcome) {
         if (invocation.state == Invocation.State.DONE) {
@@ -572,38 +571,48 @@ public final class Environment implements RuntimeHost.Exits {
         }
         long durationNanos = System.nanoTime() - invocation.startNanos();
         boolean neverRan = invocation.startedNanos == 0;
+        Runnable finish = () -> finish(invocation, outcome, streamed, durationNanos, neverRan);
+        if (host.logsCaughtUp()) {
+            finish.run();
+            return;
+        }
+        // The runtime's last lines are still in its pipe: wait for them off the event loop.
         Thread.ofVirtual().name("lamina-finish").start(() -> {
-            byte[] tail = null;
-            try {
-                tail = writeEndAndReport(invocation, durationNanos, neverRan, tailWanted);
-            } finally {
-                // The payload is no longer needed: an event sent to the runtime went out as its own retained copy.
+            host.awaitLogs();
+            if (!execute(finish)) {
                 release(invocation);
-                byte[] finishedTail = tail;
-                boolean queued = execute(() -> {
-                    if (tailWanted) {
-                        deliver(invocation, outcome, streamed, finishedTail);
-                    }
-                    freeSlot();
-                });
-                if (!queued && tailWanted && outcome instanceof Outcome.Success success) {
+                if (tailWanted && outcome instanceof Outcome.Success success) {
                     success.body().release();
                 }
             }
         });
     }
 
-    /** Writes END and REPORT once the runtime's output so far is in the log; returns the tail if one was asked for. */
-    private byte[] writeEndAndReport(Invocation invocation, long durationNanos, boolean neverRan, boolean tailWanted) {
+    /** END and REPORT, then the answer to a caller who wanted the log tail, then the slot is free. */
+    private void finish(Invocation invocation, Outcome outcome, boolean streamed, long durationNanos,
+                        boolean neverRan) {
+        byte[] tail = null;
+        try {
+            tail = writeEndAndReport(invocation, durationNanos, neverRan);
+        } finally {
+            // The payload is no longer needed: an event sent to the runtime went out as its own retained copy.
+            release(invocation);
+            if (invocation.request().tail()) {
+                deliver(invocation, outcome, streamed, tail);
+            }
+            freeSlot();
+        }
+    }
+
+    /** Writes END and REPORT; returns the invocation's log tail if it asked for one. */
+    private byte[] writeEndAndReport(Invocation invocation, long durationNanos, boolean neverRan) {
         if (neverRan) {
             log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()),
-                    tailWanted ? openTail(invocation) : null);
+                    invocation.request().tail() ? openTail(invocation) : null);
         }
-        host.awaitLogs();
-        long memory = host.peakMemoryBytes();
         log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
-        log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(), memory,
-                invocation.initNanos), invocation.tail);
+        log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(),
+                host.peakMemoryBytes(), invocation.initNanos), invocation.tail);
         if (invocation.tail == null) {
             return null;
         }

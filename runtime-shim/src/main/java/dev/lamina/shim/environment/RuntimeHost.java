@@ -15,10 +15,13 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
     /** Kills every process of the runtime; completes once they are gone. */
     CompletableFuture<Void> terminate();
 
+    /** True when everything the runtime wrote so far is in the function log (answers at once). */
+    boolean logsCaughtUp();
+
     /** Blocks until everything the runtime wrote so far is in the function log. */
     void awaitLogs();
 
-    /** Max Memory Used of the current generation, in bytes (0 when unknown). */
+    /** Max Memory Used of the current generation, in bytes (0 when unknown), from the last sample. */
     long peakMemoryBytes();
 
     /** Kills what the shim owns; called once when the shim stops. */

@@ -50,6 +50,7 @@ final class SidecarHost implements RuntimeHost {
             return;
         }
         watched = roots;
+        memory.sampleWhile(() -> !closed && generation == readyGeneration);
         while (!closed && generation == readyGeneration) {
             for (ProcessHandle root : roots) {
                 if (!root.isAlive()) {
@@ -88,6 +89,11 @@ final class SidecarHost implements RuntimeHost {
             gone.complete(null);
         });
         return gone;
+    }
+
+    @Override
+    public boolean logsCaughtUp() {
+        return true;
     }
 
     @Override

@@ -2,37 +2,63 @@ package dev.lamina.shim.environment;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Max Memory Used of one runtime generation: the largest sum of peak RSS over the runtime's process tree seen so far.
- * Listing descendants walks all of /proc, so the tree is listed again at most once a second.
+ * Max Memory Used of one runtime generation: the largest sum of peak RSS (VmHWM) over the runtime's process tree.
+ * It is sampled in the background so that a REPORT line costs no /proc reads; listing descendants walks all of /proc,
+ * so the tree is listed again at most once a second.
  */
 final class TreeMemory {
 
+    private static final long SAMPLE_MILLIS = 100;
     private static final long RELIST_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Supplier<List<ProcessHandle>> roots;
     private List<ProcessHandle> tree = List.of();
     private long listedAt;
-    private long peak;
+    private volatile long peak;
+    private volatile boolean sampled;
 
     TreeMemory(Supplier<List<ProcessHandle>> roots) {
         this.roots = roots;
     }
 
-    synchronized long peakBytes() {
-        long now = System.nanoTime();
-        if (tree.isEmpty() || now - listedAt > RELIST_NANOS) {
-            tree = ProcessTree.withDescendants(roots.get());
-            listedAt = now;
+    /** Samples every 100 ms on a virtual thread for as long as the condition holds. */
+    void sampleWhile(BooleanSupplier condition) {
+        Thread.ofVirtual().name("lamina-memory").start(() -> {
+            while (condition.getAsBoolean()) {
+                sample();
+                try {
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        });
+    }
+
+    long peakBytes() {
+        if (!sampled) {
+            sample();
         }
-        peak = Math.max(peak, ProcessTree.peakResidentBytes(tree));
         return peak;
     }
 
     synchronized void reset() {
         tree = List.of();
         peak = 0;
+        sampled = false;
+    }
+
+    private synchronized void sample() {
+        long now = System.nanoTime();
+        if (tree.isEmpty() || now - listedAt > RELIST_NANOS) {
+            tree = ProcessTree.withDescendants(roots.get());
+            listedAt = now;
+        }
+        peak = Math.max(peak, ProcessTree.peakResidentBytes(tree));
+        sampled = true;
     }
 }

@@ -68,6 +68,16 @@ public final class LogPump {
         }
     }
 
+    /** True when every byte the runtime wrote so far has become a log line (answers at once). */
+    public boolean caughtUp() {
+        lock.lock();
+        try {
+            return finished || (blockedOnEmptyPipe && pipeEmpty());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits (at most {@code limit}) until every byte the runtime wrote so far has become a log line. */
     public void awaitCaughtUp(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
