@@ -67,7 +67,7 @@ public final class Environment implements RuntimeHost.Exits {
     private record Closed() implements Phase {
     }
 
-    /** Why an init failed, worded for each caller that gets it. */
+    /** Why an init failed, worded for each caller that gets it (or, with a null request id, for the environment). */
     private sealed interface InitFailure {
         FunctionError forInvocation(String requestId);
 
@@ -86,9 +86,9 @@ public final class Environment implements RuntimeHost.Exits {
 
     private record ExitedDuringInit(String errorType, String reason) implements InitFailure {
         public FunctionError forInvocation(String requestId) {
-            return errorType.equals(FunctionError.EXIT)
-                    ? FunctionError.runtimeExit(requestId, reason)
-                    : FunctionError.platform(errorType, "RequestId: " + requestId + " Error: " + reason);
+            String message = errorType.equals(FunctionError.EXIT) ? "Runtime exited with error: " + reason : reason;
+            return FunctionError.platform(errorType,
+                    requestId == null ? message : "RequestId: " + requestId + " Error: " + message);
         }
     }
 
@@ -435,7 +435,7 @@ public final class Environment implements RuntimeHost.Exits {
         long initNanos = phase instanceof Launching launching ? System.nanoTime() - launching.startedNanos() : 0;
         log.platformLine(PlatformLines.initFailed(initNanos, failure.errorType()));
         if (!firstReady.isDone()) {
-            FunctionError first = failure.forInvocation("-");
+            FunctionError first = failure.forInvocation(null);
             Json.ErrorFields fields = first.fields();
             firstReady.completeExceptionally(new InitFailedException(fields.errorType(), fields.errorMessage()));
         }
@@ -447,7 +447,7 @@ public final class Environment implements RuntimeHost.Exits {
         if (callersWaiting) {
             reset(true);
         } else {
-            initErrorNow = failure.forInvocation("-").fields();
+            initErrorNow = failure.forInvocation(null).fields();
             reset(false);
             phase = new InitFailed(failure);
             updateMirrors();

@@ -54,12 +54,19 @@ public final class ShimServer implements AutoCloseable {
             CompletableFuture<Integer> runtimeApiPort = new CompletableFuture<>();
             Environment environment = new Environment(config, loop.next(), runtimeConnections, log, metrics,
                     runtimeApiPort::join);
+            // A sidecar's runtime may already be waiting to connect: the environment must expect it before the
+            // Runtime API accepts. A child runtime needs the Runtime API's port before it can be started.
+            if (config.sidecar()) {
+                loop.next().submit(environment::start).sync();
+            }
             Channel runtimeApi = bind(loop, "127.0.0.1", config.runtimeApiPort(), () -> new RuntimeApiHandler(
                     environment), runtimeConnections);
             runtimeApiPort.complete(((InetSocketAddress) runtimeApi.localAddress()).getPort());
             Channel invoke = bind(loop, config.invokeHost(), config.invokePort(),
                     () -> new InvokeHandler(config, environment, metrics), null);
-            loop.next().submit(environment::start).sync();
+            if (!config.sidecar()) {
+                loop.next().submit(environment::start).sync();
+            }
             return new ShimServer(loop, environment, invoke, runtimeApi);
         } catch (InterruptedException | RuntimeException failure) {
             loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
