@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  */
 public final class ShimBench {
 
-    static final List<String> SMALL_HEAP = List.of("-Xms16m", "-Xmx32m", "-XX:+UseSerialGC",
+    static final List<String> SMALL_HEAP = List.of("-Xms8m", "-Xmx32m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m");
     private static final Pattern ADDRESSES = Pattern.compile(
             "lamina-shim: invoke endpoint http://127\\.0\\.0\\.1:(\\d+)/\\S+, Runtime API 127\\.0\\.0\\.1:(\\d+).*");

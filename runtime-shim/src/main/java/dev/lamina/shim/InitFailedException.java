@@ -3,6 +3,8 @@ package dev.lamina.shim;
 /** The runtime's initialization failed: what {@link Shim#readyFuture()} fails with. */
 public final class InitFailedException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String errorType;
     private final String errorMessage;
 
