@@ -37,8 +37,9 @@ import java.util.stream.Stream;
  */
 public final class ShimBench {
 
+    /** The flags recommended for the shim's container: a small heap, C1 only, and malloc'd memory given back. */
     static final List<String> SMALL_HEAP = List.of("-Xms8m", "-Xmx32m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m");
+            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=16m", "-XX:TrimNativeHeapInterval=1000");
     private static final Pattern ADDRESSES = Pattern.compile(
             "lamina-shim: invoke endpoint http://127\\.0\\.0\\.1:(\\d+)/\\S+, Runtime API 127\\.0\\.0\\.1:(\\d+).*");
     private static final String INVOKE = "/2015-03-31/functions/function/invocations";
@@ -272,13 +273,23 @@ public final class ShimBench {
             Matcher addresses = ADDRESSES.matcher(line);
             if (addresses.matches()) {
                 long listening = System.nanoTime();
-                Thread.ofVirtual().start(() -> messages.lines().forEach(System.err::println));
+                Thread.ofVirtual().start(() -> copyUntilClosed(messages));
                 return new RunningShim(process, Integer.parseInt(addresses.group(1)),
                         Integer.parseInt(addresses.group(2)), listening);
             }
             System.err.println(line);
         }
         throw new IllegalStateException("the shim exited before listening: " + command);
+    }
+
+    private static void copyUntilClosed(BufferedReader messages) {
+        try {
+            for (String line = messages.readLine(); line != null; line = messages.readLine()) {
+                System.err.println(line);
+            }
+        } catch (IOException closed) {
+            // The shim was stopped.
+        }
     }
 
     private static List<String> java(List<String> args) {
