@@ -43,35 +43,44 @@ final class DeliveryLoop implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                slots.acquire();
-                int granted = 1 + slots.drainPermits();
-                work.clear();
-                List<AsyncEvent> due;
-                try {
-                    due = store.claimDue(clock.instant(), granted);
-                } catch (RuntimeException e) {
-                    slots.release(granted);
-                    LOG.errorf("Could not read due asynchronous events: %s", e.getMessage());
-                    work.await(idlePoll.toMillis());
-                    continue;
-                }
-                slots.release(granted - due.size());
-                for (AsyncEvent event : due) {
-                    deliveries.execute(() -> {
-                        try {
-                            delivery.deliver(event);
-                        } finally {
-                            slots.release();
-                            work.signal();
-                        }
-                    });
-                }
-                if (due.size() < granted) {
-                    awaitWork();
-                }
+                handOutDueEvents();
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // The store failed; the loop must outlive that, or nothing would be delivered any more.
+                LOG.errorf("The asynchronous delivery loop could not read the event store: %s", e.getMessage());
+                try {
+                    Thread.sleep(idlePoll);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
+        }
+    }
+
+    private void handOutDueEvents() throws InterruptedException {
+        slots.acquire();
+        int granted = 1 + slots.drainPermits();
+        List<AsyncEvent> due;
+        try {
+            work.clear();
+            due = store.claimDue(clock.instant(), granted);
+        } finally {
+            slots.release(granted);
+        }
+        for (AsyncEvent event : due) {
+            slots.acquire();
+            deliveries.execute(() -> {
+                try {
+                    delivery.deliver(event);
+                } finally {
+                    slots.release();
+                    work.signal();
+                }
+            });
+        }
+        if (due.size() < granted) {
+            awaitWork();
         }
     }
 

@@ -31,8 +31,11 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Group commit: one writer thread owns the connection. It takes every request queued since its last commit, runs
  * them in one transaction, commits (one fsync for all of them) and only then completes their futures. Many concurrent
- * intakes therefore share one fsync, and a 202 never precedes the fsync of its event. The database is opened in
- * exclusive locking mode, so a second process on the same data directory fails instead of corrupting the queue.
+ * intakes therefore share one fsync, and a 202 never precedes the fsync of its event. A transaction without new events
+ * (claims, reschedules, removals) commits without waiting for an fsync: the next fsync of the write-ahead log makes it
+ * durable too, and losing it in a crash only makes delivery repeat work (at-least-once), never lose an event.
+ * The database is opened in exclusive locking mode, so a second process on the same data directory fails instead of
+ * corrupting the queue.
  */
 public final class SqliteEventStore implements EventStore {
 
@@ -46,6 +49,8 @@ public final class SqliteEventStore implements EventStore {
     private final PreparedStatement delete;
     private final PreparedStatement claim;
     private final PreparedStatement earliestDue;
+    private final Statement control;
+    private boolean fsyncOnCommit = true;
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final Object lifecycle = new Object();
@@ -66,7 +71,6 @@ public final class SqliteEventStore implements EventStore {
             // Whatever was handed out when the last process stopped is due again now: at-least-once.
             schema.executeUpdate("UPDATE events SET claimed = 0 WHERE claimed = 1");
         }
-        db.commit();
         insert = db.prepareStatement("INSERT INTO events (request_id, due_at, payload, state) VALUES (?, ?, ?, ?)");
         updateState = db.prepareStatement("UPDATE events SET due_at = ?, state = ?, claimed = 0 WHERE request_id = ?");
         delete = db.prepareStatement("DELETE FROM events WHERE request_id = ?");
@@ -75,6 +79,8 @@ public final class SqliteEventStore implements EventStore {
                   SELECT seq FROM events WHERE claimed = 0 AND due_at <= ? ORDER BY due_at, seq LIMIT ?)
                 RETURNING request_id, due_at, payload, state""");
         earliestDue = db.prepareStatement("SELECT MIN(due_at) FROM events WHERE claimed = 0");
+        // Transactions are begun and committed explicitly: the fsync setting may only change between them.
+        control = db.createStatement();
         writer = Thread.ofPlatform().name("async-event-store").daemon().start(this::writeLoop);
     }
 
@@ -92,9 +98,7 @@ public final class SqliteEventStore implements EventStore {
         config.setBusyTimeout(2_000);
         Path file = directory.resolve(FILE_NAME);
         try {
-            Connection connection = config.createConnection("jdbc:sqlite:" + file);
-            connection.setAutoCommit(false);
-            return new SqliteEventStore(connection);
+            return new SqliteEventStore(config.createConnection("jdbc:sqlite:" + file));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the async event store " + file
                     + " (is another Lamina process using this data directory?): " + e.getMessage(), e);
@@ -186,18 +190,24 @@ public final class SqliteEventStore implements EventStore {
 
     /** Runs the batch in one transaction; if that fails, each request alone, so one bad request fails only itself. */
     private void commit(List<Request> batch) {
+        boolean begun = false;
         try {
+            fsyncOnCommit(batch.stream().anyMatch(Add.class::isInstance));
+            control.execute("BEGIN");
+            begun = true;
             List<Runnable> completions = new ArrayList<>(batch.size());
             for (Request request : batch) {
                 completions.add(apply(request));
             }
-            db.commit();
+            control.execute("COMMIT");
             completions.forEach(Runnable::run);
         } catch (SQLException | RuntimeException e) {
-            try {
-                db.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
+            if (begun) {
+                try {
+                    control.execute("ROLLBACK");
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
             }
             if (batch.size() == 1) {
                 LOG.errorf("async event store: %s failed: %s", batch.getFirst().getClass().getSimpleName(), e.getMessage());
@@ -205,6 +215,14 @@ public final class SqliteEventStore implements EventStore {
             } else {
                 batch.forEach(request -> commit(List.of(request)));
             }
+        }
+    }
+
+    /** FULL: the commit returns after the write-ahead log is fsynced. NORMAL: it does not wait for that. */
+    private void fsyncOnCommit(boolean fsync) throws SQLException {
+        if (fsync != fsyncOnCommit) {
+            control.execute(fsync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            fsyncOnCommit = fsync;
         }
     }
 
