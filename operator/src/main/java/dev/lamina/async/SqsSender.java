@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
@@ -39,7 +39,7 @@ final class SqsSender implements AutoCloseable {
                     ? DefaultCredentialsProvider.builder().build()
                     : credentials.forSecret(k.namespace(), k.secret());
             SqsClientBuilder builder = SqsClient.builder()
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()
+                    .httpClientBuilder(ApacheHttpClient.builder()
                             .connectionTimeout(Duration.ofSeconds(5))
                             .socketTimeout(Duration.ofSeconds(20)))
                     .region(Region.of(k.region()))
