@@ -33,7 +33,7 @@ public record AsyncEvent(String requestId, FunctionRef function, byte[] payload,
     }
 
     static AsyncEvent accepted(String requestId, FunctionRef function, byte[] payload, String traceHeader, Instant now) {
-        return new AsyncEvent(requestId, function, payload, traceHeader, now, now, new Invoking(0, 0, 0, null));
+        return new AsyncEvent(requestId, function, payload, traceHeader, now, now, new Invoking(0, 0, 0, null, null));
     }
 
     AsyncEvent next(Instant due, Phase newPhase) {
@@ -54,9 +54,10 @@ public record AsyncEvent(String requestId, FunctionRef function, byte[] payload,
      * @param functionErrors    attempts that ended in a function error (bounded by maximumRetryAttempts)
      * @param throttledOrFailed attempts throttled or failed by the platform (they back off until the event expires)
      * @param lastFailure       how the latest attempt failed; null before the first failure
+     * @param missingSince      since when the function could not be found, if it cannot be now
      */
-    public record Invoking(int invokeCount, int functionErrors, int throttledOrFailed, InvokeOutcome lastFailure)
-            implements Phase {
+    public record Invoking(int invokeCount, int functionErrors, int throttledOrFailed, InvokeOutcome lastFailure,
+                           Instant missingSince) implements Phase {
     }
 
     /**

@@ -14,12 +14,16 @@ import java.util.Objects;
  * @param backoffMax               the longest such delay (Lambda: 5 min); also bounds retries of destinations
  * @param outputRetention          how long a destination or dead-letter queue that is down is retried before the
  *                                 record is given up
+ * @param missingFunctionGrace     how long events of a function that cannot be found are kept (and retried with
+ *                                 backoff) before they are dropped: after a restart the gateway may not know every
+ *                                 function yet
  * @param maxConcurrentDeliveries  invocation attempts and sends in flight at once, over all functions
  * @param idlePoll                 how long the delivery loop sleeps when nothing is due and nothing wakes it
  * @param region                   AWS region for SQS targets that name none
  */
 public record AsyncSettings(List<Duration> functionErrorRetryDelays, Duration backoffInitial, Duration backoffMax,
-                            Duration outputRetention, int maxConcurrentDeliveries, Duration idlePoll, String region) {
+                            Duration outputRetention, Duration missingFunctionGrace, int maxConcurrentDeliveries,
+                            Duration idlePoll, String region) {
 
     public AsyncSettings {
         functionErrorRetryDelays = List.copyOf(functionErrorRetryDelays);
@@ -29,6 +33,7 @@ public record AsyncSettings(List<Duration> functionErrorRetryDelays, Duration ba
         Objects.requireNonNull(backoffInitial, "backoffInitial");
         Objects.requireNonNull(backoffMax, "backoffMax");
         Objects.requireNonNull(outputRetention, "outputRetention");
+        Objects.requireNonNull(missingFunctionGrace, "missingFunctionGrace");
         Objects.requireNonNull(idlePoll, "idlePoll");
         Objects.requireNonNull(region, "region");
         if (maxConcurrentDeliveries < 1) {
@@ -36,30 +41,48 @@ public record AsyncSettings(List<Duration> functionErrorRetryDelays, Duration ba
         }
     }
 
-    /** Lambda's timing: retries after 1 and 2 minutes, backoff 1 s to 5 min; destinations retried for a day. */
+    /**
+     * Lambda's timing: retries after 1 and 2 minutes, backoff 1 s to 5 min; destinations retried for a day; events of
+     * missing functions kept for 5 minutes.
+     */
     public static AsyncSettings defaults() {
         return new AsyncSettings(List.of(Duration.ofMinutes(1), Duration.ofMinutes(2)), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), Duration.ofDays(1), 64, Duration.ofSeconds(1), "us-east-1");
+                Duration.ofMinutes(5), Duration.ofDays(1), Duration.ofMinutes(5), 64, Duration.ofSeconds(1), "us-east-1");
     }
 
     public AsyncSettings withFunctionErrorRetryDelays(Duration... delays) {
-        return new AsyncSettings(List.of(delays), backoffInitial, backoffMax, outputRetention, maxConcurrentDeliveries, idlePoll, region);
+        return new AsyncSettings(List.of(delays), backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
+                maxConcurrentDeliveries, idlePoll, region);
     }
 
     public AsyncSettings withBackoff(Duration initial, Duration max) {
-        return new AsyncSettings(functionErrorRetryDelays, initial, max, outputRetention, maxConcurrentDeliveries, idlePoll, region);
+        return new AsyncSettings(functionErrorRetryDelays, initial, max, outputRetention, missingFunctionGrace,
+                maxConcurrentDeliveries, idlePoll, region);
     }
 
     public AsyncSettings withOutputRetention(Duration retention) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, retention, maxConcurrentDeliveries, idlePoll, region);
+        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, retention, missingFunctionGrace,
+                maxConcurrentDeliveries, idlePoll, region);
+    }
+
+    public AsyncSettings withMissingFunctionGrace(Duration grace) {
+        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, grace,
+                maxConcurrentDeliveries, idlePoll, region);
     }
 
     public AsyncSettings withMaxConcurrentDeliveries(int max) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, max, idlePoll, region);
+        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
+                max, idlePoll, region);
     }
 
     public AsyncSettings withIdlePoll(Duration poll) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, maxConcurrentDeliveries, poll, region);
+        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
+                maxConcurrentDeliveries, poll, region);
+    }
+
+    public AsyncSettings withRegion(String defaultRegion) {
+        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
+                maxConcurrentDeliveries, idlePoll, defaultRegion);
     }
 
     /** The delay before retry number {@code retry} (1-based) after a function error. */

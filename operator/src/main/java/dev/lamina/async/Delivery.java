@@ -68,12 +68,12 @@ final class Delivery {
 
     private void attempt(AsyncEvent event, Invoking state) {
         Optional<AsyncFunction> found = functions.find(event.function());
+        Instant now = clock.instant();
         if (found.isEmpty()) {
-            drop(event, "Function not found");
+            missing(event, state, new InvokeOutcome.NotFound("Function not found: " + event.function()), now);
             return;
         }
         AsyncFunction function = found.get();
-        Instant now = clock.instant();
         Duration age = Duration.between(event.acceptedAt(), now);
         if (age.compareTo(maximumAge(function)) > 0) {
             fail(event, function, Condition.EventAgeExceeded, Condition.EventAgeExceeded.name(), state.invokeCount(), state.lastFailure());
@@ -88,8 +88,8 @@ final class Delivery {
         TraceHeader trace = TraceHeader.parse(event.traceHeader());
         if (trace.count(event.function()) >= TraceHeader.MAX_RECURSION) {
             metrics.recursionStopped(event.function());
-            LOG.warnf("Stopped a recursive loop: asynchronous event %s would invoke %s for the %d. time in one chain",
-                    event.requestId(), event.function(), TraceHeader.MAX_RECURSION + 1);
+            LOG.warnf("Stopped a recursive loop: %s was already invoked %d times in the chain of asynchronous event %s",
+                    event.function(), TraceHeader.MAX_RECURSION, event.requestId());
             fail(event, function, Condition.RetriesExhausted, "RecursiveInvocation", state.invokeCount(),
                     new InvokeOutcome.PlatformError(400, "RecursiveInvocationException",
                             "Lambda detected a recursive loop: " + event.function() + " was invoked "
@@ -110,20 +110,20 @@ final class Delivery {
                     fail(event, function, Condition.RetriesExhausted, Condition.RetriesExhausted.name(), invokes, error);
                 } else {
                     retry(event, function, after.plus(settings.functionErrorRetryDelay(errors)),
-                            new Invoking(invokes, errors, state.throttledOrFailed(), error));
+                            new Invoking(invokes, errors, state.throttledOrFailed(), error, null));
                 }
             }
             case InvokeOutcome.Throttled throttled -> {
                 int failures = state.throttledOrFailed() + 1;
                 retry(event, function, after.plus(settings.backoff(failures)),
-                        new Invoking(state.invokeCount(), state.functionErrors(), failures, throttled));
+                        new Invoking(state.invokeCount(), state.functionErrors(), failures, throttled, null));
             }
             case InvokeOutcome.PlatformError platform -> {
                 int failures = state.throttledOrFailed() + 1;
                 retry(event, function, after.plus(settings.backoff(failures)),
-                        new Invoking(state.invokeCount() + 1, state.functionErrors(), failures, platform));
+                        new Invoking(state.invokeCount() + 1, state.functionErrors(), failures, platform, null));
             }
-            case InvokeOutcome.NotFound notFound -> drop(event, notFound.message());
+            case InvokeOutcome.NotFound notFound -> missing(event, state, notFound, after);
         }
     }
 
@@ -204,10 +204,22 @@ final class Delivery {
         store.update(event.next(now.plus(settings.backoff(failures)), new Reporting(unsent, failures, state.settledAt())));
     }
 
-    private void drop(AsyncEvent event, String why) {
-        metrics.dropped(event.function(), "FunctionNotFound");
-        LOG.warnf("Dropped asynchronous event %s: %s (%s)", event.requestId(), why, event.function());
-        store.remove(event.requestId());
+    /**
+     * The function cannot be found. Right after a restart the gateway may not know every function yet, so the event
+     * is kept and retried for a grace period; a function missing for longer was deleted, and its events go with it.
+     */
+    private void missing(AsyncEvent event, Invoking state, InvokeOutcome.NotFound notFound, Instant now) {
+        Instant since = state.missingSince() == null ? now : state.missingSince();
+        if (Duration.between(since, now).compareTo(settings.missingFunctionGrace()) > 0) {
+            metrics.dropped(event.function(), "FunctionNotFound");
+            LOG.warnf("Dropped asynchronous event %s: %s for longer than %s", event.requestId(), notFound.message(),
+                    settings.missingFunctionGrace());
+            store.remove(event.requestId());
+            return;
+        }
+        int failures = state.throttledOrFailed() + 1;
+        store.update(event.next(now.plus(settings.backoff(failures)),
+                new Invoking(state.invokeCount(), state.functionErrors(), failures, notFound, since)));
     }
 
     private static Duration maximumAge(AsyncFunction function) {

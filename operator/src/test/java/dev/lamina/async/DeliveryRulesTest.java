@@ -217,6 +217,25 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void eventsOfAFunctionMissingOnlyBrieflyAreKeptAsAfterARestartBeforeTheGatewayKnowsItsFunctions() throws Exception {
+        try (var patient = new Harness(dir.resolve("patient"), Harness.FAST.withMissingFunctionGrace(Duration.ofMinutes(10)))) {
+            var config = config(2, webhook(hook), null, null);
+            patient.functions.deploy("reloading", config, (n, call) -> error("not yet"));
+            patient.send("reloading", "{\"keep\":1}");
+            eventually("the first attempt", () -> patient.functions.calls("reloading").size() == 1);
+            patient.functions.remove("reloading");
+            Thread.sleep(300); // several attempts find no function meanwhile
+            patient.functions.deploy("reloading", config, (n, call) -> ok("{}"));
+
+            JsonNode record = json(hook.next());
+
+            assertThat(record.at("/requestContext/condition").asText()).isEqualTo("Success");
+            assertThat(record.at("/requestPayload/keep").asInt()).isEqualTo(1);
+            assertThat(patient.count(AsyncMetrics.DROPPED, "reloading", "FunctionNotFound")).isZero();
+        }
+    }
+
+    @Test
     void eventsOfAFunctionDeletedWhileTheyWaitAreDroppedAndCounted() throws Exception {
         async.functions.deploy("doomed", config(2, null, webhook(hook), null), (n, call) -> error("failing"));
 

@@ -17,6 +17,7 @@ final class Harness implements AutoCloseable {
     static final AsyncSettings FAST = AsyncSettings.defaults()
             .withFunctionErrorRetryDelays(Duration.ofMillis(100), Duration.ofMillis(200))
             .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+            .withMissingFunctionGrace(Duration.ofMillis(500))
             .withIdlePoll(Duration.ofMillis(100));
 
     final ScriptedFunctions functions = new ScriptedFunctions();

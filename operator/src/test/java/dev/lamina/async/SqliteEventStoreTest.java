@@ -27,7 +27,7 @@ class SqliteEventStoreTest {
     private AsyncEvent event(String id, Instant due) {
         return new AsyncEvent(id, new FunctionRef("default", "fn", "live"), ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
                 "Root=1-00000000-000000000000000000000000;Lineage=abcd0123:2", now.minusSeconds(5), due,
-                new AsyncEvent.Invoking(1, 1, 0, ScriptedFunctions.error("boom")));
+                new AsyncEvent.Invoking(1, 1, 0, ScriptedFunctions.error("boom"), null));
     }
 
     @Test
