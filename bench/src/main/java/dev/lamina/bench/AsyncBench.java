@@ -42,8 +42,8 @@ public final class AsyncBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
-        int senders = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int events = args.length > 0 ? Integer.parseInt(args[0].trim()) : 50_000;
+        int senders = 64;
         System.out.printf("AsyncBench: %d available processors, Java %s, %d events of %d bytes%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), events, payload(0).length);
         System.out.println("fsync policy: SQLite WAL journal; an event is acknowledged (202) only after the commit"
