@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * Lambda's asynchronous invocation metrics, under Lambda's names, tagged with the function's namespace and name.
- * Dropped events are also tagged with why they were dropped.
+ * Lambda's asynchronous invocation metrics, under Lambda's names, tagged with the function's {@code namespace} and
+ * {@code function_name} (as the gateway's metrics are). Dropped events are also tagged with the {@code reason}.
  */
 final class AsyncMetrics {
 
@@ -31,13 +31,13 @@ final class AsyncMetrics {
     /** Time from acceptance to an invocation attempt. */
     void age(FunctionRef function, Duration age) {
         Timer.builder(AGE).description("Time between accepting an event and invoking the function with it")
-                .tags("namespace", function.namespace(), "function", function.name())
+                .tags("namespace", function.namespace(), "function_name", function.name())
                 .register(registry).record(age);
     }
 
     void dropped(FunctionRef function, String reason) {
         Counter.builder(DROPPED).description("Events given up without a successful invocation")
-                .tags("namespace", function.namespace(), "function", function.name(), "reason", reason)
+                .tags("namespace", function.namespace(), "function_name", function.name(), "reason", reason)
                 .register(registry).increment();
     }
 
@@ -55,7 +55,7 @@ final class AsyncMetrics {
 
     private Counter counter(String name, String description, FunctionRef function) {
         return Counter.builder(name).description(description)
-                .tags("namespace", function.namespace(), "function", function.name())
+                .tags("namespace", function.namespace(), "function_name", function.name())
                 .register(registry);
     }
 }

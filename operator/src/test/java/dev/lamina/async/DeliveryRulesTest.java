@@ -141,7 +141,7 @@ class DeliveryRulesTest {
         assertThat(record.at("/responseContext/statusCode").asInt()).isEqualTo(429);
         assertThat(record.at("/responsePayload/errorType").asText()).isEqualTo("TooManyRequestsException");
         assertThat(async.count(AsyncMetrics.DROPPED, "saturated", "EventAgeExceeded")).isEqualTo(1);
-        Timer age = async.metrics.find(AsyncMetrics.AGE).tag("function", "saturated").timer();
+        Timer age = async.metrics.find(AsyncMetrics.AGE).tag("function_name", "saturated").timer();
         assertThat(age).isNotNull();
         assertThat(age.count()).isEqualTo(attempts);
         assertThat(hook.poll(300)).as("nothing further is sent").isNull();

@@ -65,12 +65,12 @@ final class Harness implements AutoCloseable {
     }
 
     double count(String meter, String function) {
-        Counter counter = metrics.find(meter).tag("function", function).counter();
+        Counter counter = metrics.find(meter).tag("function_name", function).counter();
         return counter == null ? 0 : counter.count();
     }
 
     double count(String meter, String function, String reason) {
-        Counter counter = metrics.find(meter).tag("function", function).tag("reason", reason).counter();
+        Counter counter = metrics.find(meter).tag("function_name", function).tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 
