@@ -12,6 +12,7 @@ import dev.lamina.async.InvokeOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,10 @@ public final class AsyncBench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0].trim()) : 50_000;
         int senders = 64;
-        System.out.printf("AsyncBench: %d available processors, Java %s, %d events of %d bytes%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), events, payload(0).length);
+        System.out.printf("AsyncBench: %d available processors, load average %.2f, Java %s, %d events of %d bytes%n",
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), events,
+                payload(0).length);
         System.out.println("fsync policy: SQLite WAL journal; an event is acknowledged (202) only after the commit"
                 + " holding it is fsynced (synchronous=FULL), and concurrent intakes share commits (group commit);"
                 + " delivery bookkeeping (claims, reschedules, removals) commits without waiting for an fsync.");
