@@ -43,6 +43,8 @@ public final class AsyncBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // The operator's classes log through JBoss Logging, as in the application.
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         int events = args.length > 0 ? Integer.parseInt(args[0].trim()) : 50_000;
         int senders = 64;
         System.out.printf("AsyncBench: %d available processors, load average %.2f, Java %s, %d events of %d bytes%n",
