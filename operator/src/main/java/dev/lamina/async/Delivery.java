@@ -61,7 +61,8 @@ final class Delivery {
             }
         } catch (RuntimeException e) {
             // Keep the event: whatever went wrong here is tried again later rather than losing the event.
-            LOG.errorf(e, "Delivering asynchronous event %s for %s failed unexpectedly; retrying later", event.requestId(), event.function());
+            LOG.errorf(e, "Delivering asynchronous event %s for %s failed unexpectedly; retrying later",
+                    event.requestId(), event.function());
             store.update(event.next(clock.instant().plus(settings.backoff(1)), event.phase()));
         }
     }
@@ -76,7 +77,8 @@ final class Delivery {
         AsyncFunction function = found.get();
         Duration age = Duration.between(event.acceptedAt(), now);
         if (age.compareTo(maximumAge(function)) > 0) {
-            fail(event, function, Condition.EventAgeExceeded, Condition.EventAgeExceeded.name(), state.invokeCount(), state.lastFailure());
+            fail(event, function, Condition.EventAgeExceeded, Condition.EventAgeExceeded.name(), state.invokeCount(),
+                    state.lastFailure());
             return;
         }
         if (function.throttlesEverything()) {
@@ -92,7 +94,7 @@ final class Delivery {
                     event.function(), TraceHeader.MAX_RECURSION, event.requestId());
             fail(event, function, Condition.RetriesExhausted, "RecursiveInvocation", state.invokeCount(),
                     new InvokeOutcome.PlatformError(400, "RecursiveInvocationException",
-                            "Lambda detected a recursive loop: " + event.function() + " was invoked "
+                            "Lamina stopped a recursive loop: " + event.function() + " was invoked "
                                     + TraceHeader.MAX_RECURSION + " times in one chain of invocations."));
             return;
         }
