@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +61,12 @@ class ShimJarIT {
         });
     }
 
-    private record RunningShim(Process process, InetSocketAddress invoke, InetSocketAddress runtimeApi, LogLines log) {
+    /** The shim process, its addresses, its function log (stdout) and its own messages (stderr). */
+    private record RunningShim(Process process, InetSocketAddress invoke, InetSocketAddress runtimeApi, LogLines log,
+                               LogLines messages) {
+        String describe() {
+            return "shim log: " + log.lines() + "\nshim messages: " + messages.lines();
+        }
     }
 
     private RunningShim runJar(Map<String, String> env, String... args) throws Exception {
@@ -80,7 +86,7 @@ class ShimJarIT {
         assertThat(addresses.matches()).isTrue();
         return new RunningShim(process,
                 new InetSocketAddress("127.0.0.1", Integer.parseInt(addresses.group(1))),
-                new InetSocketAddress("127.0.0.1", Integer.parseInt(addresses.group(2))), log);
+                new InetSocketAddress("127.0.0.1", Integer.parseInt(addresses.group(2))), log, messages);
     }
 
     private static void pump(InputStream stream, LogLines lines) {
@@ -163,7 +169,7 @@ class ShimJarIT {
         Invoker.Reply served = invoker.invoke("{}");
 
         assertThat(served.status()).isEqualTo(200);
-        assertThat(served.header("X-Amz-Function-Error")).as(served.body()).isNull();
+        assertThat(served.header("X-Amz-Function-Error")).as(served.body() + "\n" + shim.describe()).isNull();
         assertThat(JsonDocs.parse(served.body()).at("/pid").asLong()).isEqualTo(restarted.pid());
     }
 
@@ -184,7 +190,12 @@ class ShimJarIT {
         List<ProcessHandle> container = runtime.descendants().toList();
         runtime.destroyForcibly();
         container.forEach(ProcessHandle::destroyForcibly);
-        Invoker.Reply reply = call.get(60, TimeUnit.SECONDS);
+        Invoker.Reply reply;
+        try {
+            reply = call.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException notNoticed) {
+            throw new AssertionError("the crash was not noticed\n" + shim.describe(), notNoticed);
+        }
 
         JsonNode error = JsonDocs.parse(reply.body());
         assertThat(error.at("/errorType").asText()).isEqualTo("Runtime.ExitError");

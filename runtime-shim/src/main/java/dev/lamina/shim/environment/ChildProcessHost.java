@@ -54,8 +54,9 @@ final class ChildProcessHost implements RuntimeHost {
     }
 
     @Override
-    public void ready(int generation) {
-        // A child process is watched from its start.
+    public CompletableFuture<Void> ready(int generation) {
+        // A child process is known, and watched, from its start.
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -52,6 +52,10 @@ public final class Environment implements RuntimeHost.Exits {
     private record Launching(int generation, long startedNanos) implements Phase {
     }
 
+    /** The runtime made its first {@code /next}; the host is identifying its processes before events flow. */
+    private record Attaching(int generation, long initNanos) implements Phase {
+    }
+
     /** The runtime made its first {@code /next}; {@code initNanos} goes to the first REPORT (the cold start), once. */
     private record Ready(int generation, long initNanos) implements Phase {
     }
@@ -311,19 +315,29 @@ public final class Environment implements RuntimeHost.Exits {
                 nextRequests.add(request);
                 dispatch();
             }
+            case Attaching attaching -> nextRequests.add(request);
             case Resetting resetting -> nextRequests.add(request);
         }
     }
 
+    /**
+     * The first {@code /next} ends init. Events flow once the host knows the runtime's processes (at once for a
+     * child; after a /proc scan in sidecar mode), so that a crash right after the first event is still noticed.
+     */
     private void becomeReady(long startedNanos, NextRequest request) {
+        int attached = generation;
         long initNanos = System.nanoTime() - startedNanos;
-        phase = new Ready(generation, initNanos);
-        host.ready(generation);
-        firstReady.complete(null);
-        metrics.initialized(initNanos);
-        updateMirrors();
+        phase = new Attaching(attached, initNanos);
         nextRequests.add(request);
-        dispatch();
+        host.ready(attached).whenComplete((known, error) -> execute(() -> {
+            if (phase instanceof Attaching attaching && attaching.generation() == attached) {
+                phase = new Ready(attached, initNanos);
+                firstReady.complete(null);
+                metrics.initialized(initNanos);
+                updateMirrors();
+                dispatch();
+            }
+        }));
     }
 
     /** A runtime's {@code /next} connection closed before it got an event. */
@@ -403,6 +417,7 @@ public final class Environment implements RuntimeHost.Exits {
             }
             switch (phase) {
                 case Launching launching -> initFailed(new ExitedDuringInit(FunctionError.EXIT, reason));
+                case Attaching attaching -> reset(true);
                 case Ready ready -> {
                     for (Invocation invocation : new ArrayList<>(running.values())) {
                         complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), reason)));

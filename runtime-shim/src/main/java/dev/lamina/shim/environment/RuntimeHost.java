@@ -9,8 +9,8 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
     /** Starts the runtime for this generation (child mode), or expects it to connect (sidecar mode). */
     void launch(int generation) throws IOException;
 
-    /** The runtime of this generation made its first {@code /next}: its init is done. */
-    void ready(int generation);
+    /** The runtime of this generation made its first {@code /next}; completes once its processes are known. */
+    CompletableFuture<Void> ready(int generation);
 
     /** Kills every process of the runtime; completes once they are gone. */
     CompletableFuture<Void> terminate();

@@ -37,12 +37,23 @@ final class SidecarHost implements RuntimeHost {
     }
 
     @Override
-    public void ready(int generation) {
-        Thread.ofVirtual().name("lamina-sidecar-watch-" + generation).start(() -> watch(generation));
+    public CompletableFuture<Void> ready(int generation) {
+        CompletableFuture<Void> known = new CompletableFuture<>();
+        Thread.ofVirtual().name("lamina-sidecar-watch-" + generation).start(() -> {
+            try {
+                watch(generation, known);
+            } catch (RuntimeException failed) {
+                log.platformLine("lamina-shim: stopped watching the runtime's processes: " + failed);
+            } finally {
+                known.complete(null);
+            }
+        });
+        return known;
     }
 
-    private void watch(int readyGeneration) {
+    private void watch(int readyGeneration, CompletableFuture<Void> known) {
         List<ProcessHandle> roots = finder.roots();
+        known.complete(null);
         if (roots.isEmpty()) {
             log.platformLine("lamina-shim: no runtime process visible with " + finder.describe()
                     + "; crashes are noticed only by timeout and a reset cannot restart the runtime"
