@@ -40,6 +40,14 @@ public interface ControllerConfig {
     @WithDefault("30s")
     Duration recheckInterval();
 
+    /** Name of the Lease the replicas elect the controller role with (in the operator's namespace). */
+    @WithDefault("lamina-controller")
+    String leaseName();
+
+    /** Whether a replica that loses the Lease exits (to be restarted); only tests, whose JVM lives on, say no. */
+    @WithDefault("true")
+    boolean exitOnLostLease();
+
     interface Shim {
         @WithDefault("lamina-shim:latest")
         String image();

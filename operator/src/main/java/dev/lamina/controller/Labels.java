@@ -72,7 +72,7 @@ public final class Labels {
      * A label value for a name: names longer than a label value may be (63) are shortened with a hash suffix, so
      * every Function still gets its own value.
      */
-    static String labelValue(String name) {
+    public static String labelValue(String name) {
         if (name.length() <= 63) {
             return name;
         }

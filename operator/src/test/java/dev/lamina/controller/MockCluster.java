@@ -44,11 +44,14 @@ public final class MockCluster implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private final KubernetesClient operatorClient;
     private final Operator operator;
 
-    private MockCluster(KubernetesMockServer server, KubernetesClient client, Operator operator) {
+    private MockCluster(KubernetesMockServer server, KubernetesClient client, KubernetesClient operatorClient,
+                        Operator operator) {
         this.server = server;
         this.client = client;
+        this.operatorClient = operatorClient;
         this.operator = operator;
     }
 
@@ -77,7 +80,7 @@ public final class MockCluster implements AutoCloseable {
                 new EventSourceMappingReconciler());
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();
-        return new MockCluster(server, client, operator);
+        return new MockCluster(server, client, operatorClient, operator);
     }
 
     private static CustomResourceDefinitionContext statusSubresource(Class<? extends CustomResource<?, ?>> kind) {
@@ -91,6 +94,11 @@ public final class MockCluster implements AutoCloseable {
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** The operator's own client: what is done through it counts as the operator's requests. */
+    public KubernetesClient operatorClient() {
+        return operatorClient;
     }
 
     /** A fresh namespace, so tests sharing a cluster never see each other's objects. */

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.environments.ClusterEnvironments;
+import dev.lamina.environments.KubernetesEnvironments;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ClusterRole the Helm chart installs allows every request the operator makes: runs every reconciler through its
- * paths against the mock API server, records the operator's requests and checks each against the chart's rules.
+ * paths, and the environments of a version up and down, against the mock API server, records the operator's requests
+ * and checks each against the chart's rules.
  */
 class OperatorRbacTest {
     static final Path RBAC = Path.of("../charts/lamina/templates/operator-rbac.yaml");
@@ -38,6 +42,7 @@ class OperatorRbacTest {
         Set<String> needed = new TreeSet<>();
         try (MockCluster cluster = MockCluster.start(ControllerSettings.defaults())) {
             exerciseEveryReconciler(cluster);
+            exerciseEnvironments(cluster);
             for (String request : cluster.operatorRequests()) {
                 permission(request).ifPresent(needed::add);
             }
@@ -46,7 +51,8 @@ class OperatorRbacTest {
         List<PolicyRule> rules = clusterRole().getRules();
         assertThat(needed).as("permissions the operator used").contains(
                 "lamina.dev/functions list", "lamina.dev/functions/status patch", "lamina.dev/functionversions create",
-                "apps/deployments create", "/secrets get", "/events create");
+                "apps/deployments create", "apps/deployments patch", "/pods watch", "/pods patch", "/secrets get",
+                "/events create");
         assertThat(needed).allSatisfy(permission -> assertThat(allowed(rules, permission))
                 .as("%s is granted by %s", permission, RBAC).isTrue());
     }
@@ -94,6 +100,24 @@ class OperatorRbacTest {
         client.resource(Fixtures.imageFunction(ns, "broken", "serviceAccountName: nobody")).create();
         eventually().until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
                 .anyMatch(e -> "ServiceAccountNotFound".equals(e.getReason())));
+    }
+
+    /** What the gateway does in a cluster: follow a version's pods and scale its Deployment up and down. */
+    private static void exerciseEnvironments(MockCluster cluster) throws Exception {
+        KubernetesClient client = cluster.client();
+        String ns = cluster.newNamespace("scale");
+        client.resource(Fixtures.imageFunction(ns, "scaled")).create();
+        eventually().until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-latest").get() != null);
+        try (ClusterEnvironments environments = new ClusterEnvironments(cluster.operatorClient());
+             KubernetesEnvironments latest = environments.version(ns, "scaled", Labels.LATEST, () -> { })) {
+            eventually().until(() -> latest.wanted() == 0);
+            latest.scaleTo(1, List.of());
+            client.resource(new PodBuilder().withNewMetadata().withName("scaled-latest-1").withNamespace(ns)
+                    .withLabels(Labels.forVersion("scaled", Labels.LATEST)).endMetadata().withNewSpec()
+                    .addNewContainer().withName("function").withImage("fn").endContainer().endSpec().build()).create();
+            eventually().until(() -> latest.environments().size() == 1);
+            latest.scaleTo(0, List.of("scaled-latest-1"));
+        }
     }
 
     private static FunctionVersion version(KubernetesClient client, String ns, String number) {
