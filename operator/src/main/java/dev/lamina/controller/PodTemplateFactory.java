@@ -43,6 +43,8 @@ final class PodTemplateFactory {
     private static final int MAX_MILLICORES = 6000;
     private static final String TASK_ROOT = "/var/task";
     private static final String STAGING = "/lamina";
+    private static final int SHIM_HEAP_MB = 32;
+    private static final int SHIM_HEAP_PER_SLOT_MB = 16;
     private static final String CUSTOM_RUNTIME =
             "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap";
 
@@ -163,7 +165,10 @@ final class PodTemplateFactory {
 
     private Container shimContainer(VersionTarget target) {
         FunctionSpec spec = target.spec();
-        Quantity memory = new Quantity(settings.shimMemory());
+        // The shim buffers each running invocation's payload (up to 6 MB each way): as its README advises, every
+        // slot beyond the first gets 16 MB more heap, and the container as much more memory.
+        int extraSlots = spec.concurrency().perEnvironment() - 1;
+        Quantity memory = plusMegabytes(new Quantity(settings.shimMemory()), SHIM_HEAP_PER_SLOT_MB * extraSlots);
         Quantity cpu = new Quantity(settings.shimCpu());
         return new ContainerBuilder()
                 .withName(SHIM_CONTAINER)
@@ -177,7 +182,9 @@ final class PodTemplateFactory {
                         env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMB())),
                         env("AWS_LAMBDA_FUNCTION_TIMEOUT", Integer.toString(spec.timeoutSeconds())),
                         env("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(spec.concurrency().perEnvironment())),
-                        env("AWS_REGION", settings.region()))
+                        env("AWS_REGION", settings.region()),
+                        env("JAVA_TOOL_OPTIONS", "-Xms8m -Xmx" + (SHIM_HEAP_MB + SHIM_HEAP_PER_SLOT_MB * extraSlots)
+                                + "m"))
                 .withNewResources()
                 .addToRequests("memory", memory).addToRequests("cpu", cpu)
                 .addToLimits("memory", memory).addToLimits("cpu", cpu)
@@ -344,6 +351,14 @@ final class PodTemplateFactory {
     /** Memory as the API server writes it back (1024Mi reads back as 1Gi), so desired and actual compare equal. */
     static Quantity megabytes(int megabytes) {
         return megabytes % 1024 == 0 ? new Quantity(megabytes / 1024 + "Gi") : new Quantity(megabytes + "Mi");
+    }
+
+    private static Quantity plusMegabytes(Quantity base, int megabytes) {
+        if (megabytes == 0) {
+            return base;
+        }
+        long bytes = Quantity.getAmountInBytes(base).longValue() + megabytes * 1024L * 1024L;
+        return new Quantity((bytes + 1024 * 1024 - 1) / (1024 * 1024) + "Mi");
     }
 
     /** memoryMB / 1769 vCPU, in millicores, at most 6 cores. */

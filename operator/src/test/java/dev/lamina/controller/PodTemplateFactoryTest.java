@@ -152,7 +152,11 @@ class PodTemplateFactoryTest {
         assertThat(shim.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(shim.getEnv()).extracting("name", "value").contains(
                 org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_FUNCTION_TIMEOUT", "30"),
-                org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_MAX_CONCURRENCY", "4"));
+                org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_MAX_CONCURRENCY", "4"),
+                org.assertj.core.groups.Tuple.tuple("JAVA_TOOL_OPTIONS", "-Xms8m -Xmx80m"));
+        assertThat(shim.getResources().getLimits().get("memory"))
+                .as("16 MB more per slot beyond the first, for the payloads it holds")
+                .isEqualTo(new Quantity("176Mi"));
         assertThat(pod.getSpec().getShareProcessNamespace()).isTrue();
         assertThat(pod.getSpec().getSecurityContext().getRunAsUser())
                 .as("one uid for shim and runtime: the shim signals the runtime's processes").isNotNull();
