@@ -1,0 +1,28 @@
+package dev.lamina.scaling;
+
+import java.time.Duration;
+
+/**
+ * The autoscaler's numbers, shared by all versions (Knative KPA's model and defaults).
+ *
+ * @param stableWindow   demand is averaged over this window for the steady-state environment count
+ * @param panicWindow    a short window that reacts to bursts
+ * @param panicThreshold enter panic mode when the panic window asks for this many times the current environments
+ * @param tick           how often every version is re-evaluated
+ */
+public record ScalingPolicy(Duration stableWindow, Duration panicWindow, double panicThreshold, Duration tick) {
+
+    public ScalingPolicy {
+        if (panicWindow.compareTo(stableWindow) > 0) {
+            throw new IllegalArgumentException("the panic window (" + panicWindow
+                    + ") must not be longer than the stable window (" + stableWindow + ")");
+        }
+        if (panicThreshold < 1.0) {
+            throw new IllegalArgumentException("the panic threshold must be at least 1.0, not " + panicThreshold);
+        }
+    }
+
+    public static ScalingPolicy knativeDefaults() {
+        return new ScalingPolicy(Duration.ofSeconds(60), Duration.ofSeconds(6), 2.0, Duration.ofSeconds(1));
+    }
+}
