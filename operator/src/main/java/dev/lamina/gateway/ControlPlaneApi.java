@@ -188,7 +188,13 @@ public class ControlPlaneApi {
             c.put("StateReason", state.reason());
             c.put("StateReasonCode", state.reasonCode());
         }
-        c.put("LastUpdateStatus", "Successful");
+        if (function.failedUpdate() != null && version == function.latest()) {
+            c.put("LastUpdateStatus", "Failed");
+            c.put("LastUpdateStatusReason", function.failedUpdate());
+            c.put("LastUpdateStatusReasonCode", "InvalidConfiguration");
+        } else {
+            c.put("LastUpdateStatus", "Successful");
+        }
         c.put("PackageType", spec.image() != null ? "Image" : "Zip");
         if (spec.image() != null) {
             c.putObject("ImageConfigResponse").putObject("ImageConfig");

@@ -9,9 +9,12 @@ import java.util.TreeMap;
 /**
  * One function as the gateway routes it: the current configuration ({@code $LATEST}), its published versions and its
  * aliases. Immutable; a change replaces the whole entry in the {@link Catalog}.
+ *
+ * @param failedUpdate why the last change of the function could not be applied (it keeps running as before), or null
  */
 public record FunctionEntry(String namespace, String name, FunctionSpec spec, DeployedVersion latest,
-                            NavigableMap<Integer, DeployedVersion> versions, Map<String, AliasRoute> aliases) {
+                            NavigableMap<Integer, DeployedVersion> versions, Map<String, AliasRoute> aliases,
+                            String failedUpdate) {
 
     public FunctionEntry {
         versions = Collections.unmodifiableNavigableMap(new TreeMap<>(versions));

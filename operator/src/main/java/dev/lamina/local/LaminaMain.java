@@ -14,9 +14,6 @@ public final class LaminaMain {
 
     static final int DEFAULT_PORT = 9000;
 
-    private LaminaMain() {
-    }
-
     public static void main(String... args) {
         if (args.length > 0 && args[0].equals("local")) {
             LocalArguments local;
@@ -32,6 +29,7 @@ public final class LaminaMain {
             System.setProperty("quarkus.http.port", Integer.toString(local.port()));
             System.setProperty("quarkus.http.host", "127.0.0.1");
             System.setProperty("lamina.controller.enabled", "false");
+            System.setProperty("quarkus.banner.enabled", "false");
         } else if (args.length > 0) {
             System.err.println("error: unknown command '" + args[0] + "'");
             System.err.println("usage: local <dir> [--port N]   (no arguments: run as the cluster operator)");

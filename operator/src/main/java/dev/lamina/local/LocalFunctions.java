@@ -154,20 +154,22 @@ final class LocalFunctions implements AutoCloseable {
                 update(key, state, function.getSpec(), file, namespaceConfigMaps,
                         versionFiles.getOrDefault(key, List.of()), changes, problems);
                 updateAliases(key, state, aliasFiles.getOrDefault(key, List.of()), changes, problems);
-                if (state.latest != null) {
-                    catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(),
-                            deployedVersions(state), state.aliases));
-                } else {
-                    functions.remove(key);
-                }
+                putInCatalog(key, state, null);
             } catch (Problem p) {
                 State state = functions.get(key);
                 boolean serving = state != null && state.latest != null;
                 problems.add(file + ": Function " + key + ": " + p.getMessage()
                         + (serving ? " (still serving its previous configuration)" : ""));
-                if (!serving) {
+                if (serving) {
+                    putInCatalog(key, state, p.getMessage());
+                } else {
                     functions.remove(key);
                 }
+            }
+        }
+        for (Map.Entry<Key, State> e : functions.entrySet()) {
+            if (!declared.containsKey(e.getKey()) && unreadable.contains(e.getValue().file)) {
+                putInCatalog(e.getKey(), e.getValue(), e.getValue().file + " could not be read; see the local mode output");
             }
         }
         for (Key key : List.copyOf(functions.keySet())) {
@@ -188,6 +190,12 @@ final class LocalFunctions implements AutoCloseable {
         }
         watched = List.copyOf(codeFiles);
         return new Report(changes, problems);
+    }
+
+    /** Puts a function's routing into the catalog, with why its last update failed, if it did. */
+    private void putInCatalog(Key key, State state, String failedUpdate) {
+        catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(),
+                deployedVersions(state), state.aliases, failedUpdate));
     }
 
     /** Local files the code of the functions read last consists of (watched for edits). */

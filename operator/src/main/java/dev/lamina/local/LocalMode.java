@@ -2,10 +2,13 @@ package dev.lamina.local;
 
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,20 +34,24 @@ public class LocalMode {
     private final GatewayConfig gateway;
     private final Catalog catalog;
     private final String host;
-    private final int port;
+    private volatile int port;
+    private volatile Loaded loaded;
+    private boolean bannerPrinted;
     private ScheduledExecutorService watcher;
     private CodeStore code;
     private LocalFunctions functions;
     private List<Object> fingerprint = List.of();
 
     public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog,
-                     @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host,
-                     @ConfigProperty(name = "quarkus.http.port", defaultValue = "9000") int port) {
+                     @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
         this.config = config;
         this.gateway = gateway;
         this.catalog = catalog;
         this.host = host;
-        this.port = port;
+    }
+
+    /** What the first read of the directory found. */
+    private record Loaded(Path dir, LocalFunctions.Report report) {
     }
 
     void start(@Observes StartupEvent event) throws IOException {
@@ -58,17 +65,6 @@ public class LocalMode {
                 new LocalRuntimes(javaRuntime, gateway.region(), gateway.accountId(), config.functionLogs()));
         LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
         fingerprint = fingerprint(dir, functions.watchedCodeFiles());
-        // With port 0 Quarkus picks a free port and publishes it in the same property.
-        String address = "http://" + host + ":" + Integer.getInteger("quarkus.http.port", port);
-        System.out.println();
-        System.out.println("Lamina local mode: serving " + dir + " at " + address);
-        functions.describe().forEach(System.out::println);
-        report.problems().forEach(p -> System.out.println("  ! " + p));
-        System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
-                + " --function-name NAME out.json   |   curl -d '{}' " + address
-                + "/2015-03-31/functions/NAME/invocations");
-        System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
-        System.out.println();
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lamina-local-watch");
             t.setDaemon(true);
@@ -76,6 +72,34 @@ public class LocalMode {
         });
         long period = config.pollInterval().toMillis();
         watcher.scheduleWithFixedDelay(() -> reloadIfChanged(dir), period, period, TimeUnit.MILLISECONDS);
+        loaded = new Loaded(dir, report);
+        printBannerOnceListening();
+    }
+
+    void listening(@ObservesAsync HttpServerStart started) {
+        int configured = started.options().getPort();
+        // With port 0 Quarkus picks a free port and publishes it in the port property.
+        String property = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        port = configured > 0 ? configured : Integer.getInteger(property, 0);
+        printBannerOnceListening();
+    }
+
+    /** The banner needs both the functions (start-up) and the port (HTTP server start), in either order. */
+    private synchronized void printBannerOnceListening() {
+        if (loaded == null || port <= 0 || bannerPrinted) {
+            return;
+        }
+        bannerPrinted = true;
+        String address = "http://" + host + ":" + port;
+        System.out.println();
+        System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
+        functions.describe().forEach(System.out::println);
+        loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
+        System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
+                + " --function-name NAME out.json   |   curl -d '{}' " + address
+                + "/2015-03-31/functions/NAME/invocations");
+        System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
+        System.out.println();
     }
 
     void stop(@Observes ShutdownEvent event) {
