@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A named pointer to a function version, optionally splitting traffic with a second version. */
+@JsonClassDescription("A Lambda alias: a name (FUNCTION:NAME) that points at a published version of a Function, optionally sending a share of the traffic to a second version, with progressive delivery and provisioned concurrency.")
 @Group(Function.GROUP)
 @Version(Function.VERSION)
 @ShortNames("fnalias")

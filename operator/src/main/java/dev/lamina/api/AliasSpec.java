@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -12,28 +13,31 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** A Lambda alias: NAME resolves FUNCTION:NAME to a version, with optional weighted routing and progressive delivery. */
+@JsonClassDescription("Which Function the alias belongs to, its name, the version it points at and how traffic moves to new versions.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.routingConfig) || !has(self.routingConfig.additionalVersionWeights) || !(self.functionVersion in self.routingConfig.additionalVersionWeights)",
         message = "routingConfig.additionalVersionWeights must not name the alias's own functionVersion")
 @ValidationRule(value = "!has(self.routingConfig) || !has(self.routingConfig.additionalVersionWeights) || size(self.routingConfig.additionalVersionWeights) == 0 || self.functionVersion != '$LATEST'",
         message = "weighted routing needs a published functionVersion, not $LATEST")
+@ValidationRule(value = "!has(self.provisionedConcurrency) || self.provisionedConcurrency == 0 || self.functionVersion != '$LATEST'",
+        message = "provisionedConcurrency needs a published functionVersion, not $LATEST")
 public record AliasSpec(
         @JsonPropertyDescription("Name of the Function in the same namespace.")
-        @Required @Pattern("^[a-zA-Z0-9_-]{1,64}$") String function,
+        @Required @Size(max = Names.FUNCTION_MAX_LENGTH) @Pattern(Names.FUNCTION) String function,
         @JsonPropertyDescription("The alias name, as in FUNCTION:NAME. Letters, digits, - and _; not a number.")
         @Required @Size(min = 1, max = 128) @Pattern("^[a-zA-Z0-9_-]+$")
         @ValidationRule(value = "!self.matches('^[0-9]+$')", message = "an alias name cannot be a number: numbers name versions")
         String name,
         @JsonPropertyDescription("The version the alias points at: a version number or $LATEST (an alias cannot point at another alias).")
-        @Required
-        @ValidationRule(value = "self == '$LATEST' || self.matches('^[1-9][0-9]*$')",
+        @Required @Size(max = 128)
+        @ValidationRule(value = "self == '$LATEST' || self.matches('" + Names.VERSION + "')",
                 message = "functionVersion must be a version number or $LATEST: an alias cannot point at another alias")
         String functionVersion,
         @JsonPropertyDescription("A description of the alias.")
         @Size(max = 256) String description,
-        @JsonPropertyDescription("Weighted routing to a second version.")
+        @JsonPropertyDescription("Weighted routing: a share of the traffic goes to a second version.")
         RoutingConfig routingConfig,
-        @JsonPropertyDescription("Execution environments kept initialised for this alias's versions, before traffic.")
+        @JsonPropertyDescription("Execution environments kept initialised for this alias's versions, before traffic arrives (0 = none). Needs a published version.")
         @Min(0) @Default("0") Integer provisionedConcurrency,
         @JsonPropertyDescription("Progressive delivery: follow new versions with a canary or linear traffic shift and automatic rollback.")
         DeploymentPreference deployment) {
@@ -44,12 +48,12 @@ public record AliasSpec(
 
     /** Lambda's alias routing configuration. */
     public record RoutingConfig(
-            @JsonPropertyDescription("Version number → share of traffic (0.0-1.0) sent to it instead of functionVersion. Like Lambda, at most one additional version.")
+            @JsonPropertyDescription("Version number → share of the traffic (0.0-1.0) sent to it; functionVersion gets the rest, so the weights sum to at most 1.0. Like Lambda, at most one additional version.")
             @Size(max = 1)
-            @ValidationRule(value = "self.all(k, k.matches('^[1-9][0-9]*$'))",
+            @ValidationRule(value = "self.all(k, k.matches('" + Names.VERSION + "'))",
                     message = "additionalVersionWeights keys are published version numbers (not $LATEST, not an alias)")
             @ValidationRule(value = "self.all(k, self[k] >= 0.0 && self[k] <= 1.0)",
-                    message = "a routing weight is between 0.0 and 1.0")
+                    message = "routing weights are between 0.0 and 1.0 and sum to at most 1.0: functionVersion gets the rest")
             Map<String, Double> additionalVersionWeights) {
     }
 
@@ -80,12 +84,12 @@ public record AliasSpec(
             @Min(1) Integer minInvocations) {
     }
 
-    /** Deployment hooks: functions in the same namespace, invoked synchronously. */
+    /** Deployment hooks: functions in the same namespace (NAME or NAME:QUALIFIER), invoked synchronously. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Hooks(
             @JsonPropertyDescription("Invoked before any traffic moves to the new version.")
-            @Pattern("^[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?$") String preTraffic,
+            @Size(max = 193) @Pattern(Names.QUALIFIED_FUNCTION) String preTraffic,
             @JsonPropertyDescription("Invoked after all traffic moved to the new version.")
-            @Pattern("^[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?$") String postTraffic) {
+            @Size(max = 193) @Pattern(Names.QUALIFIED_FUNCTION) String postTraffic) {
     }
 }

@@ -1,11 +1,13 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.Map;
 
 /** What the operator observed about an Alias, including the routing table in force. */
+@JsonClassDescription("What Lamina observed about the alias: conditions, the routing table in force and deployment progress.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AliasStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,

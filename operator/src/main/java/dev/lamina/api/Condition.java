@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -25,6 +26,7 @@ public record Condition(
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
 
+    @JsonIgnore
     public boolean isTrue() {
         return "True".equals(status);
     }

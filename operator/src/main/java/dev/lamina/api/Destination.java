@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where an invocation record goes: another function, an SQS queue or an HTTP webhook (exactly one). */
@@ -12,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "a destination names exactly one of function, sqs or http")
 public record Destination(
         @JsonPropertyDescription("A Function in the same namespace, as NAME or NAME:QUALIFIER; invoked asynchronously with the record.")
-        @Pattern("^[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]{1,128}))?$") String function,
+        @Size(max = 193) @Pattern(Names.QUALIFIED_FUNCTION) String function,
         @JsonPropertyDescription("An SQS queue that receives the record as a message.")
         SqsTarget sqs,
         @JsonPropertyDescription("An HTTP endpoint that receives the record as a JSON POST.")
@@ -21,6 +22,6 @@ public record Destination(
     /** A webhook receiving the record as {@code POST application/json}. */
     public record HttpTarget(
             @JsonPropertyDescription("The URL to POST the record to.")
-            @Required @Pattern("^https?://.+") String url) {
+            @Required @Size(max = 2048) @Pattern("^https?://.+") String url) {
     }
 }

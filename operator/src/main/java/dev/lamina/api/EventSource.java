@@ -36,8 +36,8 @@ public record EventSource(
     /** A self-managed Kafka topic. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Kafka(
-            @JsonPropertyDescription("Bootstrap servers as host:port.")
-            @Required @Size(min = 1) List<String> bootstrapServers,
+            @JsonPropertyDescription("Bootstrap servers as host:port (1-10).")
+            @Required @Size(min = 1, max = 10) List<@Size(max = 300) @Pattern("^[^\\s:/]+:[0-9]{1,5}$") String> bootstrapServers,
             @JsonPropertyDescription("The topic to read.")
             @Required @Pattern("^[a-zA-Z0-9._-]{1,249}$") String topic,
             @JsonPropertyDescription("Consumer group id; default: the mapping's namespace/name.")
@@ -50,11 +50,11 @@ public record EventSource(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Stream(
             @JsonPropertyDescription("The stream's ARN.")
-            @Required @Pattern("^arn:aws[a-z-]*:(kinesis|dynamodb):.+") String streamArn,
+            @Required @Size(max = 1024) @Pattern("^arn:aws[a-z-]*:(kinesis|dynamodb):.+") String streamArn,
             @JsonPropertyDescription("API endpoint override, for compatible servers.")
-            @Pattern("^https?://.+") String endpoint,
+            @Size(max = 2048) @Pattern("^https?://.+") String endpoint,
             @JsonPropertyDescription("AWS region; default: the one in the ARN.")
-            String region,
+            @Size(max = 64) @Pattern("^[a-z0-9-]+$") String region,
             @JsonPropertyDescription("Credentials; default: the operator's credentials chain.")
             SecretRef credentialsSecret) {
     }
@@ -63,11 +63,11 @@ public record EventSource(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Schedule(
             @JsonPropertyDescription("cron(minutes hours day-of-month month day-of-week year) or rate(N minute|minutes|hour|hours|day|days).")
-            @Required @Pattern("^(cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|rate\\((1 (minute|hour|day)|[1-9][0-9]* (minutes|hours|days))\\))$")
+            @Required @Size(max = 256) @Pattern("^(cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|rate\\((1 (minute|hour|day)|[1-9][0-9]* (minutes|hours|days))\\))$")
             String expression,
-            @JsonPropertyDescription("JSON sent as the event instead of the Scheduled Event envelope.")
-            String input,
-            @JsonPropertyDescription("IANA time zone the cron expression is read in; default UTC.")
-            String timezone) {
+            @JsonPropertyDescription("JSON sent as the event instead of the Scheduled Event envelope (at most 8192 characters).")
+            @Size(max = 8192) String input,
+            @JsonPropertyDescription("IANA time zone the cron expression is read in, e.g. Europe/Berlin; default UTC.")
+            @Size(max = 64) @Pattern("^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$") String timezone) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** Reads records from a queue, stream or schedule and invokes a function with them in batches. */
+@JsonClassDescription("A Lambda event source mapping: Lamina polls a queue, stream or schedule and invokes a Function with batches of records, with filtering, retries and a failure destination.")
 @Group(Function.GROUP)
 @Version(Function.VERSION)
 @ShortNames("esm")

@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -12,15 +13,20 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Lambda's event source mapping: which source, which function, how records are batched, filtered and retried. */
+@JsonClassDescription("Which source to poll, which Function (and qualifier) to invoke, and how records are batched, filtered and retried.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || !self.source.sqs.queueUrl.endsWith('.fifo') || self.batchSize <= 10",
         message = "batchSize for an SQS FIFO queue is at most 10")
-@ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || self.batchSize <= 10 || (has(self.maximumBatchingWindowSeconds) && self.maximumBatchingWindowSeconds >= 1)",
+@ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || self.source.sqs.queueUrl.endsWith('.fifo') || self.batchSize <= 10 || (has(self.maximumBatchingWindowSeconds) && self.maximumBatchingWindowSeconds >= 1)",
         message = "batchSize above 10 for SQS needs maximumBatchingWindowSeconds of at least 1")
-@ValidationRule(value = "!has(self.source.schedule) || (!has(self.batchSize) && !has(self.maximumBatchingWindowSeconds) && !has(self.filterCriteria))",
-        message = "a schedule invokes with one event: batchSize, maximumBatchingWindowSeconds and filterCriteria do not apply")
+@ValidationRule(value = "!has(self.maximumBatchingWindowSeconds) || !has(self.source.sqs) || !self.source.sqs.queueUrl.endsWith('.fifo')",
+        message = "maximumBatchingWindowSeconds does not apply to SQS FIFO queues")
+@ValidationRule(value = "!has(self.source.schedule) || (!has(self.batchSize) && !has(self.maximumBatchingWindowSeconds) && !has(self.filterCriteria) && !has(self.functionResponseTypes))",
+        message = "a schedule invokes with one event: batchSize, maximumBatchingWindowSeconds, filterCriteria and functionResponseTypes do not apply")
 @ValidationRule(value = "!(has(self.source.kinesis) || has(self.source.dynamodbStreams)) || has(self.startingPosition)",
         message = "startingPosition is required for Kinesis and DynamoDB streams")
+@ValidationRule(value = "!has(self.startingPosition) || !(has(self.source.sqs) || has(self.source.schedule))",
+        message = "startingPosition applies to streams and Kafka only")
 @ValidationRule(value = "!has(self.startingPosition) || self.startingPosition != 'AT_TIMESTAMP' || has(self.startingPositionTimestamp)",
         message = "startingPosition AT_TIMESTAMP needs startingPositionTimestamp")
 @ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || !(has(self.parallelizationFactor) || has(self.bisectBatchOnFunctionError) || has(self.maximumRetryAttempts) || has(self.maximumRecordAgeInSeconds) || has(self.tumblingWindowInSeconds))",
@@ -29,9 +35,9 @@ import java.util.List;
         message = "scalingConfig.maximumConcurrency applies to SQS sources only")
 public record EventSourceMappingSpec(
         @JsonPropertyDescription("Name of the Function in the same namespace.")
-        @Required @Pattern("^[a-zA-Z0-9_-]{1,64}$") String function,
+        @Required @Size(max = Names.FUNCTION_MAX_LENGTH) @Pattern(Names.FUNCTION) String function,
         @JsonPropertyDescription("Version number, alias name or $LATEST to invoke; default $LATEST.")
-        @Pattern("^(\\$LATEST|[a-zA-Z0-9_-]{1,128})$") String qualifier,
+        @Pattern(Names.QUALIFIER) String qualifier,
         @JsonPropertyDescription("Whether the mapping polls its source.")
         @Default("true") Boolean enabled,
         @JsonPropertyDescription("The queue, stream or schedule to read.")
@@ -48,9 +54,10 @@ public record EventSourceMappingSpec(
         ScalingConfig scalingConfig,
         @JsonPropertyDescription("Where batches that finally failed are recorded.")
         DestinationConfig destinationConfig,
-        @JsonPropertyDescription("Streams: where to start reading: TRIM_HORIZON, LATEST or AT_TIMESTAMP.")
+        @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP.")
         @Pattern("^(TRIM_HORIZON|LATEST|AT_TIMESTAMP)$") String startingPosition,
-        @JsonPropertyDescription("Streams: the RFC 3339 time to start at, with AT_TIMESTAMP.")
+        @JsonPropertyDescription("The RFC 3339 time to start at, with AT_TIMESTAMP, e.g. 2025-01-31T08:00:00Z.")
+        @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
         String startingPositionTimestamp,
         @JsonPropertyDescription("Streams: concurrent batches per shard (1-10), in order per partition key.")
         @Min(1) @Max(10) Integer parallelizationFactor,

@@ -1,10 +1,12 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** What the operator observed about an EventSourceMapping. */
+@JsonClassDescription("What Lamina observed about the mapping: conditions, state, source kind and the last batch's outcome.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventSourceMappingStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,

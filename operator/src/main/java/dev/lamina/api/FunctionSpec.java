@@ -1,5 +1,6 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -17,6 +18,7 @@ import java.util.Map;
  * are applied on construction as well as by the CRD schema, so a spec read from a file means the same as one read
  * back from the API server.
  */
+@JsonClassDescription("What the function is: its code or image and Lambda's function configuration (memory, timeout, environment, concurrency, ...).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.image) != has(self.code)",
         message = "set exactly one of image (a container image) or code (runtime + code packaging)")
@@ -30,7 +32,7 @@ import java.util.Map;
         message = "a variable may be set in environment or secretEnvironment, not both")
 public record FunctionSpec(
         @JsonPropertyDescription("A Lambda container image: an AWS base image or any image with a Lambda runtime interface client. Exclusive with code.")
-        @Size(min = 1) String image,
+        @Size(min = 1, max = 1024) String image,
         @JsonPropertyDescription("Runtime for code packaging, as Lambda names it (java21, nodejs22.x, python3.13, provided.al2023, ...).")
         @Pattern("^(java(8\\.al2|11|17|21|25)|nodejs(18|20|22|24)\\.x|python3\\.(9|1[0-4])|ruby3\\.[2-4]|dotnet(8|9|10)|provided(\\.al2|\\.al2023)?)$")
         String runtime,
@@ -48,20 +50,29 @@ public record FunctionSpec(
         @Min(1) @Max(900) @Default("3") Integer timeoutSeconds,
         @JsonPropertyDescription("Size of /tmp in MB (512-10240).")
         @Min(512) @Max(10240) @Default("512") Integer ephemeralStorageMB,
-        @JsonPropertyDescription("Environment variables for the function. Names start with a letter; variables Lambda reserves (AWS_REGION, _HANDLER, ...) cannot be set.")
-        @ValidationRule(value = "self.all(k, k.matches('^[a-zA-Z][a-zA-Z0-9_]*$'))",
+        @JsonPropertyDescription("Environment variables for the function (at most 256). Names start with a letter; variables the Lambda runtime sets (AWS_REGION, _HANDLER, ...) cannot be set, and AWS credentials belong in secretEnvironment.")
+        @Size(max = 256)
+        @ValidationRule(value = "self.all(k, k.matches('" + Names.ENVIRONMENT_VARIABLE + "'))",
                 message = "environment variable names start with a letter and hold only letters, digits and underscores")
-        @ValidationRule(value = "self.all(k, !(k in ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']))",
-                message = "environment sets a variable reserved by the Lambda runtime (AWS_REGION, _HANDLER, AWS_LAMBDA_*, LAMBDA_TASK_ROOT, ...)")
+        @ValidationRule(value = "self.all(k, !(k in " + FunctionSpec.RESERVED_VARIABLES + "))",
+                message = FunctionSpec.RESERVED_VARIABLES_MESSAGE)
+        @ValidationRule(value = "self.all(k, !(k in ['AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']))",
+                message = "AWS credentials do not belong in plain environment variables: put them in secretEnvironment")
         Map<String, String> environment,
-        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace.")
+        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function.")
+        @Size(max = 64)
+        @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))",
+                message = "secretEnvironment names must be unique")
+        @ValidationRule(value = "self.all(s, !(s.name in " + FunctionSpec.RESERVED_VARIABLES + "))",
+                message = FunctionSpec.RESERVED_VARIABLES_MESSAGE)
         List<SecretEnvVar> secretEnvironment,
-        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS: a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user.")
-        @ValidationRule(value = "self.all(a, self.filter(b, b.mountPath == a.mountPath).size() == 1)",
+        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS (at most 5): a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user.")
+        @Size(max = 5)
+        @ValidationRule(value = "self.all(a, self.exists_one(b, b.mountPath == a.mountPath))",
                 message = "fileSystems mount paths must be unique")
         List<FileSystemMount> fileSystems,
-        @JsonPropertyDescription("The ServiceAccount the function runs as: its execution role.")
-        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String serviceAccountName,
+        @JsonPropertyDescription("The ServiceAccount the function runs as: its execution role. Default: the namespace's default ServiceAccount.")
+        @Size(max = Names.KUBERNETES_OBJECT_MAX_LENGTH) @Pattern(Names.KUBERNETES_OBJECT) String serviceAccountName,
         @JsonPropertyDescription("Concurrency limits.")
         Concurrency concurrency,
         @JsonPropertyDescription("How execution environments scale.")
@@ -74,6 +85,14 @@ public record FunctionSpec(
         @Default("false") Boolean publish,
         @JsonPropertyDescription("How many published versions to keep; older ones are deleted unless an alias points at them.")
         @Min(1) @Max(1000) @Default("10") Integer versionHistoryLimit) {
+
+    /** Variables the Lambda runtime sets itself, as a CEL list. */
+    static final String RESERVED_VARIABLES = "['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', "
+            + "'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', "
+            + "'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', "
+            + "'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']";
+    static final String RESERVED_VARIABLES_MESSAGE = "sets a variable the Lambda runtime sets itself "
+            + "(_HANDLER, AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT, ...)";
 
     public FunctionSpec {
         memoryMB = memoryMB == null ? 128 : memoryMB;
@@ -88,27 +107,29 @@ public record FunctionSpec(
 
     /** An environment variable whose value comes from a Secret key. */
     public record SecretEnvVar(
-            @JsonPropertyDescription("Variable name.")
-            @Required @Pattern("^[a-zA-Z][a-zA-Z0-9_]*$") String name,
+            @JsonPropertyDescription("Variable name: starts with a letter, then letters, digits and underscores.")
+            @Required @Size(max = 256) @Pattern(Names.ENVIRONMENT_VARIABLE) String name,
             @JsonPropertyDescription("The Secret key holding the value.")
             @Required SecretKeyRef secretKeyRef) {
     }
 
     /** A key of a Secret in the same namespace. */
     public record SecretKeyRef(
-            @JsonPropertyDescription("Secret name.") @Required String name,
-            @JsonPropertyDescription("Key in the Secret.") @Required String key) {
+            @JsonPropertyDescription("Secret name.")
+            @Required @Size(max = Names.KUBERNETES_OBJECT_MAX_LENGTH) @Pattern(Names.KUBERNETES_OBJECT) String name,
+            @JsonPropertyDescription("Key in the Secret.")
+            @Required @Size(max = 253) @Pattern("^[-._a-zA-Z0-9]+$") String key) {
     }
 
     /** An EFS-style mount: like a Lambda file system config with an EFS access point. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FileSystemMount(
             @JsonPropertyDescription("A ReadWriteMany PersistentVolumeClaim in the same namespace (the file system).")
-            @Required @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String claimName,
-            @JsonPropertyDescription("Where the function sees it: an absolute path under /mnt/, as in Lambda.")
-            @Required @Pattern("^/mnt/[a-zA-Z0-9_.-]+$") String mountPath,
-            @JsonPropertyDescription("The access point's root: the directory inside the volume that is mounted.")
-            @Pattern("^/.*") @Default("/") String path,
+            @Required @Size(max = Names.KUBERNETES_OBJECT_MAX_LENGTH) @Pattern(Names.KUBERNETES_OBJECT) String claimName,
+            @JsonPropertyDescription("Where the function sees it: an absolute path directly under /mnt/, as in Lambda (e.g. /mnt/assets).")
+            @Required @Size(max = 160) @Pattern("^/mnt/[a-zA-Z0-9_.-]+$") String mountPath,
+            @JsonPropertyDescription("The access point's root: the absolute directory inside the volume that is mounted.")
+            @Size(max = 1024) @Pattern("^/.*") @Default("/") String path,
             @JsonPropertyDescription("Mount read-only.")
             @Default("false") Boolean readOnly,
             @JsonPropertyDescription("POSIX user id the function runs as on this file system.")
@@ -189,10 +210,14 @@ public record FunctionSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Cors(
             @JsonPropertyDescription("Whether to allow cookies or other credentials.") Boolean allowCredentials,
-            @JsonPropertyDescription("Allowed request headers.") List<String> allowHeaders,
-            @JsonPropertyDescription("Allowed methods, or *.") List<String> allowMethods,
-            @JsonPropertyDescription("Allowed origins, or *.") List<String> allowOrigins,
-            @JsonPropertyDescription("Response headers exposed to the browser.") List<String> exposeHeaders,
+            @JsonPropertyDescription("Allowed request headers.")
+            @Size(max = 100) List<@Size(max = 1024) String> allowHeaders,
+            @JsonPropertyDescription("Allowed methods (GET, POST, ...), or *.")
+            @Size(max = 6) List<@Pattern("^(\\*|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$") String> allowMethods,
+            @JsonPropertyDescription("Allowed origins (e.g. https://example.com), or *.")
+            @Size(max = 100) List<@Size(max = 253) String> allowOrigins,
+            @JsonPropertyDescription("Response headers exposed to the browser.")
+            @Size(max = 100) List<@Size(max = 1024) String> exposeHeaders,
             @JsonPropertyDescription("Seconds a browser may cache the preflight answer (0-86400).")
             @Min(0) @Max(86400) Integer maxAge) {
     }

@@ -1,10 +1,12 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** What the operator observed about a Function. */
+@JsonClassDescription("What Lamina observed about the function: conditions, the latest published version, its URL and its execution environments.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FunctionStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,

@@ -1,10 +1,12 @@
 package dev.lamina.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.List;
 
 /** An immutable published version of a Function: a snapshot of its spec, created by the operator. */
+@JsonClassDescription("A published version of a Function: an immutable snapshot of its spec, created by Lamina when the Function publishes, owned by the Function.")
 @Group(Function.GROUP)
 @Version(Function.VERSION)
 @ShortNames("fnv")
@@ -23,23 +26,25 @@ import java.util.List;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class FunctionVersion extends CustomResource<FunctionVersion.Spec, FunctionVersion.Status> implements Namespaced {
 
+    @JsonClassDescription("The version's number and the Function spec it was published from. Immutable.")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "self == oldSelf", message = "a FunctionVersion is immutable: change the Function to publish a new version")
     public record Spec(
             @JsonPropertyDescription("Name of the Function this version belongs to.")
-            @Required @Pattern("^[a-zA-Z0-9_-]{1,64}$") String function,
+            @Required @Size(max = Names.FUNCTION_MAX_LENGTH) @Pattern(Names.FUNCTION) String function,
             @JsonPropertyDescription("The version number (1, 2, ...).")
-            @Required @Pattern("^[1-9][0-9]*$") String version,
+            @Required @Size(max = 10) @Pattern(Names.VERSION) String version,
             @JsonPropertyDescription("SHA-256 of the code (archive, ConfigMap content or image reference).")
-            String codeSha256,
+            @Size(max = 128) String codeSha256,
             @JsonPropertyDescription("SHA-256 of the code and configuration together; a new version is published when it changes.")
-            String configSha256,
+            @Size(max = 128) String configSha256,
             @JsonPropertyDescription("Description of the version.")
-            String description,
+            @Size(max = 256) String description,
             @JsonPropertyDescription("The Function spec at publish time.")
             @Required FunctionSpec snapshot) {
     }
 
+    @JsonClassDescription("What Lamina observed about the version: conditions and its execution environments.")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Status(
             @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
