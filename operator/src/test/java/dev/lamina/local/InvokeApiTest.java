@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.lambda.model.StateReasonCode;
 
 /** The Invoke API and the control-plane reads, through the real AWS SDK, against local mode serving examples/. */
 @QuarkusTest
@@ -178,7 +179,7 @@ class InvokeApiTest {
     void anAliasSplitsTrafficByItsWeights() throws Exception {
         int calls = 2000;
         List<Future<String>> versions = new ArrayList<>();
-        try (ExecutorService callers = Executors.newFixedThreadPool(8)) {
+        try (ExecutorService callers = Executors.newFixedThreadPool(16)) {
             for (int i = 0; i < calls; i++) {
                 versions.add(callers.submit(() -> invoke("hello-bash:live", null, "{}").executedVersion()));
             }
@@ -222,9 +223,13 @@ class InvokeApiTest {
 
         ListFunctionsResponse all = lambda.listFunctions();
         assertThat(all.functions()).extracting(FunctionConfiguration::functionName)
-                .containsExactly("hello-bash", "hello-java");
-        ListFunctionsResponse firstPage = lambda.listFunctions(b -> b.maxItems(1));
-        assertThat(firstPage.functions()).hasSize(1);
+                .as("the default namespace's functions under examples/")
+                .containsExactly("greeter", "hello-bash", "hello-java");
+        FunctionConfiguration greeter = all.functions().getFirst();
+        assertThat(greeter.state()).as("a nodejs function cannot run locally").isEqualTo(State.FAILED);
+        assertThat(greeter.stateReasonCode()).isEqualTo(StateReasonCode.INVALID_RUNTIME);
+        ListFunctionsResponse firstPage = lambda.listFunctions(b -> b.maxItems(2));
+        assertThat(firstPage.functions()).hasSize(2);
         assertThat(lambda.listFunctions(b -> b.marker(firstPage.nextMarker())).functions())
                 .extracting(FunctionConfiguration::functionName).containsExactly("hello-java");
 
