@@ -35,7 +35,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
     private final Launcher launcher;
     private final Executor executor;
     private final Duration drainLimit;
-    private final SlotTable<Shim> table = new SlotTable<>(System::nanoTime, this::slotReleased);
+    private final SlotTable<Shim> table = new SlotTable<>(System::nanoTime, this::slotReleased, true);
     private volatile PoolListener listener = NO_LISTENER;
     /** Launches under way (no address yet); guarded by this. */
     private int launching;

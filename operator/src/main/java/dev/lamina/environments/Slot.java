@@ -12,11 +12,13 @@ public interface Slot {
     InetSocketAddress address();
 
     /**
-     * Whether the environment had finished initialising when the slot was taken. A slot on an environment still
-     * initialising is fine to use: the environment holds the invocation until its runtime is ready (or answers with
-     * the init error), which is how a cold start serves its first call without an extra round trip.
+     * Whether the environment may hold the invocation until its slot there is free, rather than answer busy at once.
+     * True for an environment still initialising (it holds the invocation until its runtime is ready, which is how a
+     * cold start serves its first call without an extra round trip), and for any environment of a pool that is the
+     * only sender to its environments (a slot free here is at most a moment away from free there). False when other
+     * gateways send to the same environments: a busy answer then means another slot should be tried.
      */
-    boolean ready();
+    boolean mayWaitInEnvironment();
 
     /** Gives the slot back. */
     void release();

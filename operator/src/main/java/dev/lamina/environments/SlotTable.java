@@ -23,15 +23,19 @@ public final class SlotTable<E> {
 
     private final LongSupplier nanoClock;
     private final Runnable onRelease;
+    private final boolean onlySender;
     private volatile Entry<E>[] entries = emptyEntries();
 
     /**
-     * @param nanoClock monotonic time, for how long an environment has been idle
-     * @param onRelease called after every released slot (the pool forwards it to its listener)
+     * @param nanoClock  monotonic time, for how long an environment has been idle
+     * @param onRelease  called after every released slot (the pool forwards it to its listener)
+     * @param onlySender whether this table is the only one handing out slots of these environments (local mode);
+     *                   see {@link Slot#mayWaitInEnvironment()}
      */
-    public SlotTable(LongSupplier nanoClock, Runnable onRelease) {
+    public SlotTable(LongSupplier nanoClock, Runnable onRelease, boolean onlySender) {
         this.nanoClock = nanoClock;
         this.onRelease = onRelease;
+        this.onlySender = onlySender;
     }
 
     /** Adds an environment that is starting (its invoke endpoint already listens) or already initialised. */
@@ -60,7 +64,7 @@ public final class SlotTable<E> {
                 return Optional.empty();
             }
             if (best.tryTake()) {
-                return Optional.of(new TakenSlot(best, best.ready));
+                return Optional.of(new TakenSlot(best, onlySender || !best.ready));
             }
             current = entries;
         }
@@ -208,12 +212,12 @@ public final class SlotTable<E> {
         private static final AtomicIntegerFieldUpdater<TakenSlot> RELEASED =
                 AtomicIntegerFieldUpdater.newUpdater(TakenSlot.class, "released");
         private final Entry<?> entry;
-        private final boolean ready;
+        private final boolean mayWait;
         private volatile int released;
 
-        TakenSlot(Entry<?> entry, boolean ready) {
+        TakenSlot(Entry<?> entry, boolean mayWait) {
             this.entry = entry;
-            this.ready = ready;
+            this.mayWait = mayWait;
         }
 
         @Override
@@ -222,8 +226,8 @@ public final class SlotTable<E> {
         }
 
         @Override
-        public boolean ready() {
-            return ready;
+        public boolean mayWaitInEnvironment() {
+            return mayWait;
         }
 
         @Override

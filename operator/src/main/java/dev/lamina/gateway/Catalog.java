@@ -51,7 +51,8 @@ public class Catalog {
         GatewayConfig.Scaling s = config.scaling();
         this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
         this.scaling = new ScalingLoop(
-                new ScalingPolicy(s.stableWindow(), s.panicWindow(), s.panicThreshold(), s.tick()), System::nanoTime);
+                new ScalingPolicy(s.stableWindow(), s.panicWindow(), s.panicThreshold(), s.tick(), s.maxStarting()),
+                System::nanoTime);
         this.scaling.start();
     }
 
@@ -158,9 +159,14 @@ public class Catalog {
         int provisionedConcurrency = 0;
         FunctionEntry entry = functions.get(new Key(ref.namespace(), ref.function()));
         if (entry != null) {
+            // Like Lambda, an alias splitting traffic splits its provisioned concurrency by the same weights.
             for (AliasRoute alias : entry.aliases().values()) {
+                int provisioned = alias.spec().provisionedConcurrency();
                 if (alias.primary() == version) {
-                    provisionedConcurrency += alias.spec().provisionedConcurrency();
+                    provisionedConcurrency += (int) Math.ceil(provisioned * (1 - alias.additionalWeight()) - 1e-9);
+                }
+                if (alias.additional() == version) {
+                    provisionedConcurrency += (int) Math.ceil(provisioned * alias.additionalWeight() - 1e-9);
                 }
             }
         }

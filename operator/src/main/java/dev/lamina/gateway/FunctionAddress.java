@@ -32,6 +32,9 @@ public record FunctionAddress(String account, String name, String qualifier) {
         if (functionName == null || functionName.isEmpty()) {
             throw new InvalidAddress("FunctionName is required.");
         }
+        if (qualifierParameter == null && isPlainName(functionName)) {
+            return new FunctionAddress(null, functionName, null);
+        }
         String account = null;
         String name;
         String qualifier;
@@ -65,5 +68,21 @@ public record FunctionAddress(String account, String name, String qualifier) {
             qualifier = qualifierParameter;
         }
         return new FunctionAddress(account, name, qualifier);
+    }
+
+    /** The common case, checked without a regular expression: a bare name. */
+    private static boolean isPlainName(String s) {
+        if (s.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

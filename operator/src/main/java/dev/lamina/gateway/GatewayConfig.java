@@ -48,5 +48,9 @@ public interface GatewayConfig {
 
         @WithDefault("1s")
         Duration tick();
+
+        /** Environments of one version initialising at the same time. */
+        @WithDefault("10")
+        int maxStarting();
     }
 }

@@ -51,9 +51,8 @@ final class ShimClient {
     }
 
     /**
-     * Sends one invocation on a taken slot. On a ready environment the invocation does not queue behind others
-     * (another gateway may have taken the slot) unless {@code mayQueue}: the environment answers busy instead. On a
-     * starting environment it waits for the runtime's init.
+     * Sends one invocation on a taken slot. It waits in the environment when the slot allows it (see
+     * {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment answers busy.
      */
     Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
                        String invokedArn, Duration limit) {
@@ -67,7 +66,7 @@ final class ShimClient {
             MultiMap headers = http.headers();
             headers.add(REQUEST_ID, requestId);
             headers.add(INVOKED_ARN, invokedArn);
-            if (slot.ready() && !mayQueue) {
+            if (!slot.mayWaitInEnvironment() && !mayQueue) {
                 headers.add(WAIT, FALSE);
             }
             if (request.tailLog()) {

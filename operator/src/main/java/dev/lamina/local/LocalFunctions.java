@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.EventSourceMapping;
@@ -467,9 +468,12 @@ final class LocalFunctions implements AutoCloseable {
         return ns == null || ns.isEmpty() ? "default" : ns;
     }
 
+    /** The spec as a version captures it: without the publishing controls, as the operator digests it. */
     private static String canonical(FunctionSpec spec) {
+        ObjectNode versioned = CANONICAL.valueToTree(spec);
+        versioned.remove(List.of("publish", "versionHistoryLimit"));
         try {
-            return CANONICAL.writeValueAsString(spec);
+            return CANONICAL.writeValueAsString(versioned);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

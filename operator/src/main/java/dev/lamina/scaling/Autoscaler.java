@@ -38,9 +38,11 @@ public final class Autoscaler {
      * @param tickAverage   average demand since the previous tick
      * @param currentDemand demand right now
      * @param environments  environments alive now (starting or ready)
+     * @param starting      of those, environments still initialising
      * @return environments wanted
      */
-    public int tick(long now, double tickAverage, int currentDemand, int environments, ScalingBounds bounds) {
+    public int tick(long now, double tickAverage, int currentDemand, int environments, int starting,
+                    ScalingBounds bounds) {
         demand.addLast(new Sample(now, tickAverage));
         long stableStart = now - policy.stableWindow().toNanos();
         while (!demand.isEmpty() && demand.peekFirst().atNanos() <= stableStart) {
@@ -65,17 +67,25 @@ public final class Autoscaler {
             raw = Math.max(raw, panicFloor);
             panicFloor = raw;
         }
-        return decide(now, raw, bounds);
+        return startable(decide(now, raw, bounds), environments, starting);
     }
 
     /**
      * The immediate decision when invocations found no free slot: enough environments for the demand right now, never
      * fewer than alive.
      */
-    public int onDemand(long now, int currentDemand, int environments, ScalingBounds bounds) {
+    public int onDemand(long now, int currentDemand, int environments, int starting, ScalingBounds bounds) {
         markActive(now);
         int needed = Math.max(environments, bounds.environmentsFor(currentDemand));
-        return decide(now, needed, bounds);
+        return startable(decide(now, needed, bounds), environments, starting);
+    }
+
+    /** Growth is limited by how many environments may initialise at once; shrinking is not. */
+    private int startable(int wanted, int environments, int starting) {
+        if (wanted <= environments) {
+            return wanted;
+        }
+        return Math.min(wanted, environments + Math.max(0, policy.maxStarting() - starting));
     }
 
     public boolean panicking() {

@@ -1,6 +1,7 @@
 package dev.lamina.scaling;
 
 import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.PoolState;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +33,9 @@ public final class ScalingTarget {
 
     synchronized void tick(long now) {
         ScalingBounds b = bounds.get();
-        int environments = pool.state().environments();
-        int wanted = autoscaler.tick(now, demand.sampleAverage(), demand.level(), environments, b);
+        PoolState state = pool.state();
+        int environments = state.environments();
+        int wanted = autoscaler.tick(now, demand.sampleAverage(), demand.level(), environments, state.starting(), b);
         if (wanted != environments) {
             pool.scaleTo(wanted, b.provisioned());
         }
@@ -41,8 +43,9 @@ public final class ScalingTarget {
 
     synchronized void onDemand(long now) {
         ScalingBounds b = bounds.get();
-        int environments = pool.state().environments();
-        int wanted = autoscaler.onDemand(now, demand.level(), environments, b);
+        PoolState state = pool.state();
+        int environments = state.environments();
+        int wanted = autoscaler.onDemand(now, demand.level(), environments, state.starting(), b);
         if (wanted > environments) {
             pool.scaleTo(wanted, b.provisioned());
         }

@@ -11,7 +11,7 @@ class SlotTableTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final AtomicInteger releases = new AtomicInteger();
-    private final SlotTable<String> table = new SlotTable<>(clock::get, releases::incrementAndGet);
+    private final SlotTable<String> table = new SlotTable<>(clock::get, releases::incrementAndGet, false);
 
     private static InetSocketAddress port(int port) {
         return new InetSocketAddress("127.0.0.1", port);
@@ -36,12 +36,19 @@ class SlotTableTest {
         table.add("ready", port(2), 1, true);
         Slot slot = table.tryAcquire().orElseThrow();
         assertThat(slot.address()).isEqualTo(port(2));
-        assertThat(slot.ready()).isTrue();
+        assertThat(slot.mayWaitInEnvironment()).as("ready, and other gateways may send to it").isFalse();
         Slot early = table.tryAcquire().orElseThrow();
         assertThat(early.address()).isEqualTo(port(1));
-        assertThat(early.ready()).isFalse();
+        assertThat(early.mayWaitInEnvironment()).as("waits for the runtime's init").isTrue();
         starting.markReady();
         assertThat(table.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theOnlySenderLetsEveryInvocationWaitInItsEnvironment() {
+        SlotTable<String> only = new SlotTable<>(clock::get, () -> { }, true);
+        only.add("a", port(1), 1, true);
+        assertThat(only.tryAcquire().orElseThrow().mayWaitInEnvironment()).isTrue();
     }
 
     @Test
