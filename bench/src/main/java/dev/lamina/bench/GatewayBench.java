@@ -1,0 +1,506 @@
+package dev.lamina.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.lamina.shim.Shim;
+import dev.lamina.shim.ShimConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The gateway's cost and capacity, measured against local mode exactly as users run it
+ * ({@code java -jar operator/target/quarkus-app/quarkus-run.jar local DIR}, a separate process):
+ * <ol>
+ *   <li>time from zero environments to the first response, for the bash and the Java example (fresh copies of each,
+ *   so every sample is a real cold start), with the runtime's own init time from the REPORT line;</li>
+ *   <li>latency of a no-op Java function at a fixed request rate, through the gateway and straight to a runtime shim
+ *   (embedded in this process) running the same function: the difference is what the gateway adds;</li>
+ *   <li>throughput at saturation (closed loop, one connection per warm environment), through the gateway and straight
+ *   to shims, with the CPU time each process spent per invocation (where the time goes).</li>
+ * </ol>
+ * Arguments: {@code [--rate N] [--seconds N] [--environments N] [--cold-starts N]}.
+ */
+public final class GatewayBench {
+
+    private static final String NOOP_HANDLER = "dev.lamina.bench.NoopHandler::handleRequest";
+    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final Buffer EVENT = Buffer.buffer("{}");
+    private static final ObjectMapper YAML = new ObjectMapper(
+            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    private static final Pattern INIT_DURATION = Pattern.compile("Init Duration: ([0-9.]+) ms");
+
+    private record Settings(int rate, int seconds, int environments, int coldStarts) {
+        static Settings parse(String... args) {
+            int rate = 500;
+            int seconds = 10;
+            int environments = 4;
+            int coldStarts = 5;
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                int value = Integer.parseInt(args[i + 1]);
+                switch (args[i]) {
+                    case "--rate" -> rate = value;
+                    case "--seconds" -> seconds = value;
+                    case "--environments" -> environments = value;
+                    case "--cold-starts" -> coldStarts = value;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Settings(rate, seconds, environments, coldStarts);
+        }
+    }
+
+    /** One HTTP target: where to POST the no-op event. */
+    private record Target(String host, int port, String uri) {
+    }
+
+    private final Settings settings;
+    private final Path repo;
+    private final Path work;
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    private final HttpClient client = vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+            new PoolOptions().setHttp1MaxSize(512));
+    private Process gateway;
+    private int gatewayPort;
+
+    private GatewayBench(Settings settings) throws IOException {
+        this.settings = settings;
+        this.repo = findRepository();
+        this.work = Files.createTempDirectory("lamina-gateway-bench-");
+    }
+
+    public static void main(String... args) throws Exception {
+        GatewayBench bench = new GatewayBench(Settings.parse(args));
+        // Stopped from outside (Ctrl-C), the benchmark still stops the gateway it started.
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopGateway));
+        try {
+            bench.run();
+        } finally {
+            bench.close();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        System.out.printf(Locale.ROOT, "GatewayBench: %d processors, Java %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), settings);
+        writeFunctions();
+        startGateway();
+
+        System.out.println();
+        System.out.println("Zero environments to first response, through the gateway (wall clock; runtime init from"
+                + " the REPORT line):");
+        coldStarts("hello-bash");
+        coldStarts("hello-java");
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Latency of a no-op Java function at %d requests/s for %d s, one warm"
+                + " environment (microseconds):%n", settings.rate(), settings.seconds());
+        awaitReady("noop-1", 1);
+        Target viaGateway = new Target("127.0.0.1", gatewayPort, "/2015-03-31/functions/noop-1:warm/invocations");
+        try (Shim shim = Shim.start(noopShim())) {
+            shim.readyFuture().get(60, TimeUnit.SECONDS);
+            Target direct = new Target("127.0.0.1", shim.invokeAddress().getPort(),
+                    "/2015-03-31/functions/noop/invocations");
+            closedLoop(List.of(direct), Duration.ofSeconds(3));
+            closedLoop(List.of(viaGateway), Duration.ofSeconds(3));
+            long[] straight = fixedRate(direct);
+            long[] through = fixedRate(viaGateway);
+            printLatency("straight to the shim", straight);
+            printLatency("through the gateway", through);
+            System.out.printf(Locale.ROOT, "  gateway adds: p50 %+.0f us, p99 %+.0f us%n",
+                    (percentile(through, 50) - percentile(straight, 50)) / 1e3,
+                    (percentile(through, 99) - percentile(straight, 99)) / 1e3);
+        }
+
+        int n = settings.environments();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Throughput at saturation: %d warm no-op environments, %d connections,"
+                + " %d s (closed loop):%n", n, n, settings.seconds());
+        awaitReady("noop-n", n);
+        List<Shim> shims = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                shims.add(Shim.start(noopShim()));
+            }
+            List<Target> direct = new ArrayList<>();
+            for (Shim shim : shims) {
+                shim.readyFuture().get(60, TimeUnit.SECONDS);
+                direct.add(new Target("127.0.0.1", shim.invokeAddress().getPort(),
+                        "/2015-03-31/functions/noop/invocations"));
+            }
+            List<Target> through = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                through.add(new Target("127.0.0.1", gatewayPort, "/2015-03-31/functions/noop-n:warm/invocations"));
+            }
+            closedLoop(direct, Duration.ofSeconds(3));
+            Saturation straight = saturate(direct, List.of());
+            closedLoop(through, Duration.ofSeconds(3));
+            Saturation gatewayRun = saturate(through, List.of(gateway.toHandle()));
+            straight.print("straight to the shims (embedded in the benchmark process)");
+            gatewayRun.print("through the gateway");
+        } finally {
+            shims.forEach(Shim::close);
+        }
+    }
+
+    // ---- functions ----------------------------------------------------------------------------------------------
+
+    /** Copies of the examples (each copy starts from zero environments) and the no-op function, in one directory. */
+    private void writeFunctions() throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        List<JsonNode> bash = readYaml(repo.resolve("examples/hello-bash/function.yaml"));
+        documents.add(bash.get(0));
+        JsonNode bashFunction = bash.get(1);
+        Path jar = repo.resolve("examples/hello-java/target/hello-java.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (see bench/README.md)");
+        }
+        JsonNode javaFunction = readYaml(repo.resolve("examples/hello-java/function.yaml")).get(0);
+        ((ObjectNode) javaFunction.path("spec").path("code")).put("path", jar.toString());
+        for (int i = 1; i <= settings.coldStarts(); i++) {
+            documents.add(renamed(bashFunction, "hello-bash-" + i));
+            documents.add(renamed(javaFunction, "hello-java-" + i));
+        }
+        Path noop = work.resolve("noop");
+        Path handler = noop.resolve("dev/lamina/bench/NoopHandler.class");
+        Files.createDirectories(handler.getParent());
+        try (InputStream in = GatewayBench.class.getResourceAsStream("NoopHandler.class")) {
+            Files.copy(in, handler);
+        }
+        documents.addAll(noopFunction("noop-1", 1));
+        documents.addAll(noopFunction("noop-n", settings.environments()));
+        try (OutputStream out = Files.newOutputStream(work.resolve("functions.yaml"))) {
+            for (JsonNode d : documents) {
+                out.write("---\n".getBytes(StandardCharsets.UTF_8));
+                out.write(YAML.writeValueAsBytes(d));
+            }
+        }
+    }
+
+    private List<JsonNode> noopFunction(String name, int provisioned) {
+        ObjectNode function = YAML.createObjectNode();
+        function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
+        function.putObject("metadata").put("name", name);
+        ObjectNode spec = function.putObject("spec");
+        spec.put("runtime", "java21").put("handler", NOOP_HANDLER).put("memoryMB", 512).put("publish", true);
+        spec.putObject("code").put("path", "noop");
+        ObjectNode alias = YAML.createObjectNode();
+        alias.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Alias");
+        alias.putObject("metadata").put("name", name + "-warm");
+        alias.putObject("spec").put("function", name).put("name", "warm").put("functionVersion", "1")
+                .put("provisionedConcurrency", provisioned);
+        return List.of(function, alias);
+    }
+
+    private static JsonNode renamed(JsonNode function, String name) {
+        ObjectNode copy = function.deepCopy();
+        ((ObjectNode) copy.path("metadata")).put("name", name);
+        ((ObjectNode) copy.path("spec")).remove("publish");
+        return copy;
+    }
+
+    private static List<JsonNode> readYaml(Path file) throws IOException {
+        return YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile()).readAll();
+    }
+
+    /** The no-op function as a shim in this process runs it: the same command local mode uses for java21. */
+    private ShimConfig noopShim() {
+        Path ric = repo.resolve("operator/target/lambda-runtime/java");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path code = work.resolve("noop");
+        return ShimConfig.builder()
+                .functionName("noop")
+                .memoryMb(512)
+                .timeout(Duration.ofSeconds(3))
+                .handler(NOOP_HANDLER)
+                .runtimeCommand(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "-Xmx435m",
+                        "-cp", code + ":" + ric + "/*", RIC_MAIN, NOOP_HANDLER)
+                .workingDirectory(code)
+                .logSink(line -> { })
+                .build();
+    }
+
+    // ---- the gateway process ------------------------------------------------------------------------------------
+
+    private void startGateway() throws Exception {
+        Path app = repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(app)) {
+            throw new IllegalStateException(app + " is missing: build first (see bench/README.md)");
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            gatewayPort = socket.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        gateway = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dlamina.local.function-logs=false", "-Dquarkus.log.level=WARN",
+                "-jar", app.toString(), "local", work.toString(), "--port", Integer.toString(gatewayPort))
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("gateway.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (get("/2015-03-31/functions/").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                if (!gateway.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the gateway did not start; see " + work.resolve("gateway.log"));
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Waits until the alias "warm" of a no-op function has its provisioned environments initialised. */
+    private void awaitReady(String function, int environments) throws Exception {
+        Pattern ready = Pattern.compile("lamina_environments\\{[^}]*function_name=\"" + function
+                + "\"[^}]*state=\"ready\"[^}]*}\\s+([0-9.]+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            Matcher m = ready.matcher(get("/q/metrics").body());
+            double total = 0;
+            while (m.find()) {
+                total += Double.parseDouble(m.group(1));
+            }
+            if (total >= environments) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(function + " never got " + environments + " ready environments");
+    }
+
+    // ---- measurements -------------------------------------------------------------------------------------------
+
+    private void coldStarts(String example) throws Exception {
+        long[] wall = new long[settings.coldStarts()];
+        double[] init = new double[settings.coldStarts()];
+        for (int i = 1; i <= settings.coldStarts(); i++) {
+            Target target = new Target("127.0.0.1", gatewayPort,
+                    "/2015-03-31/functions/" + example + "-" + i + "/invocations");
+            long start = System.nanoTime();
+            Reply reply = send(target, true).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            wall[i - 1] = System.nanoTime() - start;
+            if (reply.status() != 200 || reply.functionError()) {
+                throw new IllegalStateException(example + "-" + i + " answered " + reply.status());
+            }
+            Matcher m = INIT_DURATION.matcher(reply.log());
+            init[i - 1] = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        }
+        long[] sorted = wall.clone();
+        Arrays.sort(sorted);
+        double[] initSorted = init.clone();
+        Arrays.sort(initSorted);
+        System.out.printf(Locale.ROOT, "  %-10s median %6.1f ms (min %.1f, max %.1f) over %d cold starts;"
+                        + " runtime init median %.1f ms%n", example, sorted[sorted.length / 2] / 1e6,
+                sorted[0] / 1e6, sorted[sorted.length - 1] / 1e6, sorted.length, initSorted[initSorted.length / 2]);
+    }
+
+    /** Open loop: requests leave at fixed times; latency counts from the planned time (no coordinated omission). */
+    private long[] fixedRate(Target target) throws InterruptedException {
+        int total = settings.rate() * settings.seconds();
+        long interval = TimeUnit.SECONDS.toNanos(1) / settings.rate();
+        long[] latencies = new long[total];
+        AtomicLong failures = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        for (int i = 0; i < total; i++) {
+            long planned = start + i * interval;
+            long wait = planned - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            send(target, false).onComplete(r -> {
+                latencies[index] = System.nanoTime() - planned;
+                if (r.failed() || r.result().status() != 200 || r.result().functionError()) {
+                    failures.incrementAndGet();
+                }
+                done.countDown();
+            });
+        }
+        done.await();
+        if (failures.get() > 0) {
+            System.out.println("  ! " + failures.get() + " of " + total + " requests failed");
+        }
+        Arrays.sort(latencies);
+        return latencies;
+    }
+
+    /** Closed loop: each connection sends its next request when the previous one is answered. */
+    private long closedLoop(List<Target> targets, Duration duration) throws InterruptedException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong completed = new AtomicLong();
+        CountDownLatch stopped = new CountDownLatch(targets.size());
+        for (Target target : targets) {
+            loop(target, running, completed, stopped);
+        }
+        Thread.sleep(duration.toMillis());
+        running.set(false);
+        stopped.await();
+        return completed.get();
+    }
+
+    private void loop(Target target, AtomicBoolean running, AtomicLong completed, CountDownLatch stopped) {
+        send(target, false).onComplete(r -> {
+            completed.incrementAndGet();
+            if (running.get()) {
+                loop(target, running, completed, stopped);
+            } else {
+                stopped.countDown();
+            }
+        });
+    }
+
+    private record Saturation(double perSecond, Map<String, Double> cpuMicrosPerInvocation) {
+        void print(String how) {
+            StringBuilder cpu = new StringBuilder();
+            cpuMicrosPerInvocation.forEach((who, us) -> cpu.append(String.format(Locale.ROOT, ", %s %.0f", who, us)));
+            System.out.printf(Locale.ROOT, "  %-60s %,8.0f invocations/s; CPU us per invocation:%s%n", how,
+                    perSecond, cpu);
+        }
+    }
+
+    /** A closed-loop run, with the CPU time the benchmark, the gateway and the runtimes spent in it. */
+    private Saturation saturate(List<Target> targets, List<ProcessHandle> gateways) throws InterruptedException {
+        List<ProcessHandle> runtimes = new ArrayList<>();
+        (gateways.isEmpty() ? List.of(ProcessHandle.current()) : gateways)
+                .forEach(p -> p.descendants().forEach(runtimes::add));
+        long benchBefore = cpu(List.of(ProcessHandle.current()));
+        long gatewayBefore = cpu(gateways);
+        long runtimesBefore = cpu(runtimes);
+        long start = System.nanoTime();
+        long completed = closedLoop(targets, Duration.ofSeconds(settings.seconds()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpu.put(gateways.isEmpty() ? "benchmark+shims" : "benchmark",
+                (cpu(List.of(ProcessHandle.current())) - benchBefore) / 1e3 / completed);
+        if (!gateways.isEmpty()) {
+            cpu.put("gateway+shims", (cpu(gateways) - gatewayBefore) / 1e3 / completed);
+        }
+        cpu.put("runtimes", (cpu(runtimes) - runtimesBefore) / 1e3 / completed);
+        return new Saturation(completed / seconds, cpu);
+    }
+
+    private static long cpu(List<ProcessHandle> processes) {
+        long total = 0;
+        for (ProcessHandle p : processes) {
+            total += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+        return total;
+    }
+
+    private record Reply(int status, boolean functionError, String log) {
+    }
+
+    private Future<Reply> send(Target target, boolean tail) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host())
+                .setPort(target.port()).setURI(target.uri()).setIdleTimeout(30_000);
+        if (tail) {
+            options.putHeader("X-Amz-Log-Type", "Tail");
+        }
+        return client.request(options).compose(request -> request.send(EVENT)).compose(response -> {
+            String log = response.getHeader("X-Amz-Log-Result");
+            boolean error = response.getHeader("X-Amz-Function-Error") != null;
+            return response.body().map(body -> new Reply(response.statusCode(), error,
+                    log == null ? "" : new String(Base64.getDecoder().decode(log), StandardCharsets.UTF_8)));
+        });
+    }
+
+    private static void printLatency(String how, long[] sorted) {
+        System.out.printf(Locale.ROOT, "  %-22s p50 %6.0f   p90 %6.0f   p99 %6.0f   max %7.0f%n", how,
+                percentile(sorted, 50) / 1e3, percentile(sorted, 90) / 1e3, percentile(sorted, 99) / 1e3,
+                sorted[sorted.length - 1] / 1e3);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+
+    // ---- housekeeping -------------------------------------------------------------------------------------------
+
+    private void close() throws Exception {
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stopGateway();
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (UncheckedIOException | IOException e) {
+            System.out.println("could not delete " + work + ": " + e.getMessage());
+        }
+    }
+
+    private void stopGateway() {
+        if (gateway == null || !gateway.isAlive()) {
+            return;
+        }
+        gateway.destroy();
+        try {
+            if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            gateway.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path findRepository() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("operator"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("run GatewayBench inside the Lamina repository");
+    }
+}

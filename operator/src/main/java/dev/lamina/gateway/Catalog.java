@@ -1,0 +1,187 @@
+package dev.lamina.gateway;
+
+import dev.lamina.api.FunctionSpec;
+import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.VersionRef;
+import dev.lamina.scaling.ConcurrencyLimits;
+import dev.lamina.scaling.ConcurrencyMeter;
+import dev.lamina.scaling.ScalingBounds;
+import dev.lamina.scaling.ScalingLoop;
+import dev.lamina.scaling.ScalingPolicy;
+import dev.lamina.scaling.ScalingTarget;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The routing table: every function the gateway serves, with its versions and aliases. Whoever knows the resources
+ * (local mode from YAML files, the controller from the cluster) deploys versions here and puts whole
+ * {@link FunctionEntry}s; versions an update drops are retired: their environments stop after their invocations.
+ */
+@ApplicationScoped
+public class Catalog {
+
+    private record Key(String namespace, String name) {
+    }
+
+    private final Map<Key, FunctionEntry> functions = new ConcurrentHashMap<>();
+    private final Map<Key, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
+    private final ConcurrencyLimits concurrency;
+    private final ScalingLoop scaling;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lamina-slot-waits");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final GatewayMetrics metrics;
+
+    public Catalog(GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
+        GatewayConfig.Scaling s = config.scaling();
+        this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
+        this.scaling = new ScalingLoop(
+                new ScalingPolicy(s.stableWindow(), s.panicWindow(), s.panicThreshold(), s.tick(), s.maxStarting()),
+                System::nanoTime);
+        this.scaling.start();
+    }
+
+    /**
+     * Makes a version routable. {@code pool} is null when the version cannot run here (its state says why). The
+     * version stays deployed while an entry put later refers to it.
+     */
+    public DeployedVersion deploy(VersionRef ref, VersionInfo info, EnvironmentPool pool) {
+        if (pool == null) {
+            return new DeployedVersion(ref, info, null, null, null, null);
+        }
+        ConcurrencyMeter demand = new ConcurrencyMeter(System::nanoTime);
+        DeployedVersion[] self = new DeployedVersion[1];
+        ScalingTarget target = new ScalingTarget(pool, demand, () -> bounds(self[0]), scaling.policy());
+        SlotQueue slots = new SlotQueue(pool, () -> scaling.demandWaiting(target), timer);
+        self[0] = new DeployedVersion(ref, info, pool, demand, slots, target);
+        scaling.register(target);
+        metrics.versionDeployed(pool);
+        return self[0];
+    }
+
+    /** Adds or replaces a function; versions the previous entry had and this one lacks are retired. */
+    public void put(FunctionEntry entry) {
+        Key key = new Key(entry.namespace(), entry.name());
+        Integer reserved = entry.spec().concurrency().reserved();
+        ConcurrencyLimits.FunctionLimit limit = limits.computeIfAbsent(key,
+                k -> concurrency.account(k.namespace()).function(k.name(), reserved));
+        limit.reserve(entry.name(), reserved);
+        metrics.functionAdded(entry.namespace(), entry.name(), limit);
+        FunctionEntry previous = functions.put(key, entry);
+        if (previous != null) {
+            Set<DeployedVersion> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            kept.addAll(deployed(entry));
+            deployed(previous).stream().filter(v -> !kept.contains(v)).forEach(this::retire);
+        }
+    }
+
+    /** Removes a function and retires all its versions. */
+    public void remove(String namespace, String name) {
+        Key key = new Key(namespace, name);
+        FunctionEntry previous = functions.remove(key);
+        if (previous != null) {
+            deployed(previous).forEach(this::retire);
+        }
+        ConcurrencyLimits.FunctionLimit limit = limits.remove(key);
+        if (limit != null) {
+            limit.remove();
+            metrics.functionRemoved(limit);
+        }
+    }
+
+    public FunctionEntry find(String namespace, String name) {
+        return functions.get(new Key(namespace, name));
+    }
+
+    /** The functions of a namespace, by name. */
+    public List<FunctionEntry> list(String namespace) {
+        List<FunctionEntry> result = new ArrayList<>();
+        for (FunctionEntry e : functions.values()) {
+            if (e.namespace().equals(namespace)) {
+                result.add(e);
+            }
+        }
+        result.sort(Comparator.comparing(FunctionEntry::name));
+        return result;
+    }
+
+    /** The concurrency limit of a function put here. */
+    public ConcurrencyLimits.FunctionLimit limit(String namespace, String name) {
+        return limits.get(new Key(namespace, name));
+    }
+
+    public ConcurrencyLimits concurrency() {
+        return concurrency;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        scaling.close();
+        timer.shutdownNow();
+        for (FunctionEntry e : functions.values()) {
+            deployed(e).forEach(this::retire);
+        }
+        functions.clear();
+    }
+
+    private void retire(DeployedVersion version) {
+        if (version.pool() == null) {
+            return;
+        }
+        scaling.unregister(version.scaling());
+        metrics.versionRetired(version.pool());
+        version.pool().close();
+        version.slots().startFailed("the function's configuration changed while this invocation waited; retry it");
+    }
+
+    private ScalingBounds bounds(DeployedVersion version) {
+        EnvironmentPool pool = version.pool();
+        FunctionSpec spec = version.info().spec();
+        int slots = pool.slotsPerEnvironment();
+        VersionRef ref = version.ref();
+        ConcurrencyLimits.FunctionLimit limit = limits.get(new Key(ref.namespace(), ref.function()));
+        int maxConcurrency = limit == null ? 0 : limit.maxConcurrency();
+        int provisionedConcurrency = 0;
+        FunctionEntry entry = functions.get(new Key(ref.namespace(), ref.function()));
+        if (entry != null) {
+            // Like Lambda, an alias splitting traffic splits its provisioned concurrency by the same weights.
+            for (AliasRoute alias : entry.aliases().values()) {
+                int provisioned = alias.spec().provisionedConcurrency();
+                if (alias.primary() == version) {
+                    provisionedConcurrency += (int) Math.ceil(provisioned * (1 - alias.additionalWeight()) - 1e-9);
+                }
+                if (alias.additional() == version) {
+                    provisionedConcurrency += (int) Math.ceil(provisioned * alias.additionalWeight() - 1e-9);
+                }
+            }
+        }
+        return new ScalingBounds(ceilDiv(provisionedConcurrency, slots), ceilDiv(maxConcurrency, slots), slots,
+                spec.scaling().targetUtilization(), Duration.ofSeconds(spec.scaling().idleTimeoutSeconds()));
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static List<DeployedVersion> deployed(FunctionEntry entry) {
+        List<DeployedVersion> all = new ArrayList<>();
+        all.add(entry.latest());
+        all.addAll(entry.versions().values());
+        return all;
+    }
+}

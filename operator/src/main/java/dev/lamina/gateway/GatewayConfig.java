@@ -1,0 +1,56 @@
+package dev.lamina.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The gateway's settings ({@code lamina.gateway.*}). */
+@ConfigMapping(prefix = "lamina.gateway")
+public interface GatewayConfig {
+
+    /** Namespace that plain function names and this account's ARNs resolve in. */
+    @WithDefault("default")
+    String namespace();
+
+    /** Account id in ARNs. */
+    @WithDefault("000000000000")
+    String accountId();
+
+    /** Region in ARNs. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Concurrent invocations per namespace (Lambda's account concurrency limit). */
+    @WithDefault("1000")
+    int accountConcurrencyLimit();
+
+    /** How long an invocation may wait for a slot while environments start. */
+    @WithDefault("10s")
+    Duration maxSlotWait();
+
+    /** Retry-After sent with a throttle. */
+    @WithDefault("1s")
+    Duration retryAfter();
+
+    /** Autoscaler numbers. */
+    Scaling scaling();
+
+    /** Knative-style autoscaler windows ({@code lamina.gateway.scaling.*}). */
+    interface Scaling {
+        @WithDefault("60s")
+        Duration stableWindow();
+
+        @WithDefault("6s")
+        Duration panicWindow();
+
+        @WithDefault("2.0")
+        double panicThreshold();
+
+        @WithDefault("1s")
+        Duration tick();
+
+        /** Environments of one version initialising at the same time. */
+        @WithDefault("10")
+        int maxStarting();
+    }
+}

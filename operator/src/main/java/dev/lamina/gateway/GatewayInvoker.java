@@ -1,0 +1,195 @@
+package dev.lamina.gateway;
+
+import dev.lamina.environments.Slot;
+import dev.lamina.scaling.ConcurrencyLimits;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The invocation path: resolve the function and qualifier (alias weights pick the version), check the request,
+ * admit it under the function's and the account's concurrency limits, take a slot on an environment (waiting,
+ * bounded, while the autoscaler adds one), forward to the environment and map its answer.
+ */
+@ApplicationScoped
+public class GatewayInvoker implements Invoker {
+
+    /**
+     * A busy answer means another gateway took the environment's slot first: try other slots a few times, then let
+     * an environment queue the invocation.
+     */
+    private static final int BUSY_RETRIES = 3;
+    /** Lambda's init budget: a cold start may take this long on top of the function timeout. */
+    private static final Duration INIT_BUDGET = Duration.ofSeconds(10);
+
+    private final Catalog catalog;
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final ShimClient shims;
+    private final Arns arns;
+
+    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Vertx vertx) {
+        this.catalog = catalog;
+        this.config = config;
+        this.metrics = metrics;
+        this.shims = new ShimClient(vertx);
+        this.arns = new Arns(config.region(), config.accountId());
+    }
+
+    public Arns arns() {
+        return arns;
+    }
+
+    @Override
+    public CompletionStage<InvokeOutcome> invoke(InvokeRequest request) {
+        String requestId = request.requestId() != null ? request.requestId() : RequestIds.next();
+        FunctionAddress address;
+        try {
+            address = FunctionAddress.parse(request.functionName(), request.qualifier());
+        } catch (FunctionAddress.InvalidAddress e) {
+            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidParameter(e.getMessage())));
+        }
+        String qualifier = address.qualifier();
+        FunctionEntry function = address.account() == null || address.account().equals(config.accountId())
+                ? catalog.find(request.namespace(), address.name()) : null;
+        DeployedVersion version = function == null ? null : function.resolve(qualifier);
+        if (version == null) {
+            return done(new InvokeOutcome.NotFound(requestId,
+                    "Function not found: " + arns.function(address.name(), qualifier)));
+        }
+        if (version.pool() == null) {
+            VersionState state = version.info().state();
+            return done(new InvokeOutcome.Failed(requestId, ServiceError.conflict(
+                    "The operation cannot be performed at this time. The function is currently in the following"
+                            + " state: " + state.state() + ". " + state.reason())));
+        }
+        if (request.dryRun()) {
+            return done(new InvokeOutcome.DryRunPassed(requestId));
+        }
+        String contextError = RequestChecks.clientContextError(request.clientContext());
+        if (contextError != null) {
+            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidParameter(contextError)));
+        }
+        String payloadError = RequestChecks.payloadError(request.payload());
+        if (payloadError != null) {
+            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidContent(payloadError)));
+        }
+        String resource = qualifier == null ? function.name() : function.name() + ":" + qualifier;
+        GatewayMetrics.InvocationMeters meters = metrics.invocation(function.namespace(), function.name(), resource,
+                version.version());
+        ConcurrencyLimits.FunctionLimit limit = catalog.limit(function.namespace(), function.name());
+        if (limit == null) {
+            return done(new InvokeOutcome.NotFound(requestId,
+                    "Function not found: " + arns.function(address.name(), qualifier)));
+        }
+        ConcurrencyLimits.Admission admission = limit.tryAdmit();
+        if (admission instanceof ConcurrencyLimits.Throttle(String reason)) {
+            meters.throttled();
+            return done(new InvokeOutcome.Throttled(requestId, reason, config.retryAfter()));
+        }
+        ConcurrencyLimits.Permit permit = (ConcurrencyLimits.Permit) admission;
+        long start = System.nanoTime();
+        version.demand().increment();
+        Call call = new Call(request, function.name(), version, requestId,
+                arns.function(function.name(), qualifier),
+                Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(INIT_BUDGET));
+        call.attempt(0);
+        return call.result.whenComplete((outcome, error) -> {
+            permit.release();
+            version.demand().decrement();
+            switch (outcome) {
+                case InvokeOutcome.Success s -> meters.answered(start, false);
+                case InvokeOutcome.FunctionError f -> meters.answered(start, true);
+                case InvokeOutcome.Throttled t -> meters.throttled();
+                case null, default -> {
+                }
+            }
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        shims.close();
+    }
+
+    private static CompletionStage<InvokeOutcome> done(InvokeOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    /** One admitted invocation on its way to an environment. */
+    private final class Call {
+        final CompletableFuture<InvokeOutcome> result = new CompletableFuture<>();
+        final InvokeRequest request;
+        final String functionName;
+        final DeployedVersion version;
+        final String requestId;
+        final String invokedArn;
+        final Duration limit;
+
+        Call(InvokeRequest request, String functionName, DeployedVersion version, String requestId,
+             String invokedArn, Duration limit) {
+            this.request = request;
+            this.functionName = functionName;
+            this.version = version;
+            this.requestId = requestId;
+            this.invokedArn = invokedArn;
+            this.limit = limit;
+        }
+
+        void attempt(int busyAnswers) {
+            version.slots().acquire(config.maxSlotWait()).whenComplete((taken, waitError) -> {
+                if (waitError != null) {
+                    result.complete(waitFailed(unwrap(waitError)));
+                } else {
+                    forward(taken, busyAnswers);
+                }
+            });
+        }
+
+        private void forward(Slot slot, int busyAnswers) {
+            boolean mayQueue = busyAnswers >= BUSY_RETRIES;
+            shims.send(slot, mayQueue, functionName, request, requestId, invokedArn, limit).onComplete(sent -> {
+                slot.release();
+                if (sent.failed()) {
+                    result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                            "The execution environment of " + version.ref() + " did not answer: "
+                                    + sent.cause().getMessage())));
+                    return;
+                }
+                ShimClient.Reply reply = sent.result();
+                if (reply.busy()) {
+                    attempt(busyAnswers + 1);
+                } else if (reply.status() != 200) {
+                    result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                            "The execution environment of " + version.ref() + " answered HTTP " + reply.status()
+                                    + ": " + reply.body())));
+                } else if (reply.functionError() != null) {
+                    result.complete(new InvokeOutcome.FunctionError(requestId, version.version(),
+                            reply.functionError(), reply.body(), reply.logResult()));
+                } else {
+                    result.complete(new InvokeOutcome.Success(requestId, version.version(), reply.body(),
+                            reply.logResult()));
+                }
+            });
+        }
+
+        private InvokeOutcome waitFailed(Throwable error) {
+            return switch (error) {
+                case SlotQueue.WaitTimedOut t -> new InvokeOutcome.Throttled(requestId,
+                        "FunctionInvocationRateLimitExceeded", config.retryAfter());
+                case SlotQueue.StartFailed f -> new InvokeOutcome.Failed(requestId, ServiceError.service(
+                        "Lamina could not start an execution environment for " + version.ref() + ": "
+                                + f.getMessage()));
+                default -> new InvokeOutcome.Failed(requestId, ServiceError.service(String.valueOf(error)));
+            };
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.lamina.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, as AWS SDKs and the CLI call it.
+ * Runs on the event loop; nothing here blocks.
+ */
+@ApplicationScoped
+public class InvokeApi {
+
+    private static final CharSequence INVOCATION_TYPE = HttpHeaders.createOptimized("X-Amz-Invocation-Type");
+    private static final CharSequence EXECUTED_VERSION = HttpHeaders.createOptimized("X-Amz-Executed-Version");
+    private static final CharSequence AMZN_REQUEST_ID = HttpHeaders.createOptimized(ErrorBodies.REQUEST_ID);
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+    private final GatewayInvoker invoker;
+    private final GatewayConfig config;
+
+    public InvokeApi(GatewayInvoker invoker, GatewayConfig config) {
+        this.invoker = invoker;
+        this.config = config;
+    }
+
+    void routes(@Observes Router router) {
+        router.post("/2015-03-31/functions/:name/invocations").handler(this::invoke);
+    }
+
+    private void invoke(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String type = request.getHeader(INVOCATION_TYPE);
+        if (type != null && !type.equals("RequestResponse") && !type.equals("Event") && !type.equals("DryRun")) {
+            ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(
+                    "1 validation error detected: Value '" + type + "' at 'invocationType' failed to satisfy"
+                            + " constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"));
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        int expected = length == null ? 256 : (int) Math.min(Math.max(0, parseOrZero(length)),
+                RequestChecks.MAX_PAYLOAD);
+        PayloadReader reader = new PayloadReader(expected);
+        request.handler(reader::append);
+        request.endHandler(end -> {
+            if (reader.tooLarge) {
+                ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.tooLarge(
+                        "Request must be smaller than " + RequestChecks.MAX_PAYLOAD
+                                + " bytes for the InvokeFunction operation"));
+            } else {
+                dispatch(ctx, type, reader.body);
+            }
+        });
+        request.resume();
+    }
+
+    private void dispatch(RoutingContext ctx, String type, Buffer payload) {
+        HttpServerRequest http = ctx.request();
+        boolean event = "Event".equals(type);
+        InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
+                http.getParam("Qualifier"), payload, event || "DryRun".equals(type),
+                "Tail".equals(http.getHeader(ShimClient.LOG_TYPE)), http.getHeader(ShimClient.CLIENT_CONTEXT),
+                http.getHeader(ShimClient.TRACE_ID), null);
+        invoker.invoke(request).thenAccept(outcome -> {
+            if (event && outcome instanceof InvokeOutcome.DryRunPassed passed) {
+                ErrorBodies.write(ctx.response(), passed.requestId(), ServiceError.invalidParameter(
+                        "Asynchronous invocation (InvocationType Event) is not available in this Lamina version yet;"
+                                + " invoke with InvocationType RequestResponse."));
+            } else {
+                write(ctx.response(), outcome);
+            }
+        });
+    }
+
+    private void write(HttpServerResponse response, InvokeOutcome outcome) {
+        switch (outcome) {
+            case InvokeOutcome.Success s -> {
+                headers(response, s.requestId(), s.executedVersion(), s.logResult());
+                response.end(s.payload());
+            }
+            case InvokeOutcome.FunctionError f -> {
+                headers(response, f.requestId(), f.executedVersion(), f.logResult());
+                response.putHeader(ShimClient.FUNCTION_ERROR, f.errorType());
+                response.end(f.payload());
+            }
+            case InvokeOutcome.DryRunPassed d -> response.setStatusCode(204)
+                    .putHeader(AMZN_REQUEST_ID, d.requestId()).end();
+            case InvokeOutcome.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
+                    Math.max(1, t.retryAfter().toSeconds()));
+            case InvokeOutcome.NotFound n -> ErrorBodies.write(response, n.requestId(),
+                    ServiceError.notFound(n.message()));
+            case InvokeOutcome.Failed f -> ErrorBodies.write(response, f.requestId(), f.error());
+        }
+    }
+
+    private static void headers(HttpServerResponse response, String requestId, String version, String logResult) {
+        response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .putHeader(AMZN_REQUEST_ID, requestId)
+                .putHeader(EXECUTED_VERSION, version);
+        if (logResult != null) {
+            response.putHeader(ShimClient.LOG_RESULT, logResult);
+        }
+    }
+
+    private static long parseOrZero(String number) {
+        try {
+            return Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Collects the payload up to Lambda's limit; past it, reads on and discards so the caller gets the 413. */
+    private static final class PayloadReader {
+        final Buffer body;
+        boolean tooLarge;
+
+        PayloadReader(int expected) {
+            body = Buffer.buffer(expected);
+        }
+
+        void append(Buffer chunk) {
+            if (!tooLarge && body.length() + chunk.length() > RequestChecks.MAX_PAYLOAD) {
+                tooLarge = true;
+            }
+            if (!tooLarge) {
+                body.appendBuffer(chunk);
+            }
+        }
+    }
+}

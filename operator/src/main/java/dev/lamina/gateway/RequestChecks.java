@@ -1,0 +1,71 @@
+package dev.lamina.gateway;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBufInputStream;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Base64;
+
+/** The Invoke API's checks of what a caller sends, with Lambda's messages. Streaming: nothing is materialised. */
+final class RequestChecks {
+
+    /** Largest synchronous request payload. */
+    static final int MAX_PAYLOAD = 6 * 1024 * 1024;
+    /** Largest X-Amz-Client-Context (base64). */
+    static final int MAX_CLIENT_CONTEXT = 3583;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private RequestChecks() {
+    }
+
+    /** Null when the payload is empty or one JSON value, else the parse error. */
+    static String payloadError(Buffer payload) {
+        if (payload == null || payload.length() == 0) {
+            return null;
+        }
+        try (InputStream in = new ByteBufInputStream(payload.getByteBuf());
+             JsonParser parser = JSON.createParser(in)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            parser.skipChildren();
+            JsonToken trailing = parser.nextToken();
+            return trailing == null ? null : "Could not parse request body into json: Could not parse payload into"
+                    + " json: Unexpected content after the JSON value at " + parser.currentLocation().offsetDescription();
+        } catch (JsonProcessingException e) {
+            return "Could not parse request body into json: Could not parse payload into json: " + e.getOriginalMessage();
+        } catch (IOException e) {
+            return "Could not parse request body into json: " + e.getMessage();
+        }
+    }
+
+    /** Null when the client context is absent or base64 of a JSON object within the size limit, else why not. */
+    static String clientContextError(String clientContext) {
+        if (clientContext == null) {
+            return null;
+        }
+        if (clientContext.length() > MAX_CLIENT_CONTEXT) {
+            return "Client context must be at most " + MAX_CLIENT_CONTEXT + " bytes of base64-encoded data.";
+        }
+        byte[] json;
+        try {
+            json = Base64.getDecoder().decode(clientContext);
+        } catch (IllegalArgumentException e) {
+            return "Client context must be a valid Base64-encoded JSON object.";
+        }
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return "Client context must be a valid Base64-encoded JSON object.";
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null ? null : "Client context must be a valid Base64-encoded JSON object.";
+        } catch (IOException e) {
+            return "Client context must be a valid Base64-encoded JSON object.";
+        }
+    }
+}

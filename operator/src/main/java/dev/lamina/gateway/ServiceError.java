@@ -1,0 +1,35 @@
+package dev.lamina.gateway;
+
+/**
+ * A Lambda service error: the code goes into {@code x-amzn-ErrorType}, the message into the JSON body.
+ *
+ * @param code    Lambda's exception name, e.g. ResourceNotFoundException
+ * @param status  HTTP status
+ * @param message what went wrong, for a human
+ */
+public record ServiceError(String code, int status, String message) {
+
+    public static ServiceError notFound(String message) {
+        return new ServiceError("ResourceNotFoundException", 404, message);
+    }
+
+    public static ServiceError invalidParameter(String message) {
+        return new ServiceError("InvalidParameterValueException", 400, message);
+    }
+
+    public static ServiceError invalidContent(String message) {
+        return new ServiceError("InvalidRequestContentException", 400, message);
+    }
+
+    public static ServiceError tooLarge(String message) {
+        return new ServiceError("RequestTooLargeException", 413, message);
+    }
+
+    public static ServiceError conflict(String message) {
+        return new ServiceError("ResourceConflictException", 409, message);
+    }
+
+    public static ServiceError service(String message) {
+        return new ServiceError("ServiceException", 500, message);
+    }
+}

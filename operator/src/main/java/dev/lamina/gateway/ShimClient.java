@@ -1,0 +1,93 @@
+package dev.lamina.gateway;
+
+import dev.lamina.environments.Slot;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+
+/**
+ * Forwards invocations to environments' invoke endpoints (the runtime shim's contract) over pooled keep-alive
+ * connections.
+ */
+final class ShimClient {
+
+    static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("Lamina-Request-Id");
+    static final CharSequence INVOKED_ARN = HttpHeaders.createOptimized("Lamina-Invoked-Function-Arn");
+    static final CharSequence WAIT = HttpHeaders.createOptimized("Lamina-Wait");
+    static final CharSequence BUSY = HttpHeaders.createOptimized("Lamina-Busy");
+    static final CharSequence LOG_TYPE = HttpHeaders.createOptimized("X-Amz-Log-Type");
+    static final CharSequence CLIENT_CONTEXT = HttpHeaders.createOptimized("X-Amz-Client-Context");
+    static final CharSequence TRACE_ID = HttpHeaders.createOptimized("X-Amzn-Trace-Id");
+    static final CharSequence FUNCTION_ERROR = HttpHeaders.createOptimized("X-Amz-Function-Error");
+    static final CharSequence LOG_RESULT = HttpHeaders.createOptimized("X-Amz-Log-Result");
+    private static final CharSequence TAIL = HttpHeaders.createOptimized("Tail");
+    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+
+    /**
+     * What an environment answered.
+     *
+     * @param busy          the environment had no free slot (only when asked not to wait)
+     * @param functionError X-Amz-Function-Error, or null on success
+     * @param logResult     X-Amz-Log-Result, or null
+     */
+    record Reply(int status, boolean busy, String functionError, String logResult, Buffer body) {
+    }
+
+    private final HttpClient client;
+
+    ShimClient(Vertx vertx) {
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setTcpNoDelay(true)
+                        .setConnectTimeout(5_000).setMaxInitialLineLength(8192),
+                new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+    }
+
+    /**
+     * Sends one invocation on a taken slot. It waits in the environment when the slot allows it (see
+     * {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment answers busy.
+     */
+    Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
+                       String invokedArn, Duration limit) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(slot.address().getHostString())
+                .setPort(slot.address().getPort())
+                .setURI("/2015-03-31/functions/" + functionName + "/invocations")
+                .setIdleTimeout(limit.toMillis());
+        return client.request(options).compose(http -> {
+            MultiMap headers = http.headers();
+            headers.add(REQUEST_ID, requestId);
+            headers.add(INVOKED_ARN, invokedArn);
+            if (!slot.mayWaitInEnvironment() && !mayQueue) {
+                headers.add(WAIT, FALSE);
+            }
+            if (request.tailLog()) {
+                headers.add(LOG_TYPE, TAIL);
+            }
+            if (request.clientContext() != null) {
+                headers.add(CLIENT_CONTEXT, request.clientContext());
+            }
+            if (request.traceId() != null) {
+                headers.add(TRACE_ID, request.traceId());
+            }
+            return http.send(request.payload());
+        }).compose(response -> response.body().map(body -> new Reply(
+                response.statusCode(),
+                response.statusCode() == 429 && response.getHeader(BUSY) != null,
+                response.getHeader(FUNCTION_ERROR),
+                response.getHeader(LOG_RESULT),
+                body)));
+    }
+
+    void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lamina.local;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Local mode's settings ({@code lamina.local.*}); the {@code local} command sets them. */
+@ConfigMapping(prefix = "lamina.local")
+public interface LocalConfig {
+
+    /** The directory of resource YAML to serve; local mode is on when set. */
+    Optional<Path> dir();
+
+    /** How often the directory (and code it points at) is checked for edits. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Print the functions' log lines (START/END/REPORT included) to this process's output. */
+    @WithDefault("true")
+    boolean functionLogs();
+
+    /**
+     * The jars of the AWS Java runtime interface client that Java functions run under. Default: the
+     * {@code lambda-runtime/java} directory the build puts next to the application.
+     */
+    Optional<Path> javaRuntimeDir();
+}

@@ -1,0 +1,153 @@
+package dev.lamina.local;
+
+import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.GatewayConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Local mode: serves the resources of a directory with local processes and watches it for edits. On when
+ * {@code lamina.local.dir} is set (the {@code local} command sets it).
+ */
+@ApplicationScoped
+public class LocalMode {
+
+    private static final Logger LOG = Logger.getLogger(LocalMode.class);
+
+    private final LocalConfig config;
+    private final GatewayConfig gateway;
+    private final Catalog catalog;
+    private final String host;
+    private volatile int port;
+    private volatile Loaded loaded;
+    private boolean bannerPrinted;
+    private ScheduledExecutorService watcher;
+    private CodeStore code;
+    private LocalFunctions functions;
+    private List<Object> fingerprint = List.of();
+
+    public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog,
+                     @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
+        this.config = config;
+        this.gateway = gateway;
+        this.catalog = catalog;
+        this.host = host;
+    }
+
+    /** What the first read of the directory found. */
+    private record Loaded(Path dir, LocalFunctions.Report report) {
+    }
+
+    void start(@Observes StartupEvent event) throws IOException {
+        if (config.dir().isEmpty()) {
+            return;
+        }
+        Path dir = config.dir().get().toAbsolutePath().normalize();
+        Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
+        code = new CodeStore();
+        functions = new LocalFunctions(catalog, code,
+                new LocalRuntimes(javaRuntime, gateway.region(), gateway.accountId(), config.functionLogs()));
+        LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
+        fingerprint = fingerprint(dir, functions.watchedCodeFiles());
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lamina-local-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.pollInterval().toMillis();
+        watcher.scheduleWithFixedDelay(() -> reloadIfChanged(dir), period, period, TimeUnit.MILLISECONDS);
+        loaded = new Loaded(dir, report);
+        printBannerOnceListening();
+    }
+
+    void listening(@ObservesAsync HttpServerStart started) {
+        int configured = started.options().getPort();
+        // With port 0 Quarkus picks a free port and publishes it in the port property.
+        String property = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        port = configured > 0 ? configured : Integer.getInteger(property, 0);
+        printBannerOnceListening();
+    }
+
+    /** The banner needs both the functions (start-up) and the port (HTTP server start), in either order. */
+    private synchronized void printBannerOnceListening() {
+        if (loaded == null || port <= 0 || bannerPrinted) {
+            return;
+        }
+        bannerPrinted = true;
+        String address = "http://" + host + ":" + port;
+        System.out.println();
+        System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
+        functions.describe().forEach(System.out::println);
+        loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
+        System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
+                + " --function-name NAME out.json   |   curl -d '{}' " + address
+                + "/2015-03-31/functions/NAME/invocations");
+        System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
+        System.out.println();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+        if (functions != null) {
+            functions.close();
+        }
+        if (code != null) {
+            try {
+                code.close();
+            } catch (IOException e) {
+                LOG.debugf("could not delete the local code store: %s", e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void reloadIfChanged(Path dir) {
+        try {
+            List<Object> now = fingerprint(dir, functions.watchedCodeFiles());
+            if (now.equals(fingerprint)) {
+                return;
+            }
+            LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
+            fingerprint = fingerprint(dir, functions.watchedCodeFiles());
+            report.changes().forEach(c -> System.out.println("lamina: " + c));
+            report.problems().forEach(p -> System.out.println("lamina: ! " + p));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "reloading %s failed", dir);
+        }
+    }
+
+    /**
+     * What, if changed, means the directory must be read again: every YAML file, and every local file that code
+     * sources point at, with size and modification time.
+     */
+    private static List<Object> fingerprint(Path dir, List<Path> codeFiles) {
+        List<Object> result = new ArrayList<>();
+        List<Path> files = new ArrayList<>(ResourceFiles.yamlFiles(dir));
+        files.addAll(codeFiles);
+        for (Path f : files) {
+            try {
+                result.add(List.of(f.toString(), Files.size(f), Files.getLastModifiedTime(f).toMillis()));
+            } catch (IOException | UncheckedIOException e) {
+                result.add(List.of(f.toString(), "missing"));
+            }
+        }
+        return result;
+    }
+}

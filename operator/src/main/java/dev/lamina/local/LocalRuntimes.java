@@ -1,0 +1,144 @@
+package dev.lamina.local;
+
+import dev.lamina.api.FunctionSpec;
+import dev.lamina.environments.VersionRef;
+import dev.lamina.gateway.VersionState;
+import dev.lamina.shim.InitializationType;
+import dev.lamina.shim.ShimConfig;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * How a function runs as a local process: the AWS Java runtime interface client for {@code java*} runtimes, the
+ * code's {@code bootstrap} for {@code provided*}. Other runtimes and container images cannot run here yet.
+ */
+final class LocalRuntimes {
+
+    static final String JAVA_RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    /** What local mode can do with a version. */
+    sealed interface Plan permits Runnable, NotRunnable {
+    }
+
+    /** Run this command (in the code directory). */
+    record Runnable(List<String> command) implements Plan {
+    }
+
+    /** Cannot run here: the version's state says why. */
+    record NotRunnable(VersionState state) implements Plan {
+    }
+
+    private final Path javaRuntimeDir;
+    private final String region;
+    private final String accountId;
+    private final boolean functionLogs;
+
+    /**
+     * @param javaRuntimeDir the jars of the AWS Java runtime interface client, or null when not found
+     */
+    LocalRuntimes(Path javaRuntimeDir, String region, String accountId, boolean functionLogs) {
+        this.javaRuntimeDir = javaRuntimeDir;
+        this.region = region;
+        this.accountId = accountId;
+        this.functionLogs = functionLogs;
+    }
+
+    Plan plan(FunctionSpec spec, Path codeDir) {
+        if (spec.image() != null) {
+            return new NotRunnable(VersionState.failed("InvalidImage", "Local mode runs functions as local processes"
+                    + " and cannot run the container image " + spec.image() + " (there is no container engine);"
+                    + " deploy this function to a cluster to run it."));
+        }
+        String runtime = spec.runtime();
+        if (runtime.startsWith("java")) {
+            if (javaRuntimeDir == null) {
+                return new NotRunnable(VersionState.failed("InvalidRuntime", "The AWS Java runtime interface client"
+                        + " was not found next to the application (lambda-runtime/java); rebuild with ./mvnw package"
+                        + " or set lamina.local.java-runtime-dir."));
+            }
+            return new Runnable(javaCommand(spec, codeDir));
+        }
+        if (runtime.startsWith("provided")) {
+            Path bootstrap = codeDir.resolve("bootstrap");
+            if (!Files.isRegularFile(bootstrap)) {
+                return new NotRunnable(VersionState.failed("InvalidEntrypoint",
+                        "The code of a " + runtime + " function needs an executable file named bootstrap at its root."));
+            }
+            if (!Files.isExecutable(bootstrap)) {
+                return new NotRunnable(VersionState.failed("InvalidEntrypoint",
+                        "The bootstrap file of the code is not executable (chmod +x bootstrap)."));
+            }
+            return new Runnable(List.of(bootstrap.toString()));
+        }
+        return new NotRunnable(VersionState.failed("InvalidRuntime", "Local mode runs java* and provided* runtimes;"
+                + " " + runtime + " cannot run locally yet. Deploy this function to a cluster to run it."));
+    }
+
+    ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, List<String> command,
+                          boolean provisioned) {
+        String label = version.function() + ":" + version.version();
+        Consumer<String> logs = functionLogs ? line -> System.out.println("[" + label + "] " + line) : line -> { };
+        return ShimConfig.builder()
+                .functionName(version.function())
+                .functionVersion(version.version())
+                .memoryMb(spec.memoryMB())
+                .timeout(Duration.ofSeconds(spec.timeoutSeconds()))
+                .handler(spec.handler())
+                .region(region)
+                .accountId(accountId)
+                .concurrency(spec.concurrency().perEnvironment())
+                .invokeHost("127.0.0.1")
+                .runtimeCommand(command)
+                .workingDirectory(codeDir)
+                .environment(spec.environment() == null ? Map.of() : spec.environment())
+                .initializationType(provisioned ? InitializationType.PROVISIONED_CONCURRENCY
+                        : InitializationType.ON_DEMAND)
+                .logSink(logs)
+                .build();
+    }
+
+    /**
+     * The JVM flags Lambda's Java runtimes use (client compiler only, serial GC, class data sharing, heap from the
+     * memory size), the task root's classes and jars, then the runtime interface client.
+     */
+    private List<String> javaCommand(FunctionSpec spec, Path codeDir) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = String.join(File.pathSeparator, codeDir.toString(), codeDir.resolve("*").toString(),
+                codeDir.resolve("lib").resolve("*").toString(), javaRuntimeDir.resolve("*").toString());
+        return List.of(java,
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                // The client loads its native HTTP library; say so, or newer JVMs print a warning at every start.
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx" + (spec.memoryMB() * 85 / 100) + "m",
+                "-cp", classpath, JAVA_RIC_MAIN, spec.handler());
+    }
+
+    /** Where the build put the Java runtime interface client: searched upwards from this application's code. */
+    static Path findJavaRuntimeDir() {
+        CodeSource source = LocalRuntimes.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            return null;
+        }
+        Path here;
+        try {
+            here = Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            return null;
+        }
+        for (Path p = here; p != null; p = p.getParent()) {
+            Path candidate = p.resolve("lambda-runtime").resolve("java");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

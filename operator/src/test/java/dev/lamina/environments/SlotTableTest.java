@@ -1,0 +1,94 @@
+package dev.lamina.environments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SlotTableTest {
+
+    private final AtomicLong clock = new AtomicLong();
+    private final AtomicInteger releases = new AtomicInteger();
+    private final SlotTable<String> table = new SlotTable<>(clock::get, releases::incrementAndGet, false);
+
+    private static InetSocketAddress port(int port) {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    @Test
+    void takesTheLeastLoadedReadyEnvironment() {
+        table.add("a", port(1), 2, true);
+        table.add("b", port(2), 2, true);
+        Slot first = table.tryAcquire().orElseThrow();
+        Slot second = table.tryAcquire().orElseThrow();
+        assertThat(first.address()).isNotEqualTo(second.address());
+        table.tryAcquire().orElseThrow();
+        table.tryAcquire().orElseThrow();
+        assertThat(table.tryAcquire()).isEmpty();
+        assertThat(table.inFlight()).isEqualTo(4);
+    }
+
+    @Test
+    void prefersReadyEnvironmentsAndFallsBackToStartingOnes() {
+        SlotTable.Entry<String> starting = table.add("starting", port(1), 1, false);
+        table.add("ready", port(2), 1, true);
+        Slot slot = table.tryAcquire().orElseThrow();
+        assertThat(slot.address()).isEqualTo(port(2));
+        assertThat(slot.mayWaitInEnvironment()).as("ready, and other gateways may send to it").isFalse();
+        Slot early = table.tryAcquire().orElseThrow();
+        assertThat(early.address()).isEqualTo(port(1));
+        assertThat(early.mayWaitInEnvironment()).as("waits for the runtime's init").isTrue();
+        starting.markReady();
+        assertThat(table.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theOnlySenderLetsEveryInvocationWaitInItsEnvironment() {
+        SlotTable<String> only = new SlotTable<>(clock::get, () -> { }, true);
+        only.add("a", port(1), 1, true);
+        assertThat(only.tryAcquire().orElseThrow().mayWaitInEnvironment()).isTrue();
+    }
+
+    @Test
+    void aReleasedSlotIsFreeAgainAndReleasingTwiceCountsOnce() {
+        table.add("a", port(1), 1, true);
+        Slot slot = table.tryAcquire().orElseThrow();
+        assertThat(table.tryAcquire()).isEmpty();
+        slot.release();
+        slot.release();
+        assertThat(releases).hasValue(1);
+        assertThat(table.inFlight()).isZero();
+        assertThat(table.tryAcquire()).isPresent();
+    }
+
+    @Test
+    void retiresOnlyIdleEnvironmentsLongestIdleFirst() {
+        table.add("busy", port(1), 1, true);
+        table.add("recent", port(2), 1, true);
+        table.add("old", port(3), 1, true);
+        Slot busy = table.tryAcquire().orElseThrow();
+        assertThat(busy.address()).isEqualTo(port(1));
+        clock.set(10);
+        Slot recent = table.tryAcquire().orElseThrow();
+        clock.set(20);
+        recent.release();
+        assertThat(table.retireIdle(1)).containsExactly("old");
+        assertThat(table.retireIdle(5)).containsExactly("recent");
+        assertThat(table.size()).isEqualTo(1);
+        busy.release();
+        assertThat(table.retireIdle(5)).containsExactly("busy");
+        assertThat(table.tryAcquire()).isEmpty();
+    }
+
+    @Test
+    void aSlotTakenBeforeRemovalStaysValid() {
+        SlotTable.Entry<String> entry = table.add("a", port(1), 1, true);
+        Slot slot = table.tryAcquire().orElseThrow();
+        table.remove(entry);
+        assertThat(table.size()).isZero();
+        slot.release();
+        assertThat(releases).hasValue(1);
+    }
+}
