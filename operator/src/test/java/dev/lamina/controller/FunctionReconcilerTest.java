@@ -50,10 +50,12 @@ class FunctionReconcilerTest {
         assertThat(latest.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         assertThat(latest.getSpec().getReplicas()).as("scaled to zero until invoked").isZero();
-        assertThat(condition(ns, "hello", Condition.RECONCILING)).hasValueSatisfying(c -> {
-            assertThat(c.isTrue()).isTrue();
-            assertThat(c.reason()).isEqualTo("RollingOut");
-        });
+        // The status is written after the Deployment, so the condition may lag behind it.
+        eventually().untilAsserted(() -> assertThat(condition(ns, "hello", Condition.RECONCILING))
+                .hasValueSatisfying(c -> {
+                    assertThat(c.isTrue()).isTrue();
+                    assertThat(c.reason()).isEqualTo("RollingOut");
+                }));
 
         cluster.rollOut(ns);
         eventually().until(() -> condition(ns, "hello", Condition.READY).filter(Condition::isTrue).isPresent());
