@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -18,7 +19,9 @@ final class RequestChecks {
     /** Largest X-Amz-Client-Context (base64). */
     static final int MAX_CLIENT_CONTEXT = 3583;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Only tokens are looked at: no field-name symbol table to build per payload. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
 
     private RequestChecks() {
     }
@@ -28,8 +31,10 @@ final class RequestChecks {
         if (payload == null || payload.length() == 0) {
             return null;
         }
-        try (InputStream in = new ByteBufInputStream(payload.getByteBuf());
-             JsonParser parser = JSON.createParser(in)) {
+        ByteBuf bytes = payload.getByteBuf();
+        try (JsonParser parser = bytes.hasArray()
+                ? JSON.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes())
+                : JSON.createParser((InputStream) new ByteBufInputStream(bytes))) {
             if (parser.nextToken() == null) {
                 return null;
             }
