@@ -1,0 +1,36 @@
+package dev.lamina.async;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable queue of asynchronous events. Kept small so that a replicated engine (NATS JetStream) can stand in for
+ * the embedded one: append, hand out what is due, reschedule, forget.
+ *
+ * <p>An event handed out by {@link #claimDue} is not handed out again until it is {@linkplain #update updated}; if
+ * the process dies first, it is handed out again after restart. That, and removing events only once their outcome
+ * was sent, makes delivery at-least-once.
+ */
+public interface EventStore extends AutoCloseable {
+
+    /** Stores a new event. The future completes only once the event is on disk (fsync), so 202 may be answered. */
+    CompletableFuture<Void> add(AsyncEvent event);
+
+    /** Hands out up to {@code max} events due at {@code now}, earliest first. Blocks while the store works. */
+    List<AsyncEvent> claimDue(Instant now, int max);
+
+    /** Stores the event's new state and due time and makes it available again. */
+    CompletableFuture<Void> update(AsyncEvent event);
+
+    /** Forgets an event whose processing is complete. */
+    CompletableFuture<Void> remove(String requestId);
+
+    /** The earliest due time of the events not handed out, if there are any. */
+    Optional<Instant> nextDue();
+
+    /** Finishes pending writes and releases the storage. */
+    @Override
+    void close();
+}

@@ -1,0 +1,68 @@
+package dev.lamina.controller;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The controller's settings in application.properties / environment ({@code lamina.controller.*}). */
+@ConfigMapping(prefix = "lamina.controller")
+public interface ControllerConfig {
+
+    /** The lamina-shim sidecar. */
+    Shim shim();
+
+    /** Runtime name → base image, added to (or replacing) the AWS Lambda base images. */
+    Map<String, String> runtimes();
+
+    /** Image for the init containers that fetch code from a URL and copy layers (needs sh, wget, sha256sum, unzip). */
+    @WithDefault("alpine:3.22")
+    String codeFetcherImage();
+
+    /** Region reported to functions and used in ARNs. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Base URL of the gateway as users reach it (e.g. http://lamina.lamina-system:8080), for Function status. */
+    Optional<String> gatewayUrl();
+
+    /** uid functions run as unless a file system sets one. */
+    @WithDefault("993")
+    long runAsUser();
+
+    /** gid functions run as unless a file system sets one. */
+    @WithDefault("990")
+    long runAsGroup();
+
+    /** How soon a Function waiting for something the operator does not watch (a Secret) is looked at again. */
+    @WithDefault("30s")
+    Duration recheckInterval();
+
+    /** Name of the Lease the replicas elect the controller role with (in the operator's namespace). */
+    @WithDefault("lamina-controller")
+    String leaseName();
+
+    /** Whether a replica that loses the Lease exits (to be restarted); only tests, whose JVM lives on, say no. */
+    @WithDefault("true")
+    boolean exitOnLostLease();
+
+    interface Shim {
+        @WithDefault("lamina-shim:latest")
+        String image();
+
+        @WithDefault("128Mi")
+        String memory();
+
+        @WithDefault("100m")
+        String cpu();
+    }
+
+    default ControllerSettings toSettings() {
+        Map<String, String> images = new HashMap<>(DefaultRuntimes.IMAGES);
+        images.putAll(runtimes());
+        return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), images, codeFetcherImage(),
+                region(), gatewayUrl(), runAsUser(), runAsGroup(), recheckInterval());
+    }
+}

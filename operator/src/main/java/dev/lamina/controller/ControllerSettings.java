@@ -1,0 +1,53 @@
+package dev.lamina.controller;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the controller needs to know that is not in a Function: which images to run, the cluster's region, where the
+ * gateway is reached. Built from {@link ControllerConfig} in the application, directly in tests.
+ *
+ * @param shimImage        the lamina-shim image run as the sidecar of every execution environment
+ * @param shimMemory       memory request and limit of the shim container (a Kubernetes quantity)
+ * @param shimCpu          CPU request and limit of the shim container (a Kubernetes quantity)
+ * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging
+ * @param codeFetcherImage image with sh, wget, sha256sum, unzip and cp, used by init containers to fetch code
+ * @param region           the region reported to functions (AWS_REGION) and used in ARNs
+ * @param gatewayUrl       base URL of the gateway as users reach it, for status.url; empty when unknown
+ * @param runAsUser        uid functions run as when no file system asks for one
+ * @param runAsGroup       gid functions run as when no file system asks for one
+ * @param recheckInterval  how soon a Function stalled on something the operator does not watch (a Secret) is rechecked
+ */
+public record ControllerSettings(
+        String shimImage,
+        String shimMemory,
+        String shimCpu,
+        Map<String, String> runtimeImages,
+        String codeFetcherImage,
+        String region,
+        Optional<String> gatewayUrl,
+        long runAsUser,
+        long runAsGroup,
+        Duration recheckInterval) {
+
+    public ControllerSettings {
+        runtimeImages = Map.copyOf(runtimeImages);
+    }
+
+    /** Settings with the defaults of application.properties, for tests and tools. */
+    public static ControllerSettings defaults() {
+        return new ControllerSettings("lamina-shim:latest", "128Mi", "100m", DefaultRuntimes.IMAGES, "alpine:3.22",
+                "us-east-1", Optional.empty(), 993, 990, Duration.ofSeconds(30));
+    }
+
+    public ControllerSettings withGatewayUrl(String url) {
+        return new ControllerSettings(shimImage, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
+                Optional.of(url), runAsUser, runAsGroup, recheckInterval);
+    }
+
+    public ControllerSettings withShimImage(String image) {
+        return new ControllerSettings(image, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
+                gatewayUrl, runAsUser, runAsGroup, recheckInterval);
+    }
+}

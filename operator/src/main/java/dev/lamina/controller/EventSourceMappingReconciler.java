@@ -1,0 +1,89 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Condition;
+import dev.lamina.api.Conditions;
+import dev.lamina.api.EventSourceMapping;
+import dev.lamina.api.EventSourceMappingSpec;
+import dev.lamina.api.EventSourceMappingStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Validates an event source mapping against the functions, versions and aliases that exist, and reports its state.
+ * Polling the source is the pollers' work, not this reconciler's.
+ */
+@ControllerConfiguration(name = EventSourceMappingReconciler.NAME)
+// Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
+public class EventSourceMappingReconciler implements Reconciler<EventSourceMapping> {
+    public static final String NAME = "eventsourcemapping";
+
+    private final FunctionReferences<EventSourceMapping> references =
+            new FunctionReferences<>(m -> m.getSpec().function());
+
+    @Override
+    public List<EventSource<?, EventSourceMapping>> prepareEventSources(
+            EventSourceContext<EventSourceMapping> context) {
+        return references.eventSources(context, true);
+    }
+
+    @Override
+    public UpdateControl<EventSourceMapping> reconcile(EventSourceMapping mapping,
+                                                       Context<EventSourceMapping> context) {
+        EventSourceMappingSpec spec = mapping.getSpec();
+        long generation = FunctionStatusFactory.generation(mapping);
+        String state = spec.enabled() ? "Enabled" : "Disabled";
+        EventSourceMappingStatus previous = mapping.getStatus();
+        List<Condition> conditions = previous == null || previous.conditions() == null
+                ? List.of() : previous.conditions();
+        Optional<Problem> problem = check(mapping, context);
+        if (problem.isPresent()) {
+            String reason = problem.get().reason();
+            String message = problem.get().message();
+            boolean known = Conditions.find(conditions, Condition.STALLED)
+                    .filter(c -> c.isTrue() && message.equals(c.message())).isPresent();
+            if (!known) {
+                KubernetesEvents.record(context.getClient(), mapping, KubernetesEvents.WARNING, reason, message);
+            }
+            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
+        } else {
+            String message = state + ": " + spec.source().type() + " -> " + spec.function() + ":" + qualifier(spec);
+            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, state, message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, state, message,
+                    generation));
+        }
+        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false,
+                problem.map(Problem::reason).orElse(state), "", generation));
+        mapping.setStatus(new EventSourceMappingStatus(generation, conditions, state, spec.source().type(),
+                spec.effectiveBatchSize(), previous == null ? null : previous.lastProcessingResult()));
+        return UpdateControl.patchStatus(mapping);
+    }
+
+    private static Optional<Problem> check(EventSourceMapping mapping, Context<EventSourceMapping> context) {
+        EventSourceMappingSpec spec = mapping.getSpec();
+        String namespace = mapping.getMetadata().getNamespace();
+        if (FunctionReferences.function(context, namespace, spec.function()).isEmpty()) {
+            return Optional.of(new Problem("FunctionNotFound", "function " + spec.function()
+                    + " does not exist in this namespace"));
+        }
+        String qualifier = qualifier(spec);
+        boolean found = qualifier.matches("[0-9]+")
+                ? FunctionReferences.versionExists(context, namespace, spec.function(), qualifier)
+                : Labels.LATEST.equals(qualifier) || FunctionReferences.aliases(context, namespace, spec.function())
+                .stream().anyMatch(a -> qualifier.equals(a.getSpec().name()));
+        return found ? Optional.empty() : Optional.of(new Problem("QualifierNotFound", "function "
+                + spec.function() + " has no " + (qualifier.matches("[0-9]+") ? "version " : "alias ") + qualifier));
+    }
+
+    private static String qualifier(EventSourceMappingSpec spec) {
+        return spec.qualifier() == null ? Labels.LATEST : spec.qualifier();
+    }
+}

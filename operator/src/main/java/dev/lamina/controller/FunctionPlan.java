@@ -1,0 +1,24 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.FunctionVersion;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one reconciliation of a Function applies, decided before any write: the versions that exist afterwards and the
+ * Deployments they run on. The dependent resources read it from the reconciliation context.
+ *
+ * @param versions   existing versions to keep, by number
+ * @param toPublish  the version to create, if any
+ * @param targets    one entry per Deployment: {@code $LATEST} and every version kept or published
+ * @param deployments how the Deployments are built
+ */
+record FunctionPlan(
+        Map<String, FunctionVersion> versions,
+        Optional<FunctionVersion.Spec> toPublish,
+        List<VersionTarget> targets,
+        DeploymentFactory deployments) {
+
+    static final String KEY = FunctionPlan.class.getName();
+}

@@ -1,0 +1,149 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Condition;
+import dev.lamina.api.Conditions;
+import dev.lamina.api.EnvironmentCounts;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A Function's status in kstatus terms: Ready once every version's Deployment has rolled out, Reconciling while one
+ * is rolling out, Stalled when the spec cannot be applied or a rollout is stuck.
+ */
+final class FunctionStatusFactory {
+    private FunctionStatusFactory() {
+    }
+
+    /** The status when the spec cannot be applied: nothing was changed. */
+    static FunctionStatus stalled(Function function, List<Problem> problems, Optional<String> latestVersion,
+                                  Collection<Deployment> deployments, Optional<String> url) {
+        long generation = generation(function);
+        String reason = problems.getFirst().reason();
+        String message = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
+        List<Condition> conditions = previousConditions(function);
+        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, reason,
+                "waiting for the spec to be fixed", generation));
+        FunctionStatus previous = function.getStatus();
+        return new FunctionStatus(generation, conditions, latestVersion.orElse(null),
+                previous == null ? null : previous.latestVersionSha256(),
+                url.orElse(null), counts(deployments));
+    }
+
+    /** The status after the plan was applied. */
+    static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
+                                  Collection<Deployment> deployments, Optional<String> url) {
+        long generation = generation(function);
+        List<String> rollingOut = new ArrayList<>();
+        List<String> stuck = new ArrayList<>();
+        for (Deployment deployment : deployments) {
+            stuckMessage(deployment).ifPresentOrElse(stuck::add, () -> {
+                if (!rolledOut(deployment)) {
+                    rollingOut.add(deployment.getMetadata().getName());
+                }
+            });
+        }
+        List<Condition> conditions = previousConditions(function);
+        if (!stuck.isEmpty()) {
+            String message = String.join("; ", stuck);
+            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "RolloutStalled",
+                    message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, "RolloutStalled",
+                    message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, "RolloutStalled",
+                    message, generation));
+        } else if (!rollingOut.isEmpty()) {
+            String message = "waiting for Deployment " + String.join(", ", rollingOut) + " to roll out";
+            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "RollingOut",
+                    message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, "RollingOut",
+                    message, generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, true, "RollingOut",
+                    message, generation));
+        } else {
+            int published = deployments.size() - 1;
+            String message = "$LATEST" + (published > 0 ? " and " + published + " published version"
+                    + (published > 1 ? "s" : "") : "") + " deployed";
+            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, "Deployed", message,
+                    generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, "Deployed", message,
+                    generation));
+            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, "Deployed",
+                    message, generation));
+        }
+        return new FunctionStatus(generation, conditions, latestVersion.orElse(null), latestSha256,
+                url.orElse(null), counts(deployments));
+    }
+
+    /** The status while a failed reconciliation is retried: everything else stays as last reported. */
+    static FunctionStatus retrying(Function function, Exception failure) {
+        long generation = generation(function);
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = "applying the spec failed, retrying: " + cause.getMessage();
+        List<Condition> conditions = previousConditions(function);
+        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "Retrying", message,
+                generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, true, "Retrying", message,
+                generation));
+        FunctionStatus previous = function.getStatus();
+        return previous == null
+                ? new FunctionStatus(null, conditions, null, null, null, null)
+                : new FunctionStatus(previous.observedGeneration(), conditions, previous.latestVersion(),
+                previous.latestVersionSha256(), previous.url(), previous.environments());
+    }
+
+    static EnvironmentCounts counts(Collection<Deployment> deployments) {
+        int ready = 0;
+        int desired = 0;
+        for (Deployment deployment : deployments) {
+            desired += deployment.getSpec().getReplicas() == null ? 0 : deployment.getSpec().getReplicas();
+            if (deployment.getStatus() != null && deployment.getStatus().getReadyReplicas() != null) {
+                ready += deployment.getStatus().getReadyReplicas();
+            }
+        }
+        return new EnvironmentCounts(ready, 0, desired);
+    }
+
+    /** The deployment controller has seen the current spec and every replica runs it. */
+    static boolean rolledOut(Deployment deployment) {
+        var status = deployment.getStatus();
+        if (status == null || status.getObservedGeneration() == null
+                || status.getObservedGeneration() < deployment.getMetadata().getGeneration()) {
+            return false;
+        }
+        int wanted = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        return (status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas()) >= wanted;
+    }
+
+    private static Optional<String> stuckMessage(Deployment deployment) {
+        if (deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return deployment.getStatus().getConditions().stream()
+                .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+                .findFirst()
+                .map(DeploymentCondition::getMessage)
+                .map(m -> "Deployment " + deployment.getMetadata().getName() + ": " + m);
+    }
+
+    static long generation(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+        Long generation = resource.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+
+    private static List<Condition> previousConditions(Function function) {
+        return function.getStatus() == null || function.getStatus().conditions() == null
+                ? List.of() : function.getStatus().conditions();
+    }
+}

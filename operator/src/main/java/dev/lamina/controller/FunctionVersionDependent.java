@@ -1,0 +1,64 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Function's published versions. A FunctionVersion is immutable, so this dependent only creates and deletes:
+ * it creates the version the plan publishes and deletes those the plan no longer keeps.
+ */
+public class FunctionVersionDependent extends KubernetesDependentResource<FunctionVersion, Function>
+        implements KubernetesBulkDependentResource<FunctionVersion, Function>, Creator<FunctionVersion, Function>,
+        GarbageCollected<Function> {
+
+    public FunctionVersionDependent() {
+        super(FunctionVersion.class);
+    }
+
+    @Override
+    public Map<ResourceID, FunctionVersion> desiredResources(Function primary, Context<Function> context) {
+        FunctionPlan plan = context.managedWorkflowAndDependentResourceContext()
+                .getMandatory(FunctionPlan.KEY, FunctionPlan.class);
+        Map<ResourceID, FunctionVersion> desired = new HashMap<>();
+        plan.versions().values().forEach(v -> desired.put(ResourceID.fromResource(v), v));
+        plan.toPublish().ifPresent(spec -> {
+            FunctionVersion version = desired(primary, spec);
+            desired.put(ResourceID.fromResource(version), version);
+        });
+        return desired;
+    }
+
+    static FunctionVersion desired(Function primary, FunctionVersion.Spec spec) {
+        FunctionVersion version = new FunctionVersion();
+        version.setMetadata(new ObjectMetaBuilder()
+                .withName(Labels.functionVersionName(primary.getMetadata().getName(), spec.version()))
+                .withNamespace(primary.getMetadata().getNamespace())
+                .withLabels(Labels.forVersion(primary.getMetadata().getName(), spec.version()))
+                .build());
+        version.setSpec(spec);
+        return version;
+    }
+
+    @Override
+    public Result<FunctionVersion> match(FunctionVersion actual, FunctionVersion desired, Function primary,
+                                         Context<Function> context) {
+        // Never updated: an existing version is the version.
+        return Result.computed(true, actual);
+    }
+
+    @Override
+    public void deleteTargetResource(Function primary, FunctionVersion resource, ResourceID key,
+                                     Context<Function> context) {
+        context.getClient().resource(resource).delete();
+    }
+}

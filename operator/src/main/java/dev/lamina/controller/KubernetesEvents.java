@@ -1,0 +1,54 @@
+package dev.lamina.controller;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Kubernetes Events on Lamina's resources, as {@code kubectl describe} shows them. */
+final class KubernetesEvents {
+    private static final Logger LOG = Logger.getLogger(KubernetesEvents.class);
+    static final String WARNING = "Warning";
+    static final String NORMAL = "Normal";
+
+    private KubernetesEvents() {
+    }
+
+    static void record(KubernetesClient client, HasMetadata about, String type, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+                .withNamespace(about.getMetadata().getNamespace())
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(about.getApiVersion())
+                        .withKind(about.getKind())
+                        .withName(about.getMetadata().getName())
+                        .withNamespace(about.getMetadata().getNamespace())
+                        .withUid(about.getMetadata().getUid())
+                        .withResourceVersion(about.getMetadata().getResourceVersion())
+                        .build())
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource().withComponent(Labels.OPERATOR).endSource()
+                .withReportingComponent(Labels.OPERATOR)
+                .build();
+        try {
+            client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(event).create();
+        } catch (KubernetesClientException e) {
+            // An Event is a courtesy: failing to write one must not fail the reconciliation it describes.
+            LOG.debugf(e, "could not record event %s on %s", reason, about.getMetadata().getName());
+        }
+    }
+}

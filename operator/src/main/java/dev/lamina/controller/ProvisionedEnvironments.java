@@ -1,0 +1,40 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Alias;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * How many environments each version must keep initialised for its aliases' provisioned concurrency. Like Lambda, an
+ * alias splitting traffic splits its provisioned concurrency by the same weights; aliases sharing a version add up.
+ */
+final class ProvisionedEnvironments {
+    private ProvisionedEnvironments() {
+    }
+
+    /**
+     * @param aliases        the function's aliases whose versions exist
+     * @param perEnvironment a version's invocations per environment
+     * @return version → minimum environments (versions without provisioned concurrency are absent)
+     */
+    static Map<String, Integer> perVersion(List<Alias> aliases, ToIntFunction<String> perEnvironment) {
+        Map<String, Integer> minimum = new HashMap<>();
+        for (Alias alias : aliases) {
+            int provisioned = alias.getSpec().provisionedConcurrency();
+            if (provisioned <= 0) {
+                continue;
+            }
+            AliasRouting.table(alias.getSpec()).forEach((version, weight) -> {
+                int concurrency = (int) Math.ceil(provisioned * weight - 1e-9);
+                int environments = (concurrency + perEnvironment.applyAsInt(version) - 1)
+                        / perEnvironment.applyAsInt(version);
+                if (environments > 0) {
+                    minimum.merge(version, environments, Integer::sum);
+                }
+            });
+        }
+        return minimum;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lamina.controller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lamina.api.CodeSource;
+import dev.lamina.api.FunctionSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * SHA-256 digests that decide when a new version is published: one of the code alone (Lambda's CodeSha256) and one of
+ * code and configuration together. ConfigMap-packaged code is digested by content, so editing the ConfigMap counts as
+ * a code change.
+ */
+final class SpecDigest {
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
+
+    private SpecDigest() {
+    }
+
+    /** Digest of the function's code; {@code configMaps} resolves a ConfigMap name (null when missing). */
+    static String code(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+        return spec.image() != null ? Labels.sha256("image:" + spec.image()) : source(spec.code(), configMaps);
+    }
+
+    /** Digest of the content pods load from outside their template: the code and every layer. */
+    static String content(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+        StringBuilder text = new StringBuilder(code(spec, configMaps));
+        if (spec.layers() != null) {
+            for (CodeSource layer : spec.layers()) {
+                text.append('\n').append(source(layer, configMaps));
+            }
+        }
+        return Labels.sha256(text.toString());
+    }
+
+    /**
+     * Digest of everything a version captures: the spec without the publishing controls (publish,
+     * versionHistoryLimit), plus the content behind code and layer references.
+     */
+    static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+        ObjectNode versioned = CANONICAL.valueToTree(spec);
+        versioned.remove(List.of("publish", "versionHistoryLimit"));
+        return Labels.sha256(json(versioned) + "\n" + content(spec, configMaps));
+    }
+
+    private static String source(CodeSource source, Function<String, ConfigMap> configMaps) {
+        if (source == null) {
+            return Labels.sha256("none");
+        } else if (source.url() != null) {
+            return source.sha256();
+        } else if (source.image() != null) {
+            return Labels.sha256("image:" + source.image());
+        } else if (source.configMap() != null) {
+            ConfigMap configMap = configMaps.apply(source.configMap());
+            if (configMap == null) {
+                return Labels.sha256("missing:" + source.configMap());
+            }
+            Map<String, String> content = new TreeMap<>();
+            if (configMap.getData() != null) {
+                configMap.getData().forEach((k, v) -> content.put("data/" + k, v));
+            }
+            if (configMap.getBinaryData() != null) {
+                configMap.getBinaryData().forEach((k, v) -> content.put("binary/" + k, v));
+            }
+            return Labels.sha256(json(content));
+        }
+        return Labels.sha256("path:" + source.path());
+    }
+
+    private static String json(Object value) {
+        try {
+            return CANONICAL.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a Function spec always serialises", e);
+        }
+    }
+}

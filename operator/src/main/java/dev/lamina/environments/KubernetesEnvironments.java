@@ -1,0 +1,127 @@
+package dev.lamina.environments;
+
+import dev.lamina.controller.Labels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.InetSocketAddress;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The execution environments of one function version on Kubernetes: the pods of the version's Deployment, each one an
+ * environment whose shim takes invocations on port 8080 once the pod is ready. Scaling sets the Deployment's replica
+ * count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the lowest
+ * {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
+ */
+public final class KubernetesEnvironments implements AutoCloseable {
+    /** Read by the ReplicaSet controller: among ready pods, the lowest cost goes first when scaling down. */
+    public static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    static final String REMOVE_FIRST = "-1000";
+    static final int INVOKE_PORT = 8080;
+
+    /**
+     * One environment.
+     *
+     * @param pod     the pod's name
+     * @param address the shim's invoke endpoint; null until the pod has an IP
+     * @param ready   the pod is ready: its runtime finished init (the shim's readiness probe passed)
+     */
+    public record Environment(String pod, InetSocketAddress address, boolean ready) {
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String function;
+    private final String version;
+    private final ClusterEnvironments cluster;
+    private final AutoCloseable watch;
+
+    /** See {@link ClusterEnvironments#version}: {@code onChange} runs on an informer thread. */
+    KubernetesEnvironments(KubernetesClient client, ClusterEnvironments cluster, String namespace, String function,
+                           String version, Runnable onChange) {
+        this.client = client;
+        this.cluster = cluster;
+        this.namespace = namespace;
+        this.function = function;
+        this.version = version;
+        this.watch = cluster.watch(namespace, function, version, onChange);
+    }
+
+    /** The version's environments that have not been told to stop, oldest first. */
+    public List<Environment> environments() {
+        return cluster.pods(namespace, function, version).stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .sorted(Comparator.comparing((Pod pod) -> String.valueOf(pod.getMetadata().getCreationTimestamp()))
+                        .thenComparing(pod -> pod.getMetadata().getName()))
+                .map(KubernetesEnvironments::environment)
+                .toList();
+    }
+
+    /** Environments the Deployment asks for (starting ones included); 0 when it does not exist (yet). */
+    public int wanted() {
+        Deployment deployment = deployment();
+        return deployment == null || deployment.getSpec().getReplicas() == null ? 0
+                : deployment.getSpec().getReplicas();
+    }
+
+    /**
+     * Asks for {@code environments} environments. When that is fewer than now, {@code removeFirst} names the pods to
+     * stop (idle ones; the caller never names a busy one): they are marked with the lowest deletion cost before the
+     * count goes down.
+     *
+     * @throws IllegalStateException when the version's Deployment does not exist (the operator has not created it)
+     */
+    public void scaleTo(int environments, List<String> removeFirst) {
+        if (deployment() == null) {
+            throw new IllegalStateException("Deployment " + deploymentName() + " of " + function + ":" + version
+                    + " does not exist in " + namespace);
+        }
+        Set<String> existing = Set.copyOf(environments().stream().map(Environment::pod).toList());
+        for (String pod : removeFirst) {
+            if (existing.contains(pod)) {
+                markForRemoval(pod);
+            }
+        }
+        // A merge patch without resourceVersion: the autoscaler's count is the one that holds.
+        client.apps().deployments().inNamespace(namespace).withName(deploymentName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + environments + "}}");
+    }
+
+    private void markForRemoval(String pod) {
+        try {
+            client.pods().inNamespace(namespace).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"annotations\":{\"" + DELETION_COST + "\":\"" + REMOVE_FIRST + "\"}}}");
+        } catch (KubernetesClientException gone) {
+            if (gone.getCode() != 404) {
+                throw gone;
+            }
+        }
+    }
+
+    private Deployment deployment() {
+        return cluster.deployment(namespace, function, version);
+    }
+
+    private String deploymentName() {
+        return Labels.deploymentName(function, version);
+    }
+
+    private static Environment environment(Pod pod) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        boolean ready = ip != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        // A pod IP is a literal: no name lookup happens here.
+        return new Environment(pod.getMetadata().getName(), ip == null ? null : new InetSocketAddress(ip, INVOKE_PORT),
+                ready);
+    }
+
+    @Override
+    public void close() throws Exception {
+        watch.close();
+    }
+}

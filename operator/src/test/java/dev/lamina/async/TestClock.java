@@ -1,0 +1,21 @@
+package dev.lamina.async;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Real time plus an offset the test can push forward, to age events without waiting hours. */
+final class TestClock implements InstantSource {
+
+    private final AtomicLong offsetMillis = new AtomicLong();
+
+    void advance(Duration by) {
+        offsetMillis.addAndGet(by.toMillis());
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.now().plusMillis(offsetMillis.get());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.lamina.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lamina.api.Condition;
+import dev.lamina.api.Conditions;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FunctionReconcilerTest {
+    private static MockCluster cluster;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        cluster = MockCluster.start(ControllerSettings.defaults().withGatewayUrl("http://lamina.lamina-system:8080"));
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
+    }
+
+    @Test
+    void aFunctionGetsALatestDeploymentAndBecomesReadyOnceItRolledOut() {
+        String ns = cluster.newNamespace("latest");
+        Function created = client.resource(Fixtures.imageFunction(ns, "hello")).create();
+
+        Deployment latest = eventually().until(() -> deployment(ns, "hello-latest"), d -> d != null);
+        assertThat(latest.getMetadata().getLabels())
+                .containsEntry(Labels.FUNCTION, "hello").containsEntry(Labels.VERSION, "LATEST");
+        assertThat(latest.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(latest.getSpec().getReplicas()).as("scaled to zero until invoked").isZero();
+        assertThat(condition(ns, "hello", Condition.RECONCILING)).hasValueSatisfying(c -> {
+            assertThat(c.isTrue()).isTrue();
+            assertThat(c.reason()).isEqualTo("RollingOut");
+        });
+
+        cluster.rollOut(ns);
+        eventually().until(() -> condition(ns, "hello", Condition.READY).filter(Condition::isTrue).isPresent());
+        Function function = function(ns, "hello");
+        assertThat(function.getStatus().observedGeneration()).isEqualTo(function.getMetadata().getGeneration());
+        assertThat(function.getStatus().latestVersion()).isNull();
+        assertThat(function.getStatus().url())
+                .isEqualTo("http://lamina.lamina-system:8080/2015-03-31/functions/hello/invocations");
+        assertThat(client.resources(FunctionVersion.class).inNamespace(ns).list().getItems())
+                .as("nothing is published without publish: true").isEmpty();
+    }
+
+    @Test
+    void aSpecChangePublishesTheNextVersionWithItsOwnDeploymentAndKeepsTheAliasedOne() {
+        String ns = cluster.newNamespace("publish");
+        client.resource(Fixtures.imageFunction(ns, "thumb", "publish: true", "memoryMB: 256")).create();
+        FunctionVersion v1 = eventually().until(() -> version(ns, "thumb", "1"), v -> v != null);
+        assertThat(v1.getSpec().snapshot().memoryMB()).isEqualTo(256);
+        client.resource(Fixtures.alias(ns, "thumb", "live", "1")).create();
+
+        Fixtures.editSpec(client, ns, "thumb", "publish: true", "memoryMB: 512", "versionHistoryLimit: 1");
+
+        FunctionVersion v2 = eventually().until(() -> version(ns, "thumb", "2"), v -> v != null);
+        assertThat(v2.getSpec().snapshot().memoryMB()).isEqualTo(512);
+        Deployment d2 = eventually().until(() -> deployment(ns, "thumb-v2"), d -> d != null);
+        assertThat(memoryOf(d2)).isEqualTo("512Mi");
+        eventually().until(() -> memoryOf(deployment(ns, "thumb-latest")).equals("512Mi"));
+        assertThat(version(ns, "thumb", "1")).as("beyond the history limit but the alias points at it").isNotNull();
+        assertThat(memoryOf(deployment(ns, "thumb-v1"))).isEqualTo("256Mi");
+        eventually().until(() -> "2".equals(function(ns, "thumb").getStatus().latestVersion()));
+        assertThat(events(ns, "thumb")).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("Published");
+            assertThat(e.getMessage()).isEqualTo("published version 2");
+        });
+    }
+
+    @Test
+    void unchangedCodeAndConfigurationPublishNothingNewAndOldVersionsAreCollected() {
+        String ns = cluster.newNamespace("history");
+        client.resource(Fixtures.imageFunction(ns, "gc", "publish: true", "versionHistoryLimit: 2",
+                "environment: {STEP: \"1\"}")).create();
+        eventually().until(() -> version(ns, "gc", "1") != null);
+        for (int step = 2; step <= 4; step++) {
+            String value = Integer.toString(step);
+            Fixtures.editSpec(client, ns, "gc", "publish: true",
+                    "versionHistoryLimit: 2", "environment: {STEP: \"" + value + "\"}");
+            eventually().until(() -> version(ns, "gc", value) != null);
+        }
+        eventually().until(() -> versionNumbers(ns).equals(List.of("3", "4")));
+        eventually().until(() -> deployment(ns, "gc-v1") == null && deployment(ns, "gc-v2") == null);
+        assertThat(deployment(ns, "gc-v3")).isNotNull();
+
+        // Only the history limit changes: not part of a version, so nothing is published.
+        Fixtures.editSpec(client, ns, "gc", "publish: true",
+                "versionHistoryLimit: 3", "environment: {STEP: \"4\"}");
+        eventually().until(() -> function(ns, "gc").getStatus().observedGeneration()
+                .equals(function(ns, "gc").getMetadata().getGeneration()));
+        assertThat(versionNumbers(ns)).containsExactly("3", "4");
+    }
+
+    @Test
+    void editingTheCodeConfigMapPublishesANewVersionAndRollsLatest() {
+        String ns = cluster.newNamespace("code");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("hello-code").withNamespace(ns)
+                .endMetadata().addToData("bootstrap", "#!/bin/sh\necho v1\n").build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: hello, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: hello.handler
+                  code: {configMap: hello-code}
+                  publish: true
+                """.formatted(ns))).create();
+        FunctionVersion v1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null);
+        String firstContent = eventually().until(() -> contentAnnotation(deployment(ns, "hello-latest")),
+                c -> c != null);
+
+        client.configMaps().inNamespace(ns).withName("hello-code")
+                .edit(cm -> new ConfigMapBuilder(cm).addToData("bootstrap", "#!/bin/sh\necho v2\n").build());
+
+        FunctionVersion v2 = eventually().until(() -> version(ns, "hello", "2"), v -> v != null);
+        assertThat(v2.getSpec().codeSha256()).isNotEqualTo(v1.getSpec().codeSha256());
+        eventually().until(() -> !contentAnnotation(deployment(ns, "hello-latest")).equals(firstContent));
+        assertThat(contentAnnotation(deployment(ns, "hello-v1")))
+                .as("a published version keeps what it was published with")
+                .isNotEqualTo(contentAnnotation(deployment(ns, "hello-v2")));
+    }
+
+    @Test
+    void deletingTheFunctionDeletesEverythingItOwns() {
+        String ns = cluster.newNamespace("delete");
+        client.resource(Fixtures.imageFunction(ns, "doomed", "publish: true")).create();
+        eventually().until(() -> version(ns, "doomed", "1") != null && deployment(ns, "doomed-v1") != null
+                && deployment(ns, "doomed-latest") != null);
+
+        client.resources(Function.class).inNamespace(ns).withName("doomed").delete();
+        List<String> collected = cluster.collectGarbage(ns);
+
+        assertThat(collected).containsExactlyInAnyOrder("FunctionVersion/doomed-v1", "Deployment/doomed-v1",
+                "Deployment/doomed-latest");
+        assertThat(cluster.objects(ns)).isEmpty();
+    }
+
+    @Test
+    void removingAnEnvironmentVariableUpdatesTheDeployment() {
+        String ns = cluster.newNamespace("env");
+        client.resource(Fixtures.imageFunction(ns, "env", "environment: {KEEP: a, DROP: b}")).create();
+        eventually().until(() -> envNames(deployment(ns, "env-latest")).contains("DROP"));
+
+        Fixtures.editSpec(client, ns, "env", "environment: {KEEP: a}");
+
+        eventually().until(() -> !envNames(deployment(ns, "env-latest")).contains("DROP"));
+        assertThat(envNames(deployment(ns, "env-latest"))).contains("KEEP");
+    }
+
+
+    static Function function(String ns, String name) {
+        return client.resources(Function.class).inNamespace(ns).withName(name).get();
+    }
+
+    static Optional<Condition> condition(String ns, String name, String type) {
+        Function function = function(ns, name);
+        return function == null || function.getStatus() == null ? Optional.empty()
+                : Conditions.find(function.getStatus().conditions(), type);
+    }
+
+    static Deployment deployment(String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    static FunctionVersion version(String ns, String function, String version) {
+        return client.resources(FunctionVersion.class).inNamespace(ns)
+                .withName(Labels.functionVersionName(function, version)).get();
+    }
+
+    static List<String> versionNumbers(String ns) {
+        return client.resources(FunctionVersion.class).inNamespace(ns).list().getItems().stream()
+                .map(v -> v.getSpec().version()).sorted().toList();
+    }
+
+    static List<Event> events(String ns, String involved) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> involved.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    static String memoryOf(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources().getLimits()
+                .get("memory").toString();
+    }
+
+    static String contentAnnotation(Deployment deployment) {
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations.get(Labels.CONTENT_DIGEST);
+    }
+
+    static List<String> envNames(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .map(e -> e.getName()).toList();
+    }
+}

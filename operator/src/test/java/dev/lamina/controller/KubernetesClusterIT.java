@@ -1,0 +1,308 @@
+package dev.lamina.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.lamina.api.Condition;
+import dev.lamina.api.Conditions;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.readiness.Readiness;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.k3s.K3sContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * The operator on a real cluster (K3s in Docker): the lamina-operator and lamina-shim images built by Jib, the CRDs
+ * of crds/ and the chart's RBAC, then Functions whose pods run an AWS base image beside the shim under the
+ * restricted Pod Security Standard. Needs a Docker engine and the two images; without either it is skipped and says
+ * why. One command builds the images and runs it:
+ *
+ * <pre>./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KubernetesClusterIT</pre>
+ */
+class KubernetesClusterIT {
+    static final String VERSION = System.getProperty("lamina.version", "0.1.0-SNAPSHOT");
+    static final String OPERATOR_IMAGE = "lamina-operator:" + VERSION;
+    static final String SHIM_IMAGE = "lamina-shim:" + VERSION;
+    static final String COMMAND = "./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KubernetesClusterIT";
+    static final String SYSTEM = "lamina-system";
+    /** The bash custom runtime of Lambda's own walkthrough: echoes every event back. */
+    static final String BOOTSTRAP = """
+            #!/bin/sh
+            set -eu
+            while true; do
+              HEADERS="$(mktemp)"
+              EVENT_DATA=$(curl -sS -LD "$HEADERS" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
+              REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+              curl -sS -X POST "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/response" -d "$EVENT_DATA"
+              rm -f "$HEADERS"
+            done
+            """;
+
+    private static K3sContainer k3s;
+    private static KubernetesClient client;
+    private static String skipped;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        skipped = whyNot();
+        if (skipped != null) {
+            System.out.println("K3s suite skipped: " + skipped);
+            return;
+        }
+        k3s = new K3sContainer(DockerImageName.parse("rancher/k3s:v1.31.4-k3s1"));
+        k3s.start();
+        for (String image : List.of(OPERATOR_IMAGE, SHIM_IMAGE)) {
+            load(image);
+        }
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
+        installOperator();
+    }
+
+    /** Why the suite cannot run here, or null when it can. */
+    private static String whyNot() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            return "no Docker engine is reachable, and the K3s suite runs Kubernetes in Docker. Where Docker exists, "
+                    + "run: " + COMMAND;
+        }
+        for (String image : List.of(OPERATOR_IMAGE, SHIM_IMAGE)) {
+            if (!imagePresent(image)) {
+                return "image " + image + " is not in the local Docker engine. Build both images and run the suite "
+                        + "with: " + COMMAND;
+            }
+        }
+        return null;
+    }
+
+    @BeforeEach
+    void needsACluster() {
+        Assumptions.assumeTrue(skipped == null, skipped);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (client != null) {
+            client.close();
+        }
+        if (k3s != null) {
+            k3s.stop();
+        }
+    }
+
+    @Test
+    void aFunctionRunsItsRuntimeBesideTheShimInARestrictedPodAndAnswersAnInvocation() throws Exception {
+        String ns = restrictedNamespace("hello");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("hello-code").withNamespace(ns)
+                .endMetadata().addToData("bootstrap", BOOTSTRAP).build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: hello, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: hello-code}
+                  timeoutSeconds: 5
+                """.formatted(ns))).create();
+        eventually().until(() -> ready(ns, "hello"));
+
+        Pod pod = startEnvironment(ns, "hello-latest");
+        try (LocalPortForward forward = client.pods().inNamespace(ns).withName(pod.getMetadata().getName())
+                .portForward(PodTemplateFactory.INVOKE_PORT)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + forward.getLocalPort()
+                                    + "/2015-03-31/functions/hello/invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":\"k3s\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"hello\":\"k3s\"}");
+            assertThat(response.headers().firstValue("X-Amz-Executed-Version")).hasValue("$LATEST");
+        }
+    }
+
+    @Test
+    void versionsAliasesAndDeletionOnARealCluster() {
+        String ns = restrictedNamespace("versions");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("code").withNamespace(ns).endMetadata()
+                .addToData("bootstrap", BOOTSTRAP).build()).create();
+        String function = """
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: app, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: code}
+                  memoryMB: %d
+                  publish: true
+                """;
+        client.resource(Fixtures.function(function.formatted(ns, 128))).create();
+        eventually().until(() -> version(ns, "app-v1") != null);
+        client.resource(Fixtures.alias(ns, "app", "live", "1", "provisionedConcurrency: 1")).create();
+        Function updated = Fixtures.function(function.formatted(ns, 256));
+        Function current = client.resources(Function.class).inNamespace(ns).withName("app").get();
+        current.setSpec(updated.getSpec());
+        client.resource(current).update();
+        eventually().until(() -> version(ns, "app-v2") != null);
+
+        // The alias's provisioned concurrency keeps one initialised environment of version 1.
+        eventually().until(() -> readyPods(ns, "1").size() == 1);
+        eventually().until(() -> ready(ns, "app"));
+
+        client.resources(Function.class).inNamespace(ns).withName("app").delete();
+        eventually().until(() -> client.resources(FunctionVersion.class).inNamespace(ns).list().getItems().isEmpty()
+                && client.apps().deployments().inNamespace(ns).list().getItems().isEmpty());
+    }
+
+    @Test
+    void aReadWriteManyClaimIsMountedAtTheAccessPointAsItsPosixUser() {
+        String ns = restrictedNamespace("efs");
+        String volume = "efs-" + ns;
+        client.resource(new PersistentVolumeBuilder().withNewMetadata().withName(volume).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteMany").withStorageClassName("manual")
+                .addToCapacity("storage", new Quantity("1Gi"))
+                .withNewHostPath().withPath("/tmp/" + volume).withType("DirectoryOrCreate").endHostPath()
+                .endSpec().build()).create();
+        client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("shared").withNamespace(ns)
+                .endMetadata().withNewSpec().withAccessModes("ReadWriteMany").withStorageClassName("manual")
+                .withVolumeName(volume).withNewResources().addToRequests("storage", new Quantity("1Gi"))
+                .endResources().endSpec().build()).create();
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("code").withNamespace(ns).endMetadata()
+                .addToData("bootstrap", BOOTSTRAP).build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: files, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: code}
+                  fileSystems: [{claimName: shared, mountPath: /mnt/shared, path: /app, uid: 1000, gid: 1000}]
+                """.formatted(ns))).create();
+        eventually().until(() -> ready(ns, "files"));
+
+        Pod pod = startEnvironment(ns, "files-latest");
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+        assertThat(pod.getSpec().getContainers().getFirst().getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getSubPath()).isEqualTo("app"));
+    }
+
+    private static boolean ready(String ns, String name) {
+        Function function = client.resources(Function.class).inNamespace(ns).withName(name).get();
+        return function != null && function.getStatus() != null
+                && Conditions.find(function.getStatus().conditions(), Condition.READY).filter(Condition::isTrue)
+                .isPresent();
+    }
+
+    private static FunctionVersion version(String ns, String name) {
+        return client.resources(FunctionVersion.class).inNamespace(ns).withName(name).get();
+    }
+
+    /** One environment of the version, as the autoscaler would start it on a first invocation. */
+    private static Pod startEnvironment(String ns, String deployment) {
+        client.apps().deployments().inNamespace(ns).withName(deployment).scale(1);
+        String version = client.apps().deployments().inNamespace(ns).withName(deployment).get().getMetadata()
+                .getLabels().get(Labels.VERSION);
+        return eventually().until(() -> readyPods(ns, version), pods -> pods.size() == 1).getFirst();
+    }
+
+    private static List<Pod> readyPods(String ns, String versionLabel) {
+        return client.pods().inNamespace(ns).withLabel(Labels.VERSION, versionLabel).list().getItems().stream()
+                .filter(Readiness::isPodReady)
+                .toList();
+    }
+
+    /** A namespace enforcing the restricted Pod Security Standard: pods that are not restricted are refused. */
+    private static String restrictedNamespace(String name) {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+        return name;
+    }
+
+    private static void installOperator() throws Exception {
+        try (Stream<Path> crds = Files.list(Path.of("../crds"))) {
+            for (Path crd : crds.filter(p -> p.getFileName().toString().endsWith(".lamina.dev-v1.yml")).toList()) {
+                try (InputStream in = Files.newInputStream(crd)) {
+                    client.load(in).serverSideApply();
+                }
+            }
+        }
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build()).create();
+        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("lamina-operator")
+                .withNamespace(SYSTEM).endMetadata().build()).create();
+        client.load(new ByteArrayInputStream(OperatorRbacTest.renderedRbac("lamina", SYSTEM)
+                .getBytes(StandardCharsets.UTF_8))).serverSideApply();
+        Deployment operator = new DeploymentBuilder()
+                .withNewMetadata().withName("lamina-operator").withNamespace(SYSTEM).endMetadata()
+                .withNewSpec().withReplicas(1)
+                .withNewSelector().addToMatchLabels("app", "lamina-operator").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "lamina-operator").endMetadata()
+                .withNewSpec().withServiceAccountName("lamina-operator")
+                .addNewContainer().withName("operator").withImage(OPERATOR_IMAGE).withImagePullPolicy("Never")
+                .addNewEnv().withName("LAMINA_CONTROLLER_SHIM_IMAGE").withValue(SHIM_IMAGE).endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        client.resource(operator).create();
+        eventually().until(() -> client.apps().deployments().inNamespace(SYSTEM).withName("lamina-operator")
+                .isReady());
+    }
+
+    private static boolean imagePresent(String image) {
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException missing) {
+            return false;
+        }
+    }
+
+    /** Copies an image from the local Docker engine into K3s's containerd. */
+    private static void load(String image) throws Exception {
+        Path tar = Files.createTempFile("lamina-image", ".tar");
+        try (InputStream saved = DockerClientFactory.instance().client().saveImageCmd(image.split(":")[0])
+                .withTag(image.split(":")[1]).exec()) {
+            Files.copy(saved, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/image.tar");
+        var result = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/image.tar");
+        assertThat(result.getExitCode()).as("importing %s: %s", image, result.getStderr()).isZero();
+        Files.delete(tar);
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions();
+    }
+}

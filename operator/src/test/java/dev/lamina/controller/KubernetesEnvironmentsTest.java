@@ -1,0 +1,147 @@
+package dev.lamina.controller;
+
+import static dev.lamina.controller.FunctionReconcilerTest.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lamina.environments.ClusterEnvironments;
+import dev.lamina.environments.KubernetesEnvironments;
+import dev.lamina.environments.KubernetesEnvironments.Environment;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes side of execution environments: a version's pods as the gateway sees them (readiness set through
+ * the API, as the kubelet would) and scaling of its Deployment, with the operator reconciling alongside.
+ */
+class KubernetesEnvironmentsTest {
+    private static MockCluster cluster;
+    private static KubernetesClient client;
+    private static ClusterEnvironments environments;
+
+    @BeforeAll
+    static void start() {
+        cluster = MockCluster.start(ControllerSettings.defaults());
+        client = cluster.client();
+        environments = new ClusterEnvironments(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        environments.close();
+        cluster.close();
+    }
+
+    @Test
+    void podsBecomeEnvironmentsAndReadyOnesCarryTheShimsAddress() throws Exception {
+        String ns = cluster.newNamespace("pods");
+        client.resource(Fixtures.imageFunction(ns, "api")).create();
+        eventually().until(() -> deployment(ns, "api-latest") != null);
+        AtomicInteger changes = new AtomicInteger();
+        try (KubernetesEnvironments latest = environments.version(ns, "api", Labels.LATEST, changes::incrementAndGet)) {
+            assertThat(latest.environments()).isEmpty();
+
+            Pod pod = client.resource(pod(ns, "api-latest-7d9f-abcde", "api", Labels.LATEST)).create();
+            eventually().until(() -> latest.environments().size() == 1);
+            assertThat(latest.environments().getFirst()).isEqualTo(new Environment("api-latest-7d9f-abcde", null, false));
+
+            setReady(pod, "10.42.0.17");
+            eventually().until(() -> latest.environments().getFirst().ready());
+            assertThat(latest.environments().getFirst().address()).isEqualTo(new InetSocketAddress("10.42.0.17", 8080));
+            assertThat(changes).hasValueGreaterThanOrEqualTo(2);
+
+            try (KubernetesEnvironments v1 = environments.version(ns, "api", "1", () -> { })) {
+                client.resource(pod(ns, "other-latest-1", "other", Labels.LATEST)).create();
+                client.resource(pod(ns, "api-v1-1", "api", "1")).create();
+                eventually().until(() -> v1.environments().size() == 1);
+                assertThat(latest.environments()).extracting(Environment::pod)
+                        .containsExactly("api-latest-7d9f-abcde");
+            }
+        }
+    }
+
+    @Test
+    void scalingUpFromZeroSetsReplicasAndTheOperatorKeepsThem() throws Exception {
+        String ns = cluster.newNamespace("up");
+        client.resource(Fixtures.imageFunction(ns, "burst")).create();
+        eventually().until(() -> deployment(ns, "burst-latest") != null);
+        try (KubernetesEnvironments latest = environments.version(ns, "burst", Labels.LATEST, () -> { })) {
+            eventually().until(() -> latest.wanted() == 0);
+            latest.scaleTo(3, List.of());
+            eventually().until(() -> replicas(ns, "burst-latest") == 3 && latest.wanted() == 3);
+
+            // A spec change makes the operator update the Deployment: the count the autoscaler set stays.
+            Fixtures.editSpec(client, ns, "burst", "memoryMB: 512");
+            eventually().until(() -> FunctionReconcilerTest.memoryOf(deployment(ns, "burst-latest")).equals("512Mi"));
+            assertThat(replicas(ns, "burst-latest")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void scalingDownMarksTheIdlePodsToGoFirst() throws Exception {
+        String ns = cluster.newNamespace("down");
+        client.resource(Fixtures.imageFunction(ns, "calm")).create();
+        eventually().until(() -> deployment(ns, "calm-latest") != null);
+        try (KubernetesEnvironments latest = environments.version(ns, "calm", Labels.LATEST, () -> { })) {
+            latest.scaleTo(3, List.of());
+            for (int i = 1; i <= 3; i++) {
+                setReady(client.resource(pod(ns, "calm-latest-" + i, "calm", Labels.LATEST)).create(), "10.0.0." + i);
+            }
+            eventually().until(() -> latest.environments().stream().filter(Environment::ready).count() == 3);
+
+            // calm-latest-2 runs an invocation: the autoscaler names only the idle ones, longest idle first.
+            latest.scaleTo(1, List.of("calm-latest-3", "calm-latest-1"));
+
+            eventually().until(() -> replicas(ns, "calm-latest") == 1);
+            assertThat(deletionCost(ns, "calm-latest-1")).isEqualTo("-1000");
+            assertThat(deletionCost(ns, "calm-latest-3")).isEqualTo("-1000");
+            assertThat(deletionCost(ns, "calm-latest-2")).as("the busy pod stays").isNull();
+        }
+    }
+
+    @Test
+    void aVersionWithoutItsDeploymentCannotScale() throws Exception {
+        String ns = cluster.newNamespace("nodeploy");
+        try (KubernetesEnvironments ghost = environments.version(ns, "ghost", "4", () -> { })) {
+            assertThat(ghost.wanted()).isZero();
+            assertThatThrownBy(() -> ghost.scaleTo(1, List.of()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Deployment ghost-v4 of ghost:4 does not exist in " + ns);
+        }
+    }
+
+    private static Pod pod(String ns, String name, String function, String version) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
+                .withLabels(Labels.forVersion(function, version)).endMetadata()
+                .withNewSpec().addNewContainer().withName("function").withImage("fn").endContainer().endSpec()
+                .build();
+    }
+
+    /** What the kubelet reports once the shim's readiness probe passes. */
+    private static void setReady(Pod pod, String ip) {
+        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+        client.resource(pod).updateStatus();
+    }
+
+    private static String deletionCost(String ns, String pod) {
+        var annotations = client.pods().inNamespace(ns).withName(pod).get().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(KubernetesEnvironments.DELETION_COST);
+    }
+
+    private static Deployment deployment(String ns, String name) {
+        return client.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    private static int replicas(String ns, String name) {
+        return deployment(ns, name).getSpec().getReplicas();
+    }
+}

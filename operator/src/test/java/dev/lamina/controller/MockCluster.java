@@ -1,0 +1,186 @@
+package dev.lamina.controller;
+
+import dev.lamina.api.Alias;
+import dev.lamina.api.EventSourceMapping;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A Kubernetes API (the fabric8 mock server in CRUD mode, on loopback) with Lamina's reconcilers running against it.
+ * The mock server has no server-side apply, no controllers and no garbage collector, so the operator runs with SSA
+ * off (as in production) and tests play the Deployment controller and the garbage collector where they need them.
+ */
+public final class MockCluster implements AutoCloseable {
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final String OPERATOR_AGENT = "lamina-operator-under-test";
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final KubernetesClient operatorClient;
+    private final Operator operator;
+
+    private MockCluster(KubernetesMockServer server, KubernetesClient client, KubernetesClient operatorClient,
+                        Operator operator) {
+        this.server = server;
+        this.client = client;
+        this.operatorClient = operatorClient;
+        this.operator = operator;
+    }
+
+    /** Starts an API server and an operator running {@link FunctionReconciler}, {@link AliasReconciler} and {@link EventSourceMappingReconciler}. */
+    public static MockCluster start(ControllerSettings settings) {
+        var server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
+                new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        for (Class<? extends CustomResource<?, ?>> kind : List.of(Function.class, FunctionVersion.class, Alias.class,
+                EventSourceMapping.class)) {
+            server.expectCustomResource(statusSubresource(kind));
+        }
+        KubernetesClient client = server.createClient();
+        // The operator's own client, told apart from the test's by its user agent (see operatorRequests).
+        KubernetesClient operatorClient = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+                .build();
+        Operator operator = new Operator(o -> o
+                .withKubernetesClient(operatorClient)
+                .withCloseClientOnStop(true)
+                // The mock server cannot apply: create/update dependents and patch status with JSON patches.
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withStopOnInformerErrorDuringStartup(true));
+        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(),
+                new EventSourceMappingReconciler());
+        reconcilers.forEach(r -> operator.register((Reconciler) r));
+        operator.start();
+        return new MockCluster(server, client, operatorClient, operator);
+    }
+
+    private static CustomResourceDefinitionContext statusSubresource(Class<? extends CustomResource<?, ?>> kind) {
+        CustomResourceDefinitionContext context = CustomResourceDefinitionContext.fromCustomResourceType(kind);
+        return new CustomResourceDefinitionContext.Builder()
+                .withGroup(context.getGroup()).withVersion(context.getVersion()).withPlural(context.getPlural())
+                .withKind(context.getKind()).withScope(context.getScope()).withName(context.getName())
+                .withStatusSubresource(true)
+                .build();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The operator's own client: what is done through it counts as the operator's requests. */
+    public KubernetesClient operatorClient() {
+        return operatorClient;
+    }
+
+    /** A fresh namespace, so tests sharing a cluster never see each other's objects. */
+    public String newNamespace(String prefix) {
+        String name = prefix + "-" + NAMESPACES.incrementAndGet();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .create();
+        return name;
+    }
+
+    /**
+     * Plays the Deployment controller for every Deployment in the namespace: the spec is observed and every wanted
+     * replica runs it and is ready.
+     */
+    public void rollOut(String namespace) {
+        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+            int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            d.setStatus(new DeploymentStatusBuilder()
+                    .withObservedGeneration(d.getMetadata().getGeneration())
+                    .withReplicas(replicas).withUpdatedReplicas(replicas)
+                    .withReadyReplicas(replicas).withAvailableReplicas(replicas)
+                    .build());
+            try {
+                client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+            } catch (KubernetesClientException gone) {
+                // Deleted since listed: nothing to roll out.
+            }
+        }
+    }
+
+    /**
+     * Plays Kubernetes' garbage collector for the namespace: deletes, until nothing changes, every object whose
+     * owners are all gone. Returns the names of what it deleted.
+     */
+    public List<String> collectGarbage(String namespace) {
+        List<String> deleted = new ArrayList<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            List<HasMetadata> objects = objects(namespace).toList();
+            Set<String> uids = new HashSet<>();
+            objects.forEach(o -> uids.add(o.getMetadata().getUid()));
+            for (HasMetadata object : objects) {
+                List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+                if (owners != null && !owners.isEmpty() && owners.stream().noneMatch(o -> uids.contains(o.getUid()))) {
+                    client.resource(object).delete();
+                    deleted.add(object.getKind() + "/" + object.getMetadata().getName());
+                    changed = true;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** Everything Lamina reads or writes in a namespace. */
+    public Stream<HasMetadata> objects(String namespace) {
+        return Stream.of(
+                        client.resources(Function.class).inNamespace(namespace).list().getItems(),
+                        client.resources(FunctionVersion.class).inNamespace(namespace).list().getItems(),
+                        client.resources(Alias.class).inNamespace(namespace).list().getItems(),
+                        client.resources(EventSourceMapping.class).inNamespace(namespace).list().getItems(),
+                        client.apps().deployments().inNamespace(namespace).list().getItems())
+                .flatMap(List::stream)
+                .map(HasMetadata.class::cast);
+    }
+
+    /** The requests the operator made to the API server so far (each returned once), as "METHOD path". */
+    public List<String> operatorRequests() throws InterruptedException {
+        List<String> requests = new ArrayList<>();
+        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+             r = server.takeRequest(0, TimeUnit.SECONDS)) {
+            if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+                requests.add(r.getMethod() + " " + r.getPath());
+            }
+        }
+        return requests;
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,685 @@
+package dev.lamina.shim.environment;
+
+import dev.lamina.shim.InitFailedException;
+import dev.lamina.shim.InitializationType;
+import dev.lamina.shim.ShimConfig;
+import dev.lamina.shim.json.Json;
+import dev.lamina.shim.logs.FunctionLog;
+import dev.lamina.shim.logs.PlatformLines;
+import dev.lamina.shim.logs.TailBuffer;
+import dev.lamina.shim.metrics.ShimMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * One execution environment: the slots callers take, the runtime generation that serves them, and every transition
+ * between init, ready, reset and failure. All state lives on the shim's event loop: HTTP handlers call in on it,
+ * everything else (process exits, the finishing of invocations) is posted to it.
+ *
+ * <p>Slots: an invocation holds one from admission until its END/REPORT lines are written. A runtime
+ * <em>generation</em> is one runtime process (or, in sidecar mode, one life of the runtime container); after a timeout
+ * or crash the generation is killed and replaced, never reused mid-invocation.
+ */
+public final class Environment implements RuntimeHost.Exits {
+
+    /** Runtime API limit for a buffered response: 6 MiB + 100 bytes. */
+    public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+    /** Lambda's limit for a streamed response. */
+    public static final long MAX_STREAMED_BYTES = 200L * 1024 * 1024;
+
+    private sealed interface Phase {
+    }
+
+    /** The runtime of this generation is starting; no {@code /next} yet. */
+    private record Launching(int generation, long startedNanos) implements Phase {
+    }
+
+    /** The runtime made its first {@code /next}; the host is identifying its processes before events flow. */
+    private record Attaching(int generation, long initNanos) implements Phase {
+    }
+
+    /** The runtime made its first {@code /next}; {@code initNanos} goes to the first REPORT (the cold start), once. */
+    private record Ready(int generation, long initNanos) implements Phase {
+    }
+
+    /** The runtime of this generation is being killed. */
+    private record Resetting(int generation) implements Phase {
+    }
+
+    /** Init failed and no caller has heard of it yet; the runtime is gone until the next caller asks for one. */
+    private record InitFailed(InitFailure failure) implements Phase {
+    }
+
+    private record Closed() implements Phase {
+    }
+
+    /** Why an init failed, worded for each caller that gets it (or, with a null request id, for the environment). */
+    private sealed interface InitFailure {
+        FunctionError forInvocation(String requestId);
+
+        String errorType();
+    }
+
+    private record ReportedInitError(FunctionError error) implements InitFailure {
+        public FunctionError forInvocation(String requestId) {
+            return error;
+        }
+
+        public String errorType() {
+            return error.errorType();
+        }
+    }
+
+    private record ExitedDuringInit(String errorType, String reason) implements InitFailure {
+        public FunctionError forInvocation(String requestId) {
+            String message = errorType.equals(FunctionError.EXIT) ? "Runtime exited with error: " + reason : reason;
+            return FunctionError.platform(errorType,
+                    requestId == null ? message : "RequestId: " + requestId + " Error: " + message);
+        }
+    }
+
+    /** What the Runtime API finds for a request id. */
+    public sealed interface Lookup {
+    }
+
+    public record Found(Invocation invocation) implements Lookup {
+    }
+
+    /** The id was answered already (or timed out): Lambda's {@code InvalidStateTransition}. */
+    public record AlreadyAnswered() implements Lookup {
+    }
+
+    /** The id is not one the runtime was given: Lambda's {@code InvalidRequestID}. */
+    public record Unknown() implements Lookup {
+    }
+
+    private final ShimConfig config;
+    private final EventLoop loop;
+    private final ChannelGroup runtimeConnections;
+    private final FunctionLog log;
+    private final ShimMetrics metrics;
+    private final RuntimeHost host;
+    private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
+
+    private final ArrayDeque<Invocation> waitingForSlot = new ArrayDeque<>();
+    private final ArrayDeque<Invocation> waitingForRuntime = new ArrayDeque<>();
+    private final ArrayDeque<NextRequest> nextRequests = new ArrayDeque<>();
+    private final Map<String, Invocation> running = new HashMap<>();
+    private final Set<String> answered = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 4096;
+        }
+    });
+    private Phase phase = new Launching(0, System.nanoTime());
+    private int generation;
+    private int slotsInUse;
+
+    // Read from other threads (Shim's accessors, /state): mirrors of loop-confined state.
+    private volatile boolean readyNow;
+    private volatile int inFlightNow;
+    private volatile int waitingNow;
+    private volatile Json.ErrorFields initErrorNow;
+
+    public Environment(ShimConfig config, EventLoop loop, ChannelGroup runtimeConnections, FunctionLog log,
+                       ShimMetrics metrics, IntSupplier runtimeApiPort) {
+        this.config = config;
+        this.loop = loop;
+        this.runtimeConnections = runtimeConnections;
+        this.log = log;
+        this.metrics = metrics;
+        this.host = config.sidecar()
+                ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
+                log, this)
+                : new ChildProcessHost(config, () -> "127.0.0.1:" + runtimeApiPort.getAsInt(), log, this);
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    /** Starts the first runtime generation. Call on the event loop. */
+    public void start() {
+        launch();
+    }
+
+    public CompletableFuture<Void> firstReady() {
+        return firstReady;
+    }
+
+    public boolean ready() {
+        return readyNow;
+    }
+
+    public int inFlight() {
+        return inFlightNow;
+    }
+
+    public int waiting() {
+        return waitingNow;
+    }
+
+    public int capacity() {
+        return config.concurrency();
+    }
+
+    /** The init error no caller has received yet, for {@code /state}; null when there is none. */
+    public Json.ErrorFields pendingInitError() {
+        return initErrorNow;
+    }
+
+    /** Stops everything: callers still waiting or running get an error, the runtime is killed. Call on the loop. */
+    public void close() {
+        if (phase instanceof Closed) {
+            return;
+        }
+        phase = new Closed();
+        List<Invocation> unfinished = new ArrayList<>(running.values());
+        unfinished.addAll(waitingForRuntime);
+        waitingForRuntime.clear();
+        for (Invocation invocation : unfinished) {
+            complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), "environment shut down")));
+        }
+        for (Invocation invocation : waitingForSlot) {
+            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(),
+                    "environment shut down")), null);
+            release(invocation);
+        }
+        waitingForSlot.clear();
+        // Pending /next connections close with the server, after the runtime is gone: the runtime sees no error.
+        nextRequests.clear();
+        updateMirrors();
+    }
+
+    /** Kills the runtime; call off the event loop (it waits for the processes to go). */
+    public void closeRuntime() {
+        host.close();
+    }
+
+    private void launch() {
+        generation++;
+        phase = new Launching(generation, System.nanoTime());
+        updateMirrors();
+        int launched = generation;
+        if (!config.sidecar()) {
+            loop.schedule(() -> initTimedOut(launched), config.initTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        try {
+            host.launch(launched);
+        } catch (IOException | RuntimeException cannotStart) {
+            initFailed(new ExitedDuringInit(FunctionError.INVALID_ENTRYPOINT,
+                    "could not start the runtime " + config.runtimeCommand() + ": " + cannotStart.getMessage()));
+        }
+    }
+
+    private void initTimedOut(int launched) {
+        if (phase instanceof Launching launching && launching.generation() == launched) {
+            initFailed(new ExitedDuringInit(FunctionError.TIMEOUT, String.format(Locale.ROOT,
+                    "Init timed out after %.2f seconds", config.initTimeout().toMillis() / 1000.0)));
+        }
+    }
+
+    // ---- invoke side -----------------------------------------------------------------------------------------
+
+    /**
+     * Takes a free slot for the invocation, or queues it for one. Returns false (and keeps nothing) when the caller
+     * asked not to wait and every slot is taken.
+     */
+    public boolean admit(Invocation invocation) {
+        if (phase instanceof Closed) {
+            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(),
+                    "environment shut down")), null);
+            release(invocation);
+            return true;
+        }
+        if (slotsInUse >= config.concurrency()) {
+            if (!invocation.request().waitForSlot()) {
+                metrics.busy();
+                return false;
+            }
+            waitingForSlot.add(invocation);
+            updateMirrors();
+            return true;
+        }
+        takeSlot(invocation);
+        return true;
+    }
+
+    private void takeSlot(Invocation invocation) {
+        slotsInUse++;
+        if (phase instanceof InitFailed failed) {
+            // The init error goes to this caller; the next callers get a fresh attempt at init.
+            complete(invocation, failure(failed.failure().forInvocation(invocation.requestId())));
+            initErrorNow = null;
+            launch();
+            return;
+        }
+        invocation.state = Invocation.State.WAITING_FOR_RUNTIME;
+        waitingForRuntime.add(invocation);
+        updateMirrors();
+        dispatch();
+    }
+
+    /** The caller went away. An invocation not yet given to the runtime is dropped; a running one runs on. */
+    public void abandon(Invocation invocation) {
+        switch (invocation.state) {
+            case WAITING_FOR_SLOT -> {
+                if (waitingForSlot.remove(invocation)) {
+                    release(invocation);
+                }
+            }
+            case WAITING_FOR_RUNTIME -> {
+                if (waitingForRuntime.remove(invocation)) {
+                    invocation.state = Invocation.State.DONE;
+                    release(invocation);
+                    freeSlot();
+                }
+            }
+            default -> {
+                // Running or done: the runtime still answers; the answer has nowhere to go.
+            }
+        }
+    }
+
+    // ---- runtime side ----------------------------------------------------------------------------------------
+
+    /** A runtime asks for its next event. */
+    public void next(NextRequest request) {
+        switch (phase) {
+            case Closed closed -> request.close();
+            case InitFailed failed when !config.sidecar() -> request.close();
+            case InitFailed failed -> {
+                // Sidecar: the runtime container was restarted and is asking again: a new generation.
+                initErrorNow = null;
+                launch();
+                becomeReady(System.nanoTime(), request);
+            }
+            case Launching launching -> becomeReady(launching.startedNanos(), request);
+            case Ready ready -> {
+                nextRequests.add(request);
+                dispatch();
+            }
+            case Attaching attaching -> nextRequests.add(request);
+            case Resetting resetting -> nextRequests.add(request);
+        }
+    }
+
+    /**
+     * The first {@code /next} ends init. Events flow once the host knows the runtime's processes (at once for a
+     * child; after a /proc scan in sidecar mode), so that a crash right after the first event is still noticed.
+     */
+    private void becomeReady(long startedNanos, NextRequest request) {
+        int attached = generation;
+        long initNanos = System.nanoTime() - startedNanos;
+        phase = new Attaching(attached, initNanos);
+        nextRequests.add(request);
+        host.ready(attached).whenComplete((known, error) -> execute(() -> {
+            if (phase instanceof Attaching attaching && attaching.generation() == attached) {
+                phase = new Ready(attached, initNanos);
+                firstReady.complete(null);
+                metrics.initialized(initNanos);
+                updateMirrors();
+                dispatch();
+            }
+        }));
+    }
+
+    /** A runtime's {@code /next} connection closed before it got an event. */
+    public void nextGone(NextRequest request) {
+        nextRequests.remove(request);
+    }
+
+    public Lookup lookup(String requestId) {
+        Invocation invocation = running.get(requestId);
+        if (invocation != null && invocation.state == Invocation.State.RUNNING) {
+            return new Found(invocation);
+        }
+        return invocation != null || answered.contains(requestId) ? new AlreadyAnswered() : new Unknown();
+    }
+
+    /** The runtime's buffered response; the environment takes the body. */
+    public void respond(Invocation invocation, ByteBuf body) {
+        complete(invocation, new Outcome.Success(body));
+    }
+
+    /** The runtime reported an error for the invocation. */
+    public void fail(Invocation invocation, FunctionError error) {
+        complete(invocation, failure(error));
+    }
+
+    /** The runtime starts streaming its response. */
+    public void startStream(Invocation invocation, String contentType) {
+        invocation.state = Invocation.State.STREAMING;
+        invocation.sink().startStream(contentType);
+    }
+
+    /** Whether a streamed response may still send chunks (not timed out or cut off meanwhile). */
+    public boolean streaming(Invocation invocation) {
+        return invocation.state == Invocation.State.STREAMING;
+    }
+
+    /** One chunk of a streamed response, passed on to the caller (the environment takes the buffer). */
+    public void streamChunk(Invocation invocation, ByteBuf chunk) {
+        if (invocation.state == Invocation.State.STREAMING) {
+            invocation.sink().streamChunk(chunk);
+        } else {
+            chunk.release();
+        }
+    }
+
+    public boolean streamWritable(Invocation invocation) {
+        return invocation.sink().writable();
+    }
+
+    public void whenStreamWritable(Invocation invocation, Runnable action) {
+        invocation.sink().whenWritable(action);
+    }
+
+    /** The stream ended: {@code error} is what the runtime's trailers carried, or null for success. */
+    public void endStream(Invocation invocation, FunctionError error) {
+        if (invocation.state == Invocation.State.STREAMING) {
+            complete(invocation, error == null ? new Outcome.Success(Unpooled.EMPTY_BUFFER) : failure(error));
+        }
+    }
+
+    /** {@code /init/error}: accepted while the runtime is initializing, else the runtime is out of order. */
+    public boolean initError(FunctionError error) {
+        if (phase instanceof Launching) {
+            initFailed(new ReportedInitError(error));
+            return true;
+        }
+        return false;
+    }
+
+    // ---- supervision -----------------------------------------------------------------------------------------
+
+    @Override
+    public void runtimeExited(int exitedGeneration, String reason) {
+        execute(() -> {
+            if (exitedGeneration != generation) {
+                return;
+            }
+            switch (phase) {
+                case Launching launching -> initFailed(new ExitedDuringInit(FunctionError.EXIT, reason));
+                case Attaching attaching -> reset(true);
+                case Ready ready -> {
+                    for (Invocation invocation : new ArrayList<>(running.values())) {
+                        complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), reason)));
+                    }
+                    reset(true);
+                }
+                default -> {
+                    // Already resetting, failed or closed: the exit was expected.
+                }
+            }
+        });
+    }
+
+    private void timedOut(Invocation invocation) {
+        if (!invocation.dispatched() || invocation.generation != generation) {
+            return;
+        }
+        String message = FunctionError.timeoutMessage(config.timeout());
+        log.platformLine(PlatformLines.timedOut(invocation.requestId(), message), invocation.tail);
+        metrics.timedOut();
+        complete(invocation, failure(FunctionError.timeout(config.timeout())));
+        for (Invocation other : new ArrayList<>(running.values())) {
+            complete(other, failure(FunctionError.runtimeExit(other.requestId(),
+                    "environment reset after invocation " + invocation.requestId() + " timed out")));
+        }
+        reset(true);
+    }
+
+    private void initFailed(InitFailure failure) {
+        long initNanos = phase instanceof Launching launching ? System.nanoTime() - launching.startedNanos() : 0;
+        log.platformLine(PlatformLines.initFailed(initNanos, failure.errorType()));
+        if (!firstReady.isDone()) {
+            FunctionError first = failure.forInvocation(null);
+            Json.ErrorFields fields = first.fields();
+            firstReady.completeExceptionally(new InitFailedException(fields.errorType(), fields.errorMessage()));
+        }
+        boolean callersWaiting = !waitingForRuntime.isEmpty();
+        for (Invocation invocation : new ArrayList<>(waitingForRuntime)) {
+            waitingForRuntime.remove(invocation);
+            complete(invocation, failure(failure.forInvocation(invocation.requestId())));
+        }
+        if (callersWaiting) {
+            reset(true);
+        } else {
+            initErrorNow = failure.forInvocation(null).fields();
+            reset(false);
+            phase = new InitFailed(failure);
+            updateMirrors();
+        }
+    }
+
+    /**
+     * Kills the current generation. The Runtime API connections open at this moment belong to it; once its processes
+     * are gone they are closed too, so that no request the old runtime already sent can be mistaken for the new one's.
+     */
+    private void reset(boolean relaunch) {
+        int resetGeneration = generation;
+        phase = new Resetting(resetGeneration);
+        updateMirrors();
+        List<Channel> oldConnections = new ArrayList<>(runtimeConnections);
+        if (relaunch) {
+            metrics.restarted();
+        }
+        host.terminate().whenComplete((gone, error) -> execute(() -> {
+            oldConnections.forEach(Channel::close);
+            if (generation != resetGeneration) {
+                return;
+            }
+            // In child mode nothing but the old runtime can have asked meanwhile; a sidecar's new container may have.
+            nextRequests.removeIf(request -> {
+                boolean old = !config.sidecar() || oldConnections.contains(request.channel());
+                if (old) {
+                    request.close();
+                }
+                return old;
+            });
+            if (relaunch && phase instanceof Resetting) {
+                launch();
+                if (config.sidecar() && !nextRequests.isEmpty()) {
+                    becomeReady(System.nanoTime(), nextRequests.poll());
+                }
+            }
+        }));
+    }
+
+    // ---- dispatch and completion -----------------------------------------------------------------------------
+
+    private void dispatch() {
+        if (!(phase instanceof Ready)) {
+            return;
+        }
+        while (!waitingForRuntime.isEmpty() && !nextRequests.isEmpty()) {
+            NextRequest request = nextRequests.poll();
+            if (!request.active()) {
+                continue;
+            }
+            run(waitingForRuntime.poll(), request);
+        }
+        updateMirrors();
+    }
+
+    private void run(Invocation invocation, NextRequest request) {
+        Ready ready = (Ready) phase;
+        invocation.state = Invocation.State.RUNNING;
+        invocation.generation = generation;
+        invocation.startedNanos = System.nanoTime();
+        invocation.deadlineEpochMs = System.currentTimeMillis() + config.timeout().toMillis();
+        if (ready.initNanos() >= 0) {
+            invocation.initNanos = config.initializationType() == InitializationType.ON_DEMAND
+                    ? ready.initNanos() : -1;
+            phase = new Ready(ready.generation(), -1);
+        }
+        if (invocation.request().tail()) {
+            invocation.tail = log.openTail();
+        }
+        running.put(invocation.requestId(), invocation);
+        log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()), invocation.tail);
+        invocation.timer = loop.schedule(() -> timedOut(invocation), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        request.deliver(invocation).addListener(written -> {
+            if (!written.isSuccess()) {
+                undispatch(invocation);
+            }
+        });
+    }
+
+    /** The event never reached the runtime (its connection broke): the invocation waits for the next {@code /next}. */
+    private void undispatch(Invocation invocation) {
+        if (invocation.state != Invocation.State.RUNNING || running.remove(invocation.requestId()) == null) {
+            return;
+        }
+        invocation.timer.cancel(false);
+        if (invocation.tail != null) {
+            log.closeTail(invocation.tail);
+            invocation.tail = null;
+        }
+        invocation.state = Invocation.State.WAITING_FOR_RUNTIME;
+        waitingForRuntime.addFirst(invocation);
+        dispatch();
+    }
+
+    private static Outcome failure(FunctionError error) {
+        return new Outcome.Failure(error);
+    }
+
+    /**
+     * Ends an invocation: the caller gets its answer at once (or, when it asked for the log tail, right after the
+     * END/REPORT lines), and the slot is freed once END/REPORT are written. END must follow the function's last
+     * line: when that line may still be in the runtime's pipe, the end is written off the event loop once it is read.
+     */
+    private void complete(Invocation invocation, Outcome outcome) {
+        if (invocation.state == Invocation.State.DONE) {
+            ReferenceCountUtil.release(outcome instanceof Outcome.Success success ? success.body() : null);
+            return;
+        }
+        boolean streamed = invocation.state == Invocation.State.STREAMING;
+        invocation.state = Invocation.State.DONE;
+        if (invocation.timer != null) {
+            invocation.timer.cancel(false);
+        }
+        running.remove(invocation.requestId());
+        answered.add(invocation.requestId());
+        metrics.completed(outcome instanceof Outcome.Failure);
+        boolean tailWanted = invocation.request().tail();
+        if (!tailWanted) {
+            deliver(invocation, outcome, streamed, null);
+        }
+        long durationNanos = System.nanoTime() - invocation.startNanos();
+        boolean neverRan = invocation.startedNanos == 0;
+        Runnable finish = () -> finish(invocation, outcome, streamed, durationNanos, neverRan);
+        if (host.logsCaughtUp()) {
+            finish.run();
+            return;
+        }
+        // The runtime's last lines are still in its pipe: wait for them off the event loop.
+        Thread.ofVirtual().name("lamina-finish").start(() -> {
+            host.awaitLogs();
+            if (!execute(finish)) {
+                release(invocation);
+                if (tailWanted && outcome instanceof Outcome.Success success) {
+                    success.body().release();
+                }
+            }
+        });
+    }
+
+    /** END and REPORT, then the answer to a caller who wanted the log tail, then the slot is free. */
+    private void finish(Invocation invocation, Outcome outcome, boolean streamed, long durationNanos,
+                        boolean neverRan) {
+        byte[] tail = null;
+        try {
+            tail = writeEndAndReport(invocation, durationNanos, neverRan);
+        } finally {
+            // The payload is no longer needed: an event sent to the runtime went out as its own retained copy.
+            release(invocation);
+            if (invocation.request().tail()) {
+                deliver(invocation, outcome, streamed, tail);
+            }
+            freeSlot();
+        }
+    }
+
+    /** Writes END and REPORT; returns the invocation's log tail if it asked for one. */
+    private byte[] writeEndAndReport(Invocation invocation, long durationNanos, boolean neverRan) {
+        if (neverRan) {
+            log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()),
+                    invocation.request().tail() ? openTail(invocation) : null);
+        }
+        log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
+        log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(),
+                host.peakMemoryBytes(), invocation.initNanos), invocation.tail);
+        if (invocation.tail == null) {
+            return null;
+        }
+        log.closeTail(invocation.tail);
+        return invocation.tail.bytes();
+    }
+
+    private TailBuffer openTail(Invocation invocation) {
+        invocation.tail = log.openTail();
+        return invocation.tail;
+    }
+
+    private static void deliver(Invocation invocation, Outcome outcome, boolean streamed, byte[] tail) {
+        if (!streamed) {
+            invocation.sink().respond(outcome, tail);
+            return;
+        }
+        FunctionError error = outcome instanceof Outcome.Failure failure ? failure.error() : null;
+        invocation.sink().endStream(error, tail);
+    }
+
+    private void freeSlot() {
+        slotsInUse--;
+        Invocation next = waitingForSlot.poll();
+        if (next != null && !(phase instanceof Closed)) {
+            takeSlot(next);
+        }
+        updateMirrors();
+    }
+
+    private static void release(Invocation invocation) {
+        ReferenceCountUtil.release(invocation.request().payload());
+    }
+
+    /** Runs the task on the event loop; false when the shim has stopped and the task will never run. */
+    private boolean execute(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return true;
+        }
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            return false;
+        }
+    }
+
+    private void updateMirrors() {
+        readyNow = phase instanceof Ready;
+        inFlightNow = slotsInUse;
+        waitingNow = waitingForSlot.size();
+        metrics.gauges(slotsInUse, waitingForSlot.size(), readyNow);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.lamina.shim.environment;
+
+import java.util.Map;
+
+/** Lambda's wording for how a runtime process ended: {@code exit status 1}, {@code signal: killed}. */
+final class ExitReasons {
+
+    private static final Map<Integer, String> SIGNALS = Map.ofEntries(
+            Map.entry(1, "hangup"), Map.entry(2, "interrupt"), Map.entry(3, "quit"),
+            Map.entry(4, "illegal instruction"), Map.entry(6, "aborted"), Map.entry(7, "bus error"),
+            Map.entry(8, "floating point exception"), Map.entry(9, "killed"), Map.entry(11, "segmentation fault"),
+            Map.entry(13, "broken pipe"), Map.entry(15, "terminated"));
+
+    private ExitReasons() {
+    }
+
+    /** The JDK reports a process killed by signal N as exit value 128 + N. */
+    static String describe(int exitValue) {
+        if (exitValue > 128 && exitValue < 160) {
+            int signal = exitValue - 128;
+            return "signal: " + SIGNALS.getOrDefault(signal, "signal " + signal);
+        }
+        return "exit status " + exitValue;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lamina.shim.environment;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The caller's side of one invocation: where its answer goes. Called on the shim's event loop. An invocation either
+ * gets exactly one {@link #respond} or a {@link #startStream} followed by chunks and one {@link #endStream}.
+ */
+public interface InvocationSink {
+
+    /** The whole answer; {@code tail} is the invocation's log tail when the caller asked for it, else null. */
+    void respond(Outcome outcome, byte[] tail);
+
+    /** The runtime started a streamed response with this content type. */
+    void startStream(String contentType);
+
+    /** One chunk of a streamed response; the sink owns (and releases) the buffer. */
+    void streamChunk(ByteBuf chunk);
+
+    /** The stream ended, with the error to pass on as trailers (null when it succeeded). */
+    void endStream(FunctionError error, byte[] tail);
+
+    /** False while the caller's connection cannot take more data without buffering. */
+    boolean writable();
+
+    /** Runs the action once the caller's connection is writable again. */
+    void whenWritable(Runnable action);
+}

@@ -1,0 +1,34 @@
+package dev.lamina.shim.environment;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/** Where the runtime process lives and how the shim resets it. */
+sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
+
+    /** Starts the runtime for this generation (child mode), or expects it to connect (sidecar mode). */
+    void launch(int generation) throws IOException;
+
+    /** The runtime of this generation made its first {@code /next}; completes once its processes are known. */
+    CompletableFuture<Void> ready(int generation);
+
+    /** Kills every process of the runtime; completes once they are gone. */
+    CompletableFuture<Void> terminate();
+
+    /** True when everything the runtime wrote so far is in the function log (answers at once). */
+    boolean logsCaughtUp();
+
+    /** Blocks until everything the runtime wrote so far is in the function log. */
+    void awaitLogs();
+
+    /** Max Memory Used of the current generation, in bytes (0 when unknown), from the last sample. */
+    long peakMemoryBytes();
+
+    /** Kills what the shim owns; called once when the shim stops. */
+    void close();
+
+    /** The environment's callback when a runtime process ends by itself. */
+    interface Exits {
+        void runtimeExited(int generation, String reason);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.lamina.shim.environment;
+
+import dev.lamina.shim.logs.FunctionLog;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The runtime in another container of the pod. With {@code shareProcessNamespace: true} the shim sees its processes
+ * under /proc: it watches them to notice a crash, and SIGKILLs them to reset the environment after a timeout or crash;
+ * the kubelet then restarts the runtime container, whose first {@code /next} starts the next generation.
+ */
+final class SidecarHost implements RuntimeHost {
+
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(50);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final RuntimeProcessFinder finder;
+    private final FunctionLog log;
+    private final Exits exits;
+    private volatile int generation;
+    private volatile List<ProcessHandle> watched = List.of();
+    private volatile boolean closed;
+    private final TreeMemory memory = new TreeMemory(() -> watched);
+
+    SidecarHost(RuntimeProcessFinder finder, FunctionLog log, Exits exits) {
+        this.finder = finder;
+        this.log = log;
+        this.exits = exits;
+    }
+
+    @Override
+    public void launch(int generation) {
+        this.generation = generation;
+        watched = List.of();
+        memory.reset();
+    }
+
+    @Override
+    public CompletableFuture<Void> ready(int generation) {
+        CompletableFuture<Void> known = new CompletableFuture<>();
+        Thread.ofVirtual().name("lamina-sidecar-watch-" + generation).start(() -> {
+            try {
+                watch(generation, known);
+            } catch (RuntimeException failed) {
+                log.platformLine("lamina-shim: stopped watching the runtime's processes: " + failed);
+            } finally {
+                known.complete(null);
+            }
+        });
+        return known;
+    }
+
+    private void watch(int readyGeneration, CompletableFuture<Void> known) {
+        List<ProcessHandle> roots = finder.roots();
+        known.complete(null);
+        if (roots.isEmpty()) {
+            log.platformLine("lamina-shim: no runtime process visible with " + finder.describe()
+                    + "; crashes are noticed only by timeout and a reset cannot restart the runtime"
+                    + " (the pod needs shareProcessNamespace: true)");
+            return;
+        }
+        watched = roots;
+        memory.sampleWhile(() -> !closed && generation == readyGeneration);
+        while (!closed && generation == readyGeneration) {
+            for (ProcessHandle root : roots) {
+                if (!root.isAlive()) {
+                    exits.runtimeExited(readyGeneration, "process " + root.pid() + " ended");
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(WATCH_INTERVAL);
+            } catch (InterruptedException interrupted) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> terminate() {
+        generation = -1;
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        Thread.ofVirtual().name("lamina-sidecar-reset").start(() -> {
+            List<ProcessHandle> roots = finder.roots();
+            if (roots.isEmpty()) {
+                log.platformLine("lamina-shim: cannot reset the runtime: no process with " + finder.describe()
+                        + " (the pod needs shareProcessNamespace: true)");
+            }
+            List<ProcessHandle> tree = ProcessTree.withDescendants(roots);
+            ProcessTree.kill(roots);
+            long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
+            }
+            gone.complete(null);
+        });
+        return gone;
+    }
+
+    @Override
+    public boolean logsCaughtUp() {
+        return true;
+    }
+
+    @Override
+    public void awaitLogs() {
+        // The runtime's output goes to its own container's log, not through the shim.
+    }
+
+    @Override
+    public long peakMemoryBytes() {
+        return watched.isEmpty() ? 0 : memory.peakBytes();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
