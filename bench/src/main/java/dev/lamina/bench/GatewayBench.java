@@ -72,7 +72,7 @@ public final class GatewayBench {
 
     private record Settings(int rate, int seconds, int environments, int coldStarts) {
         static Settings parse(String... args) {
-            int rate = 500;
+            int rate = 200;
             int seconds = 10;
             int environments = 4;
             int coldStarts = 5;
@@ -123,8 +123,8 @@ public final class GatewayBench {
     }
 
     private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "GatewayBench: %d processors, Java %s, %s%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), settings);
+        System.out.printf(Locale.ROOT, "GatewayBench: %d processors, Java %s, load average %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage(), settings);
         writeFunctions();
         startGateway();
 
@@ -183,6 +183,18 @@ public final class GatewayBench {
             gatewayRun.print("through the gateway");
         } finally {
             shims.forEach(Shim::close);
+        }
+        System.out.println();
+        System.out.println("Load average at the end: " + loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages: numbers taken on a busy machine mean little. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
