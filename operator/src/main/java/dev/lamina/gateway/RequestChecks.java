@@ -16,6 +16,9 @@ final class RequestChecks {
 
     /** Largest synchronous request payload. */
     static final int MAX_PAYLOAD = 6 * 1024 * 1024;
+    /** Lambda's words for a payload that is not JSON. */
+    private static final String UNPARSABLE =
+            "Could not parse request body into json: Could not parse payload into json: ";
     /** Largest X-Amz-Client-Context (base64). */
     static final int MAX_CLIENT_CONTEXT = 3583;
 
@@ -40,10 +43,10 @@ final class RequestChecks {
             }
             parser.skipChildren();
             JsonToken trailing = parser.nextToken();
-            return trailing == null ? null : "Could not parse request body into json: Could not parse payload into"
-                    + " json: Unexpected content after the JSON value at " + parser.currentLocation().offsetDescription();
+            return trailing == null ? null : UNPARSABLE + "Unexpected content after the JSON value at "
+                    + parser.currentLocation().offsetDescription();
         } catch (JsonProcessingException e) {
-            return "Could not parse request body into json: Could not parse payload into json: " + e.getOriginalMessage();
+            return UNPARSABLE + e.getOriginalMessage();
         } catch (IOException e) {
             return "Could not parse request body into json: " + e.getMessage();
         }

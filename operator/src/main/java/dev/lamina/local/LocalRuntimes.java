@@ -84,7 +84,8 @@ final class LocalRuntimes {
             Path bootstrap = codeDir.resolve("bootstrap");
             if (!Files.isRegularFile(bootstrap)) {
                 return new NotRunnable(VersionState.failed("InvalidEntrypoint",
-                        "The code of a " + runtime + " function needs an executable file named bootstrap at its root."));
+                        "The code of a " + runtime + " function needs an executable file named bootstrap at its"
+                                + " root."));
             }
             if (!Files.isExecutable(bootstrap)) {
                 return new NotRunnable(VersionState.failed("InvalidEntrypoint",
