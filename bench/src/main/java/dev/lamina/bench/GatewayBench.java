@@ -7,7 +7,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.lamina.shim.Shim;
 import dev.lamina.shim.ShimConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -65,11 +67,12 @@ public final class GatewayBench {
     private static final Buffer EVENT = Buffer.buffer("{}");
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    private static final Duration WARM_UP = Duration.ofSeconds(15);
     private static final Pattern INIT_DURATION = Pattern.compile("Init Duration: ([0-9.]+) ms");
 
     private record Settings(int rate, int seconds, int environments, int coldStarts) {
         static Settings parse(String... args) {
-            int rate = 500;
+            int rate = 200;
             int seconds = 10;
             int environments = 4;
             int coldStarts = 5;
@@ -120,8 +123,8 @@ public final class GatewayBench {
     }
 
     private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "GatewayBench: %d processors, Java %s, %s%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), settings);
+        System.out.printf(Locale.ROOT, "GatewayBench: %d processors, Java %s, load average %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(), loadAverage(), settings);
         writeFunctions();
         startGateway();
 
@@ -140,8 +143,9 @@ public final class GatewayBench {
             shim.readyFuture().get(60, TimeUnit.SECONDS);
             Target direct = new Target("127.0.0.1", shim.invokeAddress().getPort(),
                     "/2015-03-31/functions/noop/invocations");
-            closedLoop(List.of(direct), Duration.ofSeconds(3));
-            closedLoop(List.of(viaGateway), Duration.ofSeconds(3));
+            // Both JVMs compile their hot paths first: C2 keeps working for tens of seconds after a start.
+            closedLoop(List.of(direct), WARM_UP);
+            closedLoop(List.of(viaGateway), WARM_UP);
             long[] straight = fixedRate(direct);
             long[] through = fixedRate(viaGateway);
             printLatency("straight to the shim", straight);
@@ -158,11 +162,11 @@ public final class GatewayBench {
         awaitReady("noop-n", n);
         List<Shim> shims = new ArrayList<>();
         try {
-            for (int i = 0; i < n; i++) {
-                shims.add(Shim.start(noopShim()));
-            }
             List<Target> direct = new ArrayList<>();
-            for (Shim shim : shims) {
+            for (int i = 0; i < n; i++) {
+                // One at a time: the runtime client copies its native library to one file in /tmp as it starts.
+                Shim shim = Shim.start(noopShim());
+                shims.add(shim);
                 shim.readyFuture().get(60, TimeUnit.SECONDS);
                 direct.add(new Target("127.0.0.1", shim.invokeAddress().getPort(),
                         "/2015-03-31/functions/noop/invocations"));
@@ -171,14 +175,26 @@ public final class GatewayBench {
             for (int i = 0; i < n; i++) {
                 through.add(new Target("127.0.0.1", gatewayPort, "/2015-03-31/functions/noop-n:warm/invocations"));
             }
-            closedLoop(direct, Duration.ofSeconds(3));
+            closedLoop(direct, WARM_UP);
             Saturation straight = saturate(direct, List.of());
-            closedLoop(through, Duration.ofSeconds(3));
+            closedLoop(through, WARM_UP);
             Saturation gatewayRun = saturate(through, List.of(gateway.toHandle()));
             straight.print("straight to the shims (embedded in the benchmark process)");
             gatewayRun.print("through the gateway");
         } finally {
             shims.forEach(Shim::close);
+        }
+        System.out.println();
+        System.out.println("Load average at the end: " + loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages: numbers taken on a busy machine mean little. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
@@ -367,7 +383,9 @@ public final class GatewayBench {
                 done.countDown();
             });
         }
-        done.await();
+        if (!done.await(settings.seconds() + 60L, TimeUnit.SECONDS)) {
+            System.out.println("  ! " + done.getCount() + " of " + total + " requests never completed");
+        }
         if (failures.get() > 0) {
             System.out.println("  ! " + failures.get() + " of " + total + " requests failed");
         }
@@ -385,7 +403,9 @@ public final class GatewayBench {
         }
         Thread.sleep(duration.toMillis());
         running.set(false);
-        stopped.await();
+        if (!stopped.await(60, TimeUnit.SECONDS)) {
+            System.out.println("  ! " + stopped.getCount() + " connections never got their last answer");
+        }
         return completed.get();
     }
 
@@ -441,7 +461,17 @@ public final class GatewayBench {
     private record Reply(int status, boolean functionError, String log) {
     }
 
+    /** Vert.x's client must be driven from its own threads: called from another, it can lose requests under load. */
     private Future<Reply> send(Target target, boolean tail) {
+        if (Context.isOnEventLoopThread()) {
+            return sendHere(target, tail);
+        }
+        Promise<Reply> reply = Promise.promise();
+        vertx.runOnContext(v -> sendHere(target, tail).onComplete(reply));
+        return reply.future();
+    }
+
+    private Future<Reply> sendHere(Target target, boolean tail) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host())
                 .setPort(target.port()).setURI(target.uri()).setIdleTimeout(30_000);
         if (tail) {

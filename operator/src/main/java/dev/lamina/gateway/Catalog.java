@@ -45,10 +45,12 @@ public class Catalog {
     });
 
     private final GatewayMetrics metrics;
+    private final Duration scaleUpPatience;
 
     public Catalog(GatewayConfig config, GatewayMetrics metrics) {
-        this.metrics = metrics;
         GatewayConfig.Scaling s = config.scaling();
+        this.metrics = metrics;
+        this.scaleUpPatience = s.scaleUpPatience();
         this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
         this.scaling = new ScalingLoop(
                 new ScalingPolicy(s.stableWindow(), s.panicWindow(), s.panicThreshold(), s.tick(), s.maxStarting()),
@@ -65,13 +67,11 @@ public class Catalog {
             return new DeployedVersion(ref, info, null, null, null, null);
         }
         ConcurrencyMeter demand = new ConcurrencyMeter(System::nanoTime);
-        DeployedVersion[] self = new DeployedVersion[1];
-        ScalingTarget target = new ScalingTarget(pool, demand, () -> bounds(self[0]), scaling.policy());
-        SlotQueue slots = new SlotQueue(pool, () -> scaling.demandWaiting(target), timer);
-        self[0] = new DeployedVersion(ref, info, pool, demand, slots, target);
+        ScalingTarget target = new ScalingTarget(pool, demand, () -> bounds(ref, info.spec(), pool), scaling.policy());
+        SlotQueue slots = new SlotQueue(pool, () -> scaling.demandWaiting(target), scaleUpPatience, timer);
         scaling.register(target);
         metrics.versionDeployed(pool);
-        return self[0];
+        return new DeployedVersion(ref, info, pool, demand, slots, target);
     }
 
     /** Adds or replaces a function; versions the previous entry had and this one lacks are retired. */
@@ -125,10 +125,6 @@ public class Catalog {
         return limits.get(new Key(namespace, name));
     }
 
-    public ConcurrencyLimits concurrency() {
-        return concurrency;
-    }
-
     @PreDestroy
     void shutdown() {
         scaling.close();
@@ -149,11 +145,9 @@ public class Catalog {
         version.slots().startFailed("the function's configuration changed while this invocation waited; retry it");
     }
 
-    private ScalingBounds bounds(DeployedVersion version) {
-        EnvironmentPool pool = version.pool();
-        FunctionSpec spec = version.info().spec();
+    /** What the function's configuration and aliases allow one version's pool now. */
+    private ScalingBounds bounds(VersionRef ref, FunctionSpec spec, EnvironmentPool pool) {
         int slots = pool.slotsPerEnvironment();
-        VersionRef ref = version.ref();
         ConcurrencyLimits.FunctionLimit limit = limits.get(new Key(ref.namespace(), ref.function()));
         int maxConcurrency = limit == null ? 0 : limit.maxConcurrency();
         int provisionedConcurrency = 0;
@@ -162,10 +156,10 @@ public class Catalog {
             // Like Lambda, an alias splitting traffic splits its provisioned concurrency by the same weights.
             for (AliasRoute alias : entry.aliases().values()) {
                 int provisioned = alias.spec().provisionedConcurrency();
-                if (alias.primary() == version) {
+                if (alias.primary().pool() == pool) {
                     provisionedConcurrency += (int) Math.ceil(provisioned * (1 - alias.additionalWeight()) - 1e-9);
                 }
-                if (alias.additional() == version) {
+                if (alias.additional() != null && alias.additional().pool() == pool) {
                     provisionedConcurrency += (int) Math.ceil(provisioned * alias.additionalWeight() - 1e-9);
                 }
             }

@@ -32,8 +32,17 @@ public record FunctionAddress(String account, String name, String qualifier) {
         if (functionName == null || functionName.isEmpty()) {
             throw new InvalidAddress("FunctionName is required.");
         }
-        if (qualifierParameter == null && isPlainName(functionName)) {
+        // The common cases, NAME and NAME:QUALIFIER, without regular expressions.
+        int colon = functionName.indexOf(':');
+        if (qualifierParameter == null && colon < 0 && isToken(functionName, 64)) {
             return new FunctionAddress(null, functionName, null);
+        }
+        if (qualifierParameter == null && colon > 0 && functionName.indexOf(':', colon + 1) < 0) {
+            String name = functionName.substring(0, colon);
+            String qualifier = functionName.substring(colon + 1);
+            if (isToken(name, 64) && (qualifier.equals("$LATEST") || isToken(qualifier, 128))) {
+                return new FunctionAddress(null, name, qualifier);
+            }
         }
         String account = null;
         String name;
@@ -70,9 +79,9 @@ public record FunctionAddress(String account, String name, String qualifier) {
         return new FunctionAddress(account, name, qualifier);
     }
 
-    /** The common case, checked without a regular expression: a bare name. */
-    private static boolean isPlainName(String s) {
-        if (s.length() > 64) {
+    /** 1 to {@code max} of [a-zA-Z0-9_-]. */
+    private static boolean isToken(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {

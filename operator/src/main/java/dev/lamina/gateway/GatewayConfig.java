@@ -24,8 +24,11 @@ public interface GatewayConfig {
     @WithDefault("1000")
     int accountConcurrencyLimit();
 
-    /** How long an invocation may wait for a slot while environments start. */
-    @WithDefault("10s")
+    /**
+     * How long an invocation may wait for a slot while environments start (they start a few at a time, see
+     * {@code scaling.max-starting}); after that it is throttled.
+     */
+    @WithDefault("30s")
     Duration maxSlotWait();
 
     /** Retry-After sent with a throttle. */
@@ -52,5 +55,12 @@ public interface GatewayConfig {
         /** Environments of one version initialising at the same time. */
         @WithDefault("10")
         int maxStarting();
+
+        /**
+         * How long an invocation waits for a busy environment before more environments are started for it (with
+         * none initialised, they are started at once).
+         */
+        @WithDefault("100ms")
+        Duration scaleUpPatience();
     }
 }

@@ -2,6 +2,7 @@ package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
 import dev.lamina.scaling.ConcurrencyLimits;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +24,12 @@ public class GatewayInvoker implements Invoker {
      * an environment queue the invocation.
      */
     private static final int BUSY_RETRIES = 3;
-    /** Lambda's init budget: a cold start may take this long on top of the function timeout. */
-    private static final Duration INIT_BUDGET = Duration.ofSeconds(10);
+    /**
+     * How long an environment may take to answer beyond the function timeout before the gateway gives up on it: the
+     * environment enforces the timeout itself (and Lambda's 10 s init budget); this only catches one that hangs, so
+     * it is generous enough for a machine that is busy.
+     */
+    private static final Duration ENVIRONMENT_GRACE = Duration.ofSeconds(40);
 
     private final Catalog catalog;
     private final GatewayConfig config;
@@ -96,7 +101,7 @@ public class GatewayInvoker implements Invoker {
         version.demand().increment();
         Call call = new Call(request, function.name(), version, requestId,
                 arns.function(function.name(), qualifier),
-                Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(INIT_BUDGET));
+                Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE));
         call.attempt(0);
         return call.result.whenComplete((outcome, error) -> {
             permit.release();
@@ -128,16 +133,16 @@ public class GatewayInvoker implements Invoker {
         final DeployedVersion version;
         final String requestId;
         final String invokedArn;
-        final Duration limit;
+        final Duration answerWithin;
 
         Call(InvokeRequest request, String functionName, DeployedVersion version, String requestId,
-             String invokedArn, Duration limit) {
+             String invokedArn, Duration answerWithin) {
             this.request = request;
             this.functionName = functionName;
             this.version = version;
             this.requestId = requestId;
             this.invokedArn = invokedArn;
-            this.limit = limit;
+            this.answerWithin = answerWithin;
         }
 
         void attempt(int busyAnswers) {
@@ -152,29 +157,32 @@ public class GatewayInvoker implements Invoker {
 
         private void forward(Slot slot, int busyAnswers) {
             boolean mayQueue = busyAnswers >= BUSY_RETRIES;
-            shims.send(slot, mayQueue, functionName, request, requestId, invokedArn, limit).onComplete(sent -> {
-                slot.release();
-                if (sent.failed()) {
-                    result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
-                            "The execution environment of " + version.ref() + " did not answer: "
-                                    + sent.cause().getMessage())));
-                    return;
-                }
-                ShimClient.Reply reply = sent.result();
-                if (reply.busy()) {
-                    attempt(busyAnswers + 1);
-                } else if (reply.status() != 200) {
-                    result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
-                            "The execution environment of " + version.ref() + " answered HTTP " + reply.status()
-                                    + ": " + reply.body())));
-                } else if (reply.functionError() != null) {
-                    result.complete(new InvokeOutcome.FunctionError(requestId, version.version(),
-                            reply.functionError(), reply.body(), reply.logResult()));
-                } else {
-                    result.complete(new InvokeOutcome.Success(requestId, version.version(), reply.body(),
-                            reply.logResult()));
-                }
-            });
+            shims.send(slot, mayQueue, functionName, request, requestId, invokedArn, answerWithin)
+                    .onComplete(sent -> answered(slot, busyAnswers, sent));
+        }
+
+        private void answered(Slot slot, int busyAnswers, AsyncResult<ShimClient.Reply> sent) {
+            slot.release();
+            if (sent.failed()) {
+                result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                        "The execution environment of " + version.ref() + " did not answer: "
+                                + sent.cause().getMessage())));
+                return;
+            }
+            ShimClient.Reply reply = sent.result();
+            if (reply.busy()) {
+                attempt(busyAnswers + 1);
+            } else if (reply.status() != 200) {
+                result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                        "The execution environment of " + version.ref() + " answered HTTP " + reply.status()
+                                + ": " + reply.body())));
+            } else if (reply.functionError() != null) {
+                result.complete(new InvokeOutcome.FunctionError(requestId, version.version(),
+                        reply.functionError(), reply.body(), reply.logResult()));
+            } else {
+                result.complete(new InvokeOutcome.Success(requestId, version.version(), reply.body(),
+                        reply.logResult()));
+            }
         }
 
         private InvokeOutcome waitFailed(Throwable error) {

@@ -40,8 +40,8 @@ public class GatewayMetrics {
                     .tags(tags).register(registry);
             errors = Counter.builder("lambda.errors").description("Invocations ending in a function error (Errors)")
                     .tags(tags).register(registry);
-            throttles = Counter.builder("lambda.throttles").description("Invocations refused for concurrency (Throttles)")
-                    .tags(tags).register(registry);
+            throttles = Counter.builder("lambda.throttles")
+                    .description("Invocations refused for concurrency (Throttles)").tags(tags).register(registry);
             duration = Timer.builder("lambda.duration").description("Time from admission to answer (Duration)")
                     .tags(tags).register(registry);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -15,10 +16,15 @@ final class RequestChecks {
 
     /** Largest synchronous request payload. */
     static final int MAX_PAYLOAD = 6 * 1024 * 1024;
+    /** Lambda's words for a payload that is not JSON. */
+    private static final String UNPARSABLE =
+            "Could not parse request body into json: Could not parse payload into json: ";
     /** Largest X-Amz-Client-Context (base64). */
     static final int MAX_CLIENT_CONTEXT = 3583;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Only tokens are looked at: no field-name symbol table to build per payload. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
 
     private RequestChecks() {
     }
@@ -28,17 +34,19 @@ final class RequestChecks {
         if (payload == null || payload.length() == 0) {
             return null;
         }
-        try (InputStream in = new ByteBufInputStream(payload.getByteBuf());
-             JsonParser parser = JSON.createParser(in)) {
+        ByteBuf bytes = payload.getByteBuf();
+        try (JsonParser parser = bytes.hasArray()
+                ? JSON.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes())
+                : JSON.createParser((InputStream) new ByteBufInputStream(bytes))) {
             if (parser.nextToken() == null) {
                 return null;
             }
             parser.skipChildren();
             JsonToken trailing = parser.nextToken();
-            return trailing == null ? null : "Could not parse request body into json: Could not parse payload into"
-                    + " json: Unexpected content after the JSON value at " + parser.currentLocation().offsetDescription();
+            return trailing == null ? null : UNPARSABLE + "Unexpected content after the JSON value at "
+                    + parser.currentLocation().offsetDescription();
         } catch (JsonProcessingException e) {
-            return "Could not parse request body into json: Could not parse payload into json: " + e.getOriginalMessage();
+            return UNPARSABLE + e.getOriginalMessage();
         } catch (IOException e) {
             return "Could not parse request body into json: " + e.getMessage();
         }

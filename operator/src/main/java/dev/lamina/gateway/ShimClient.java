@@ -1,8 +1,10 @@
 package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,10 +14,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Forwards invocations to environments' invoke endpoints (the runtime shim's contract) over pooled keep-alive
- * connections.
+ * connections. Each event loop has its own client, so a request and the connection it goes out on share a thread:
+ * answering a call never hops between event loops. Calls from other threads (a waiting invocation handed a slot by an
+ * environment that just started, async delivery, event sources) move onto an event loop first: Vert.x's client
+ * driven from foreign threads under load can leave a request waiting for a pooled connection forever.
  */
 final class ShimClient {
 
@@ -41,13 +48,24 @@ final class ShimClient {
     record Reply(int status, boolean busy, String functionError, String logResult, Buffer body) {
     }
 
-    private final HttpClient client;
+    private final Vertx vertx;
+    private final Map<Thread, HttpClient> perEventLoop = new ConcurrentHashMap<>();
 
     ShimClient(Vertx vertx) {
-        this.client = vertx.createHttpClient(
+        this.vertx = vertx;
+    }
+
+    private HttpClient newClient() {
+        return vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setTcpNoDelay(true)
                         .setConnectTimeout(5_000).setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+    }
+
+    /** The client of the event loop this runs on. */
+    private HttpClient client() {
+        HttpClient client = perEventLoop.get(Thread.currentThread());
+        return client != null ? client : perEventLoop.computeIfAbsent(Thread.currentThread(), t -> newClient());
     }
 
     /**
@@ -56,13 +74,25 @@ final class ShimClient {
      */
     Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
                        String invokedArn, Duration limit) {
+        if (Context.isOnEventLoopThread()) {
+            return sendHere(slot, mayQueue, functionName, request, requestId, invokedArn, limit);
+        }
+        Promise<Reply> reply = Promise.promise();
+        // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
+        vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, requestId,
+                invokedArn, limit).onComplete(reply));
+        return reply.future();
+    }
+
+    private Future<Reply> sendHere(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
+                                   String requestId, String invokedArn, Duration limit) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(slot.address().getHostString())
                 .setPort(slot.address().getPort())
                 .setURI("/2015-03-31/functions/" + functionName + "/invocations")
                 .setIdleTimeout(limit.toMillis());
-        return client.request(options).compose(http -> {
+        return client().request(options).compose(http -> {
             MultiMap headers = http.headers();
             headers.add(REQUEST_ID, requestId);
             headers.add(INVOKED_ARN, invokedArn);
@@ -88,6 +118,6 @@ final class ShimClient {
     }
 
     void close() {
-        client.close();
+        perEventLoop.values().forEach(HttpClient::close);
     }
 }

@@ -9,11 +9,17 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Hands out slots of one version's pool: at once when one is free, otherwise in arrival order as environments start
  * or finish invocations, for at most a bounded time. Never blocks a thread.
+ *
+ * <p>An invocation that has to wait asks the autoscaler for environments at once when the version has none
+ * initialised (scale from zero). When initialised environments are merely busy it waits a short patience first: a
+ * fast function frees a slot within milliseconds, and starting a runtime for an overlap that short would cost far more
+ * than it saves (each start takes a whole core for a while on a small machine).
  */
 final class SlotQueue implements PoolListener {
 
@@ -33,16 +39,19 @@ final class SlotQueue implements PoolListener {
 
     private final EnvironmentPool pool;
     private final Runnable demandWaiting;
+    private final Duration patience;
     private final ScheduledExecutorService timer;
     private final Queue<CompletableFuture<Slot>> waiters = new ConcurrentLinkedQueue<>();
 
     /**
      * @param demandWaiting told when an invocation has to wait, so the autoscaler adds environments now
+     * @param patience      how long an invocation waits for a busy environment before more are asked for
      * @param timer         runs the wait bounds
      */
-    SlotQueue(EnvironmentPool pool, Runnable demandWaiting, ScheduledExecutorService timer) {
+    SlotQueue(EnvironmentPool pool, Runnable demandWaiting, Duration patience, ScheduledExecutorService timer) {
         this.pool = pool;
         this.demandWaiting = demandWaiting;
+        this.patience = patience;
         this.timer = timer;
         pool.listener(this);
     }
@@ -56,16 +65,32 @@ final class SlotQueue implements PoolListener {
         }
         CompletableFuture<Slot> waiter = new CompletableFuture<>();
         waiters.add(waiter);
-        demandWaiting.run();
         drain();
-        if (!waiter.isDone()) {
-            var bound = timer.schedule(() -> {
-                if (waiter.completeExceptionally(new WaitTimedOut())) {
-                    waiters.remove(waiter);
-                }
-            }, maxWait.toNanos(), TimeUnit.NANOSECONDS);
-            waiter.whenComplete((slot, error) -> bound.cancel(false));
+        if (waiter.isDone()) {
+            return waiter;
         }
+        ScheduledFuture<?> scaleUp = null;
+        if (pool.state().ready() == 0) {
+            demandWaiting.run();
+        } else {
+            scaleUp = timer.schedule(() -> {
+                if (!waiter.isDone()) {
+                    demandWaiting.run();
+                }
+            }, patience.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        ScheduledFuture<?> bound = timer.schedule(() -> {
+            if (waiter.completeExceptionally(new WaitTimedOut())) {
+                waiters.remove(waiter);
+            }
+        }, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> patienceTimer = scaleUp;
+        waiter.whenComplete((slot, error) -> {
+            bound.cancel(false);
+            if (patienceTimer != null) {
+                patienceTimer.cancel(false);
+            }
+        });
         return waiter;
     }
 

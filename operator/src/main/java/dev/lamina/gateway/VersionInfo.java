@@ -15,6 +15,6 @@ import java.time.Instant;
  * @param lastModified when this configuration took effect
  * @param state        whether it can run here
  */
-public record VersionInfo(String version, FunctionSpec spec, String codeLocation, String codeSha256, long codeSize, String configSha256,
-                          Instant lastModified, VersionState state) {
+public record VersionInfo(String version, FunctionSpec spec, String codeLocation, String codeSha256, long codeSize,
+                          String configSha256, Instant lastModified, VersionState state) {
 }

@@ -64,6 +64,11 @@ final class CodeStore implements AutoCloseable {
         this.root = Files.createTempDirectory("lamina-code-");
     }
 
+    /** A directory of this store for files local mode makes itself (not code of a function). */
+    Path privateDirectory(String name) throws IOException {
+        return Files.createDirectories(root.resolve("." + name));
+    }
+
     /**
      * @param source     the code source of a function (not an image)
      * @param base       the directory of the YAML file that declares it (for {@code path})

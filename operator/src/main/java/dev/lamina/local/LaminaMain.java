@@ -30,6 +30,11 @@ public final class LaminaMain {
             System.setProperty("quarkus.http.host", "127.0.0.1");
             System.setProperty("lamina.controller.enabled", "false");
             System.setProperty("quarkus.banner.enabled", "false");
+            // Every runtime starting here shares this machine's cores: start at most that many at once per version.
+            if (System.getProperty("lamina.gateway.scaling.max-starting") == null) {
+                System.setProperty("lamina.gateway.scaling.max-starting",
+                        Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+            }
         } else if (args.length > 0) {
             System.err.println("error: unknown command '" + args[0] + "'");
             System.err.println("usage: local <dir> [--port N]   (no arguments: run as the cluster operator)");

@@ -100,38 +100,75 @@ final class LocalFunctions implements AutoCloseable {
         this.runtimes = runtimes;
     }
 
+    /** The documents of one read, sorted by what they are for. */
+    private record Index(Map<String, Map<String, ConfigMap>> configMaps, Map<Key, ResourceFiles.Document> functions,
+                         Map<Key, List<ResourceFiles.Document>> versions,
+                         Map<Key, List<ResourceFiles.Document>> aliases, Set<Path> unreadable) {
+    }
+
     /** Applies one read of the directory. */
     Report apply(ResourceFiles.Contents contents) {
         List<String> changes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        Set<Path> unreadable = new HashSet<>();
+        Index index = index(contents, problems);
+        List<Path> codeFiles = new ArrayList<>();
+        for (Map.Entry<Key, ResourceFiles.Document> e : index.functions().entrySet()) {
+            Path file = e.getValue().file();
+            FunctionSpec spec = ((Function) e.getValue().resource()).getSpec();
+            if (spec != null && spec.code() != null) {
+                codeFiles.addAll(CodeStore.watchedFiles(spec.code(), file.getParent()));
+            }
+            applyFunction(e.getKey(), spec, file, index, changes, problems);
+        }
+        for (Key key : List.copyOf(functions.keySet())) {
+            State state = functions.get(key);
+            if (index.functions().containsKey(key)) {
+                continue;
+            }
+            if (index.unreadable().contains(state.file)) {
+                putInCatalog(key, state, state.file + " could not be read; see the local mode output");
+            } else {
+                functions.remove(key);
+                catalog.remove(key.namespace(), key.name());
+                changes.add(key + ": removed");
+            }
+        }
+        index.aliases().forEach((function, documents) -> {
+            if (!functions.containsKey(function)) {
+                documents.forEach(d -> problems.add(d.file() + ": Alias " + d.resource().getMetadata().getName()
+                        + " refers to Function " + function + ", which is not in the directory"));
+            }
+        });
+        watched = List.copyOf(codeFiles);
+        return new Report(changes, problems);
+    }
+
+    private static Index index(ResourceFiles.Contents contents, List<String> problems) {
+        Index index = new Index(new HashMap<>(), new LinkedHashMap<>(), new HashMap<>(), new HashMap<>(),
+                new HashSet<>());
         for (ResourceFiles.Problem p : contents.problems()) {
             problems.add(p.file() + ": " + p.message());
             if (p.fatal()) {
-                unreadable.add(p.file());
+                index.unreadable().add(p.file());
             }
         }
-        Map<String, Map<String, ConfigMap>> configMaps = new HashMap<>();
-        Map<Key, ResourceFiles.Document> declared = new LinkedHashMap<>();
-        Map<Key, List<ResourceFiles.Document>> versionFiles = new HashMap<>();
-        Map<Key, List<ResourceFiles.Document>> aliasFiles = new HashMap<>();
         for (ResourceFiles.Document d : contents.documents()) {
             HasMetadata r = d.resource();
             String namespace = namespaceOf(r);
             switch (r) {
-                case ConfigMap cm -> configMaps.computeIfAbsent(namespace, n -> new HashMap<>())
+                case ConfigMap cm -> index.configMaps().computeIfAbsent(namespace, n -> new HashMap<>())
                         .put(cm.getMetadata().getName(), cm);
                 case Function f -> {
                     Key key = new Key(namespace, f.getMetadata().getName());
-                    ResourceFiles.Document first = declared.putIfAbsent(key, d);
+                    ResourceFiles.Document first = index.functions().putIfAbsent(key, d);
                     if (first != null) {
                         problems.add(d.file() + ": Function " + key + " is also declared in " + first.file()
                                 + "; this one is ignored");
                     }
                 }
-                case FunctionVersion v when v.getSpec() != null -> versionFiles.computeIfAbsent(
+                case FunctionVersion v when v.getSpec() != null -> index.versions().computeIfAbsent(
                         new Key(namespace, v.getSpec().function()), k -> new ArrayList<>()).add(d);
-                case Alias a when a.getSpec() != null -> aliasFiles.computeIfAbsent(
+                case Alias a when a.getSpec() != null -> index.aliases().computeIfAbsent(
                         new Key(namespace, a.getSpec().function()), k -> new ArrayList<>()).add(d);
                 case EventSourceMapping m -> problems.add(d.file() + ": EventSourceMapping "
                         + m.getMetadata().getName() + " is read but not run in local mode yet");
@@ -139,58 +176,30 @@ final class LocalFunctions implements AutoCloseable {
                         + " has no spec; ignored");
             }
         }
-        List<Path> codeFiles = new ArrayList<>();
-        for (Map.Entry<Key, ResourceFiles.Document> e : declared.entrySet()) {
-            Key key = e.getKey();
-            FunctionSpec declaredSpec = ((Function) e.getValue().resource()).getSpec();
-            if (declaredSpec != null && declaredSpec.code() != null) {
-                codeFiles.addAll(CodeStore.watchedFiles(declaredSpec.code(), e.getValue().file().getParent()));
-            }
-            Function function = (Function) e.getValue().resource();
-            Path file = e.getValue().file();
-            Map<String, ConfigMap> namespaceConfigMaps = configMaps.getOrDefault(key.namespace(), Map.of());
-            try {
-                State state = functions.computeIfAbsent(key, k -> new State());
-                state.file = file;
-                update(key, state, function.getSpec(), file, namespaceConfigMaps,
-                        versionFiles.getOrDefault(key, List.of()), changes, problems);
-                updateAliases(key, state, aliasFiles.getOrDefault(key, List.of()), changes, problems);
-                putInCatalog(key, state, null);
-            } catch (Problem p) {
-                State state = functions.get(key);
-                boolean serving = state != null && state.latest != null;
-                problems.add(file + ": Function " + key + ": " + p.getMessage()
-                        + (serving ? " (still serving its previous configuration)" : ""));
-                if (serving) {
-                    putInCatalog(key, state, p.getMessage());
-                } else {
-                    functions.remove(key);
-                }
-            }
-        }
-        for (Map.Entry<Key, State> e : functions.entrySet()) {
-            if (!declared.containsKey(e.getKey()) && unreadable.contains(e.getValue().file)) {
-                putInCatalog(e.getKey(), e.getValue(), e.getValue().file + " could not be read; see the local mode output");
-            }
-        }
-        for (Key key : List.copyOf(functions.keySet())) {
+        return index;
+    }
+
+    /** One Function: its $LATEST, its versions, its aliases; on a problem it keeps serving as before. */
+    private void applyFunction(Key key, FunctionSpec spec, Path file, Index index, List<String> changes,
+                               List<String> problems) {
+        try {
+            State state = functions.computeIfAbsent(key, k -> new State());
+            state.file = file;
+            update(key, state, spec, file, index.configMaps().getOrDefault(key.namespace(), Map.of()),
+                    index.versions().getOrDefault(key, List.of()), changes, problems);
+            updateAliases(key, state, index.aliases().getOrDefault(key, List.of()), changes, problems);
+            putInCatalog(key, state, null);
+        } catch (Problem p) {
             State state = functions.get(key);
-            if (!declared.containsKey(key) && !unreadable.contains(state.file)) {
+            boolean serving = state != null && state.latest != null;
+            problems.add(file + ": Function " + key + ": " + p.getMessage()
+                    + (serving ? " (still serving its previous configuration)" : ""));
+            if (serving) {
+                putInCatalog(key, state, p.getMessage());
+            } else {
                 functions.remove(key);
-                catalog.remove(key.namespace(), key.name());
-                changes.add(key + ": removed");
             }
         }
-        for (Map.Entry<Key, List<ResourceFiles.Document>> e : aliasFiles.entrySet()) {
-            if (!functions.containsKey(e.getKey())) {
-                for (ResourceFiles.Document d : e.getValue()) {
-                    problems.add(d.file() + ": Alias " + d.resource().getMetadata().getName() + " refers to Function "
-                            + e.getKey() + ", which is not in the directory");
-                }
-            }
-        }
-        watched = List.copyOf(codeFiles);
-        return new Report(changes, problems);
     }
 
     /** Puts a function's routing into the catalog, with why its last update failed, if it did. */
@@ -253,7 +262,8 @@ final class LocalFunctions implements AutoCloseable {
             try {
                 number = Integer.parseInt(v.getSpec().version());
             } catch (NumberFormatException e) {
-                problems.add(d.file() + ": FunctionVersion " + v.getMetadata().getName() + ": version must be a number");
+                problems.add(d.file() + ": FunctionVersion " + v.getMetadata().getName()
+                        + ": version must be a number");
                 continue;
             }
             try {

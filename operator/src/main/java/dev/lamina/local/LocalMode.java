@@ -61,8 +61,9 @@ public class LocalMode {
         Path dir = config.dir().get().toAbsolutePath().normalize();
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
-        functions = new LocalFunctions(catalog, code,
-                new LocalRuntimes(javaRuntime, gateway.region(), gateway.accountId(), config.functionLogs()));
+        Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
+        functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
+                gateway.region(), gateway.accountId(), config.functionLogs()));
         LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
         fingerprint = fingerprint(dir, functions.watchedCodeFiles());
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {

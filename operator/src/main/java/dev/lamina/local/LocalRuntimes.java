@@ -6,15 +6,21 @@ import dev.lamina.gateway.VersionState;
 import dev.lamina.shim.InitializationType;
 import dev.lamina.shim.ShimConfig;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * How a function runs as a local process: the AWS Java runtime interface client for {@code java*} runtimes, the
@@ -23,6 +29,9 @@ import java.util.function.Consumer;
 final class LocalRuntimes {
 
     static final String JAVA_RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** Where the client loads its native HTTP library from, instead of copying it to /tmp at every start. */
+    static final String JAVA_RIC_JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     /** What local mode can do with a version. */
     sealed interface Plan permits Runnable, NotRunnable {
@@ -37,15 +46,20 @@ final class LocalRuntimes {
     }
 
     private final Path javaRuntimeDir;
+    private final Path javaNativeLibrary;
     private final String region;
     private final String accountId;
     private final boolean functionLogs;
 
     /**
-     * @param javaRuntimeDir the jars of the AWS Java runtime interface client, or null when not found
+     * @param javaRuntimeDir    the jars of the AWS Java runtime interface client, or null when not found
+     * @param javaNativeLibrary the client's native library for this machine, extracted once (see
+     *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
      */
-    LocalRuntimes(Path javaRuntimeDir, String region, String accountId, boolean functionLogs) {
+    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, String accountId,
+                  boolean functionLogs) {
         this.javaRuntimeDir = javaRuntimeDir;
+        this.javaNativeLibrary = javaNativeLibrary;
         this.region = region;
         this.accountId = accountId;
         this.functionLogs = functionLogs;
@@ -70,7 +84,8 @@ final class LocalRuntimes {
             Path bootstrap = codeDir.resolve("bootstrap");
             if (!Files.isRegularFile(bootstrap)) {
                 return new NotRunnable(VersionState.failed("InvalidEntrypoint",
-                        "The code of a " + runtime + " function needs an executable file named bootstrap at its root."));
+                        "The code of a " + runtime + " function needs an executable file named bootstrap at its"
+                                + " root."));
             }
             if (!Files.isExecutable(bootstrap)) {
                 return new NotRunnable(VersionState.failed("InvalidEntrypoint",
@@ -113,12 +128,51 @@ final class LocalRuntimes {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = String.join(File.pathSeparator, codeDir.toString(), codeDir.resolve("*").toString(),
                 codeDir.resolve("lib").resolve("*").toString(), javaRuntimeDir.resolve("*").toString());
-        return List.of(java,
+        List<String> command = new ArrayList<>(List.of(java,
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 // The client loads its native HTTP library; say so, or newer JVMs print a warning at every start.
                 "--enable-native-access=ALL-UNNAMED",
-                "-Xmx" + (spec.memoryMB() * 85 / 100) + "m",
-                "-cp", classpath, JAVA_RIC_MAIN, spec.handler());
+                "-Xmx" + (spec.memoryMB() * 85 / 100) + "m"));
+        if (javaNativeLibrary != null) {
+            command.add("-D" + JAVA_RIC_JNI_PROPERTY + "=" + javaNativeLibrary);
+        }
+        command.addAll(List.of("-cp", classpath, JAVA_RIC_MAIN, spec.handler()));
+        return command;
+    }
+
+    /**
+     * Extracts the runtime interface client's native library for this machine into {@code dir}. Left to itself, every
+     * client process copies it to the same file in /tmp and loads it from there: fine with one runtime per sandbox,
+     * but runtimes starting at once here would overwrite it under each other (the JVM then aborts). Returns null when
+     * there is no library for this platform (each runtime then tries its own).
+     */
+    static Path extractJavaNativeLibrary(Path javaRuntimeDir, Path dir) throws IOException {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch_64";
+            default -> null;
+        };
+        if (arch == null || javaRuntimeDir == null) {
+            return null;
+        }
+        boolean musl = Files.exists(Path.of("/lib/ld-musl-" + (arch.equals("x86_64") ? "x86_64" : "aarch64")
+                + ".so.1"));
+        String entry = "jni/libaws-lambda-jni." + (musl ? "linux_musl-" : "linux-") + arch + ".so";
+        try (var jars = Files.newDirectoryStream(javaRuntimeDir, "aws-lambda-java-runtime-interface-client-*.jar")) {
+            for (Path jar : jars) {
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    ZipEntry library = zip.getEntry(entry);
+                    if (library != null) {
+                        Path target = dir.resolve("libaws-lambda-jni.so");
+                        try (InputStream in = zip.getInputStream(library)) {
+                            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        return target;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Where the build put the Java runtime interface client: searched upwards from this application's code. */

@@ -6,8 +6,8 @@ import java.util.Deque;
 /**
  * Decides how many environments one function version needs, in the style of Knative's KPA: demand (invocations
  * running or waiting) averaged over a stable window sets the steady count; a short panic window reacts to bursts,
- * and while panicking the count never goes down. Unlike the KPA, demand that has no slot right now is served at once
- * ({@link #onDemand}), so a burst or a call to an idle version never waits for the next tick. A count stays for the
+ * and while panicking the count never goes down. Demand that finds no slot is served without waiting for the next
+ * tick ({@link #onDemand}), so a burst or a call to an idle version starts environments at once. A count stays for the
  * version's idle timeout after the demand that justified it is gone (Knative's scale-down delay), so environments are
  * stopped after being idle that long, and a version without any demand for its idle timeout goes to zero (or to its
  * provisioned environments). Not thread-safe on its own: the {@link ScalingLoop} serialises calls per version.
@@ -62,7 +62,7 @@ public final class Autoscaler {
         } else if (panicking && now - panicSinceNanos >= policy.stableWindow().toNanos()) {
             panicking = false;
         }
-        int raw = Math.max(panicking ? burst : stable, bounds.environmentsFor(currentDemand));
+        int raw = panicking ? burst : stable;
         if (panicking) {
             raw = Math.max(raw, panicFloor);
             panicFloor = raw;

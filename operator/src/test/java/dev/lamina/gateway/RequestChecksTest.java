@@ -20,7 +20,8 @@ class RequestChecksTest {
 
     @Test
     void rejectsWhatIsNotJson() {
-        assertThat(RequestChecks.payloadError(Buffer.buffer("hello"))).startsWith("Could not parse request body into json");
+        assertThat(RequestChecks.payloadError(Buffer.buffer("hello")))
+                .startsWith("Could not parse request body into json");
         assertThat(RequestChecks.payloadError(Buffer.buffer("{\"a\":"))).startsWith("Could not parse request body");
         assertThat(RequestChecks.payloadError(Buffer.buffer("{} {}"))).contains("Unexpected content");
     }

@@ -122,7 +122,8 @@ class ScalingTest {
         assertThat(served).isNotEmpty().allSatisfy(c -> assertThat(c.response().functionError()).isNull());
         assertThat(throttled).isNotEmpty().allSatisfy(c -> {
             assertThat(c.throttle().statusCode()).isEqualTo(429);
-            assertThat(c.throttle().reason()).isEqualTo(ThrottleReason.RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED);
+            assertThat(c.throttle().reason())
+                    .isEqualTo(ThrottleReason.RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED);
             assertThat(c.throttle().retryAfterSeconds()).isEqualTo("1");
         });
         assertThat(stateFile("max")).as("most invocations running at once, measured inside the function")
