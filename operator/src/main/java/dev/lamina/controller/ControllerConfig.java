@@ -11,6 +11,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lamina.controller")
 public interface ControllerConfig {
 
+    /** Whether this process has the controller role (off in local mode, which has no cluster). */
+    @WithDefault("true")
+    boolean enabled();
+
     /** The lamina-shim sidecar. */
     Shim shim();
 

@@ -5,7 +5,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,10 +21,9 @@ public class ControllerRole {
     private final boolean enabled;
     private boolean started;
 
-    public ControllerRole(Operator operator,
-                          @ConfigProperty(name = "lamina.controller.enabled", defaultValue = "true") boolean enabled) {
+    public ControllerRole(Operator operator, ControllerConfig config) {
         this.operator = operator;
-        this.enabled = enabled;
+        this.enabled = config.enabled();
     }
 
     void start(@Observes StartupEvent event) {
