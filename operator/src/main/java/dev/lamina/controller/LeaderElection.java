@@ -2,6 +2,7 @@ package dev.lamina.controller;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -16,9 +17,10 @@ public class LeaderElection {
 
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(ControllerConfig config) {
+    LeaderElectionConfiguration leaderElection(ControllerConfig config, Leadership leadership) {
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
                 .withExitOnStopLeading(config.exitOnLostLease())
+                .withLeaderCallbacks(new LeaderCallbacks(leadership::leaseTaken, leadership::leaseLost, leader -> { }))
                 .build();
     }
 }
