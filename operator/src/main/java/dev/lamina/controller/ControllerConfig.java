@@ -11,7 +11,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lamina.controller")
 public interface ControllerConfig {
 
-    /** Whether this process has the controller role (off in local mode, which has no cluster). */
+    /** Whether this process has the controller role (local mode, which has no cluster, turns it off). */
     @WithDefault("true")
     boolean enabled();
 

@@ -131,7 +131,7 @@ class DeliveryRulesTest {
         async.functions.deploy("saturated", oneMinute, (n, call) -> throttled());
 
         async.send("saturated", "{}");
-        eventually("a few throttled attempts", () -> async.functions.calls("saturated").size() >= 3);
+        eventually("a throttled attempt", () -> async.functions.calls("saturated").size() >= 1);
         async.clock.advance(Duration.ofSeconds(61));
         JsonNode record = json(hook.next());
         int attempts = async.functions.calls("saturated").size();
