@@ -1,6 +1,7 @@
 package dev.lamina.environments;
 
 import dev.lamina.controller.Labels;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,10 +12,11 @@ import java.net.InetSocketAddress;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The execution environments of one function version on Kubernetes: the pods of the version's Deployment, each one an
- * environment whose shim takes invocations on port 8080 once the pod is ready. Scaling sets the Deployment's replica
+ * environment whose shim takes invocations on its "invoke" port (8080) once it started. Scaling sets the Deployment's replica
  * count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the lowest
  * {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
  */
@@ -22,16 +24,19 @@ public final class KubernetesEnvironments implements AutoCloseable {
     /** Read by the ReplicaSet controller: among ready pods, the lowest cost goes first when scaling down. */
     public static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     static final String REMOVE_FIRST = "-1000";
-    static final int INVOKE_PORT = 8080;
+    static final String SHIM_CONTAINER = "lamina-shim";
+    static final String INVOKE_PORT_NAME = "invoke";
+    static final int DEFAULT_INVOKE_PORT = 8080;
 
     /**
      * One environment.
      *
-     * @param pod     the pod's name
-     * @param address the shim's invoke endpoint; null until the pod has an IP
-     * @param ready   the pod is ready: its runtime finished init (the shim's readiness probe passed)
+     * @param pod       the pod's name
+     * @param address   the shim's invoke endpoint; null until the pod has an IP
+     * @param listening the shim takes invocations (its startup probe passed), holding them while the runtime inits
+     * @param ready     the pod is ready: its runtime finished init (the shim's readiness probe passed)
      */
-    public record Environment(String pod, InetSocketAddress address, boolean ready) {
+    public record Environment(String pod, InetSocketAddress address, boolean listening, boolean ready) {
     }
 
     private final KubernetesClient client;
@@ -112,12 +117,26 @@ public final class KubernetesEnvironments implements AutoCloseable {
     }
 
     private static Environment environment(Pod pod) {
-        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        boolean ready = ip != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        var status = pod.getStatus();
+        String ip = status == null ? null : status.getPodIP();
+        boolean ready = ip != null && status.getConditions() != null && status.getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        boolean listening = ready || ip != null && status.getInitContainerStatuses() != null
+                && status.getInitContainerStatuses().stream()
+                .anyMatch(c -> SHIM_CONTAINER.equals(c.getName()) && Boolean.TRUE.equals(c.getStarted()));
         // A pod IP is a literal: no name lookup happens here.
-        return new Environment(pod.getMetadata().getName(), ip == null ? null : new InetSocketAddress(ip, INVOKE_PORT),
-                ready);
+        return new Environment(pod.getMetadata().getName(),
+                ip == null ? null : new InetSocketAddress(ip, invokePort(pod)), listening, ready);
+    }
+
+    /** The shim's port named "invoke" in the pod's spec (the operator's pod template says 8080). */
+    private static int invokePort(Pod pod) {
+        return Stream.concat(pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+                .flatMap(c -> c.getPorts().stream())
+                .filter(port -> INVOKE_PORT_NAME.equals(port.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElse(DEFAULT_INVOKE_PORT);
     }
 
     @Override

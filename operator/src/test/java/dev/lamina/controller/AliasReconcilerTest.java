@@ -91,8 +91,8 @@ class AliasReconcilerTest {
         assertThat(deployment(ns, "pc-v1").getMetadata().getAnnotations()).containsEntry(Labels.MIN_ENVIRONMENTS, "4");
         assertThat(replicas(ns, "pc-latest")).isZero();
         cluster.rollOut(ns);
-        eventually().until(() -> version(ns, "pc", "1").getStatus().environments().ready() == 4);
-        assertThat(version(ns, "pc", "2").getStatus().environments().ready()).isEqualTo(1);
+        eventually().until(() -> version(ns, "pc", "1").getStatus().environments().ready() == 4
+                && version(ns, "pc", "2").getStatus().environments().ready() == 1);
 
         // The autoscaler added environments for traffic; releasing the alias must only take back its own.
         Deployment v1 = deployment(ns, "pc-v1");

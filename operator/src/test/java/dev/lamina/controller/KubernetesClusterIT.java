@@ -48,17 +48,19 @@ import org.testcontainers.utility.MountableFile;
 /**
  * The operator on a real cluster (K3s in Docker): the lamina-operator and lamina-shim images built by Jib, the CRDs
  * of crds/ and the chart's RBAC, then Functions whose pods run an AWS base image beside the shim under the
- * restricted Pod Security Standard. Needs a Docker engine and the two images; without either it is skipped and says
- * why. One command builds the images and runs it:
+ * restricted Pod Security Standard, invoked through the gateway. Needs a Docker engine and the two images; without
+ * either it is skipped and says why. One command builds the images and runs it:
  *
- * <pre>./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KubernetesClusterIT</pre>
+ * <pre>./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ *     -Dit.test=KubernetesClusterIT -Dfailsafe.failIfNoSpecifiedTests=false</pre>
  */
 class KubernetesClusterIT {
     static final String VERSION = System.getProperty("lamina.version", "0.1.0-SNAPSHOT");
     static final String OPERATOR_IMAGE = "lamina-operator:" + VERSION;
     static final String SHIM_IMAGE = "lamina-shim:" + VERSION;
     static final String COMMAND = "./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none "
-            + "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KubernetesClusterIT";
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KubernetesClusterIT "
+            + "-Dfailsafe.failIfNoSpecifiedTests=false";
     static final String SYSTEM = "lamina-system";
     /** The bash custom runtime of Lambda's own walkthrough: echoes every event back. */
     static final String BOOTSTRAP = """
@@ -152,6 +154,45 @@ class KubernetesClusterIT {
             assertThat(response.body()).isEqualTo("{\"hello\":\"k3s\"}");
             assertThat(response.headers().firstValue("X-Amz-Executed-Version")).hasValue("$LATEST");
         }
+    }
+
+    @Test
+    void theGatewayScalesAFunctionFromZeroToAnswerACallAndBackToZeroWhenIdle() throws Exception {
+        // The gateway serves the namespace of lamina.gateway.namespace: "default".
+        client.namespaces().withName("default").edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+            return n;
+        });
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("echo-code").withNamespace("default")
+                .endMetadata().addToData("bootstrap", BOOTSTRAP).build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: echo, namespace: default}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: echo-code}
+                  scaling: {idleTimeoutSeconds: 5}
+                """)).create();
+        eventually().until(() -> ready("default", "echo"));
+        assertThat(client.apps().deployments().inNamespace("default").withName("echo-latest").get().getSpec()
+                .getReplicas()).isZero();
+
+        Pod operator = client.pods().inNamespace(SYSTEM).withLabel("app", "lamina-operator").list().getItems()
+                .getFirst();
+        try (LocalPortForward gateway = client.pods().inNamespace(SYSTEM).withName(operator.getMetadata().getName())
+                .portForward(8080)) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + gateway.getLocalPort() + "/2015-03-31/functions/echo/invocations"))
+                    .timeout(Duration.ofMinutes(3))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"via\":\"gateway\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"via\":\"gateway\"}");
+        }
+        eventually().until(() -> client.apps().deployments().inNamespace("default").withName("echo-latest").get()
+                .getSpec().getReplicas() == 0);
     }
 
     @Test
@@ -274,6 +315,7 @@ class KubernetesClusterIT {
                 .withNewSpec().withServiceAccountName("lamina-operator")
                 .addNewContainer().withName("operator").withImage(OPERATOR_IMAGE).withImagePullPolicy("Never")
                 .addNewEnv().withName("LAMINA_CONTROLLER_SHIM_IMAGE").withValue(SHIM_IMAGE).endEnv()
+                .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .endContainer().endSpec().endTemplate().endSpec().build();
         client.resource(operator).create();
         eventually().until(() -> client.apps().deployments().inNamespace(SYSTEM).withName("lamina-operator")

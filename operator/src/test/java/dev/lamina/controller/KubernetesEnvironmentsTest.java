@@ -7,12 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lamina.environments.ClusterEnvironments;
 import dev.lamina.environments.KubernetesEnvironments;
 import dev.lamina.environments.KubernetesEnvironments.Environment;
+import dev.lamina.environments.KubernetesEnvironmentPool;
+import dev.lamina.environments.Slot;
+import dev.lamina.environments.VersionRef;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +55,16 @@ class KubernetesEnvironmentsTest {
 
             Pod pod = client.resource(pod(ns, "api-latest-7d9f-abcde", "api", Labels.LATEST)).create();
             eventually().until(() -> latest.environments().size() == 1);
-            assertThat(latest.environments().getFirst()).isEqualTo(new Environment("api-latest-7d9f-abcde", null, false));
+            assertThat(latest.environments().getFirst())
+                    .isEqualTo(new Environment("api-latest-7d9f-abcde", null, false, false));
+
+            // The shim's startup probe passed: it takes invocations and holds them while the runtime inits.
+            pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+                    .withPodIP("10.42.0.17").addNewInitContainerStatus().withName("lamina-shim").withStarted(true)
+                    .endInitContainerStatus().build());
+            pod = client.resource(pod).updateStatus();
+            eventually().until(() -> latest.environments().getFirst().listening());
+            assertThat(latest.environments().getFirst().ready()).isFalse();
 
             setReady(pod, "10.42.0.17");
             eventually().until(() -> latest.environments().getFirst().ready());
@@ -104,6 +117,40 @@ class KubernetesEnvironmentsTest {
             assertThat(deletionCost(ns, "calm-latest-1")).isEqualTo("-1000");
             assertThat(deletionCost(ns, "calm-latest-3")).isEqualTo("-1000");
             assertThat(deletionCost(ns, "calm-latest-2")).as("the busy pod stays").isNull();
+        }
+    }
+
+    @Test
+    void thePoolNeverScalesAwayAPodRunningAnInvocationAndOnlyTheControllerScalesDown() throws Exception {
+        String ns = cluster.newNamespace("pool");
+        client.resource(Fixtures.imageFunction(ns, "busy")).create();
+        eventually().until(() -> deployment(ns, "busy-latest") != null);
+        VersionRef ref = new VersionRef(ns, "busy", Labels.LATEST);
+        AtomicBoolean leads = new AtomicBoolean(false);
+        KubernetesEnvironmentPool pool = new KubernetesEnvironmentPool(environments, ref, 1, leads::get);
+        try {
+            pool.scaleTo(2, 0);
+            eventually().until(() -> replicas(ns, "busy-latest") == 2 && pool.state().environments() == 2);
+            setReady(client.resource(pod(ns, "busy-latest-a", "busy", Labels.LATEST)).create(), "10.0.1.1");
+            setReady(client.resource(pod(ns, "busy-latest-b", "busy", Labels.LATEST)).create(), "10.0.1.2");
+            eventually().until(() -> pool.state().ready() == 2);
+            Slot running = pool.tryAcquire().orElseThrow();
+            String busyPod = running.address().getHostString().endsWith(".1") ? "busy-latest-a" : "busy-latest-b";
+            String idlePod = busyPod.endsWith("a") ? "busy-latest-b" : "busy-latest-a";
+
+            pool.scaleTo(0, 0);
+            Thread.sleep(300); // gives a wrongly applied scale-down the chance to show; nothing should happen
+            assertThat(replicas(ns, "busy-latest")).as("a replica without the controller role never scales down")
+                    .isEqualTo(2);
+
+            leads.set(true);
+            pool.scaleTo(0, 0);
+            eventually().until(() -> replicas(ns, "busy-latest") == 1);
+            assertThat(deletionCost(ns, idlePod)).isEqualTo("-1000");
+            assertThat(deletionCost(ns, busyPod)).isNull();
+            running.release();
+        } finally {
+            pool.close();
         }
     }
 

@@ -27,7 +27,7 @@ class LeaderElectionTest {
     public static class ElectedOperator implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.operator-sdk.start-operator", "true",
+            return Map.of("lamina.controller.enabled", "true",
                     "quarkus.operator-sdk.activate-leader-election-for-profiles", "test",
                     "lamina.controller.exit-on-lost-lease", "false");
         }

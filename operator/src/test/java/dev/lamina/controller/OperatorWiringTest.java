@@ -27,7 +27,7 @@ class OperatorWiringTest {
     public static class OperatorOnMockServer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.operator-sdk.start-operator", "true",
+            return Map.of("lamina.controller.enabled", "true",
                     "lamina.controller.shim.image", "registry.example.com/lamina-shim:wired",
                     "lamina.controller.runtimes.\"python3.13\"", "mirror.example.com/lambda/python:3.13");
         }

@@ -1,0 +1,45 @@
+package dev.lamina.controller;
+
+import dev.lamina.environments.ClusterEnvironments;
+import dev.lamina.gateway.Catalog;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Cluster mode of the gateway: with the controller role on (it is off in local mode), this replica routes
+ * invocations to the functions of the cluster. Every replica does; only the one holding the Lease reconciles and
+ * scales down.
+ */
+@ApplicationScoped
+public class ClusterGateway {
+    private final ControllerConfig config;
+    private final KubernetesClient client;
+    private final Catalog catalog;
+    private final Leadership leadership;
+    private ClusterEnvironments environments;
+    private ClusterFunctions functions;
+
+    public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, Leadership leadership) {
+        this.config = config;
+        this.client = client;
+        this.catalog = catalog;
+        this.leadership = leadership;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            environments = new ClusterEnvironments(client);
+            functions = new ClusterFunctions(client, catalog, environments, leadership::leads);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (functions != null) {
+            functions.close();
+            environments.close();
+        }
+    }
+}

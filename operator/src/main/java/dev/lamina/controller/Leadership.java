@@ -1,0 +1,34 @@
+package dev.lamina.controller;
+
+import io.javaoperatorsdk.operator.Operator;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether this replica holds the controller role right now: it does while it holds the Lease, or always when no
+ * election runs (one replica, outside the prod profile). The gateway's autoscaler scales down only here, so replicas
+ * that see different traffic never undo each other's environments.
+ */
+@Singleton
+public class Leadership {
+    private final AtomicBoolean holdsLease = new AtomicBoolean();
+    private final Instance<Operator> operator;
+
+    public Leadership(Instance<Operator> operator) {
+        this.operator = operator;
+    }
+
+    public boolean leads() {
+        return holdsLease.get()
+                || operator.get().getConfigurationService().getLeaderElectionConfiguration().isEmpty();
+    }
+
+    void leaseTaken() {
+        holdsLease.set(true);
+    }
+
+    void leaseLost() {
+        holdsLease.set(false);
+    }
+}

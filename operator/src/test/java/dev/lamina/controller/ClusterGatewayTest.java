@@ -1,0 +1,139 @@
+package dev.lamina.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lamina.environments.KubernetesEnvironments;
+import dev.lamina.shim.Shim;
+import dev.lamina.shim.ShimConfig;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway in cluster mode, on a mock API server with the operator running: a call to a function at zero scales
+ * its Deployment up; the test then plays the ReplicaSet and the kubelet, starting a real shim with a bash runtime on
+ * loopback as the "pod" and setting it ready through the API; the call is answered by it; idle, the Deployment goes
+ * back to zero with that pod marked to go first.
+ */
+@QuarkusTest
+@TestProfile(ClusterGatewayTest.ClusterMode.class)
+@WithKubernetesTestServer(crud = true)
+class ClusterGatewayTest {
+    private static final String ECHO = """
+            #!/bin/bash
+            set -euo pipefail
+            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+            headers=$(mktemp)
+            while true; do
+              event=$(curl -sS -D "$headers" "$api/next")
+              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+              curl -sS -o /dev/null -X POST "$api/$id/response" -d "{\\"echo\\":${event:-null}}"
+            done
+            """;
+
+    public static class ClusterMode implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("lamina.controller.enabled", "true",
+                    "lamina.gateway.scaling.stable-window", "2s",
+                    "lamina.gateway.scaling.panic-window", "1s",
+                    "lamina.gateway.scaling.tick", "200ms",
+                    "quarkus.http.test-port", "0",
+                    "quarkus.http.host", "127.0.0.1");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void aCallScalesTheVersionFromZeroIsServedByItsPodAndIdleItGoesBackToZero() throws Exception {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("echo-code").withNamespace("default")
+                .endMetadata().addToData("bootstrap", ECHO).build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: echo, namespace: default}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: echo-code}
+                  scaling: {idleTimeoutSeconds: 1}
+                """)).create();
+        eventually().until(() -> deployment() != null && deployment().getSpec().getReplicas() == 0);
+
+        CompletableFuture<HttpResponse<String>> call = invoke("{\"hello\":\"cluster\"}");
+        eventually().until(() -> deployment().getSpec().getReplicas() == 1);
+
+        Path bootstrap = Files.createTempFile("bootstrap", "", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(bootstrap, ECHO);
+        try (Shim shim = Shim.start(ShimConfig.builder().functionName("echo").invokePort(0)
+                .runtimeCommand(List.of(bootstrap.toString())).logSink(line -> { }).build())) {
+            Pod pod = client.resource(pod("echo-latest-5c9d-x7k2p", shim.invokeAddress().getPort())).create();
+            pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
+                    .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+            client.resource(pod).updateStatus();
+
+            HttpResponse<String> response = call.get();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"echo\":{\"hello\":\"cluster\"}}");
+            assertThat(response.headers().firstValue("X-Amz-Executed-Version")).hasValue("$LATEST");
+
+            eventually().until(() -> deployment().getSpec().getReplicas() == 0);
+            assertThat(client.pods().inNamespace("default").withName("echo-latest-5c9d-x7k2p").get().getMetadata()
+                    .getAnnotations()).containsEntry(KubernetesEnvironments.DELETION_COST, "-1000");
+        } finally {
+            Files.delete(bootstrap);
+        }
+    }
+
+    /** The pod the ReplicaSet would create, its shim listening where the test's shim does. */
+    private static Pod pod(String name, int invokePort) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .withLabels(Labels.forVersion("echo", Labels.LATEST)).endMetadata()
+                .withNewSpec()
+                .addNewInitContainer().withName("lamina-shim").withImage("lamina-shim").withRestartPolicy("Always")
+                .addNewPort().withName("invoke").withContainerPort(invokePort).endPort().endInitContainer()
+                .addNewContainer().withName("function").withImage("public.ecr.aws/lambda/provided:al2023")
+                .endContainer()
+                .endSpec().build();
+    }
+
+    private Deployment deployment() {
+        return client.apps().deployments().inNamespace("default").withName("echo-latest").get();
+    }
+
+    private static CompletableFuture<HttpResponse<String>> invoke(String event) {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/2015-03-31/functions/echo/invocations")).POST(HttpRequest.BodyPublishers.ofString(event))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static org.awaitility.core.ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+    }
+}
