@@ -11,6 +11,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lamina.controller")
 public interface ControllerConfig {
 
+    /** Whether this process takes the controller role; local mode, which has no cluster, turns it off. */
+    @WithDefault("true")
+    boolean enabled();
+
     /** The lamina-shim sidecar. */
     Shim shim();
 
