@@ -1,5 +1,9 @@
 package dev.lamina.gateway;
 
+import dev.lamina.async.AsyncIntake;
+import dev.lamina.async.FunctionRef;
+import dev.lamina.async.IntakeResult;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 
 /**
  * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, as AWS SDKs and the CLI call it.
@@ -23,10 +28,12 @@ public class InvokeApi {
 
     private final GatewayInvoker invoker;
     private final GatewayConfig config;
+    private final AsyncEvents async;
 
-    public InvokeApi(GatewayInvoker invoker, GatewayConfig config) {
+    public InvokeApi(GatewayInvoker invoker, GatewayConfig config, AsyncEvents async) {
         this.invoker = invoker;
         this.config = config;
+        this.async = async;
     }
 
     void routes(@Observes Router router) {
@@ -68,13 +75,45 @@ public class InvokeApi {
                 http.getHeader(ShimClient.TRACE_ID), null);
         invoker.invoke(request).thenAccept(outcome -> {
             if (event && outcome instanceof InvokeOutcome.DryRunPassed passed) {
-                ErrorBodies.write(ctx.response(), passed.requestId(), ServiceError.invalidParameter(
-                        "Asynchronous invocation (InvocationType Event) is not available in this Lamina version yet;"
-                                + " invoke with InvocationType RequestResponse."));
+                enqueue(ctx, request, passed.requestId());
             } else {
                 write(ctx.response(), outcome);
             }
         });
+    }
+
+    /**
+     * An {@code Event} invocation of a function the dry run found invocable: stored durably, then answered 202 with
+     * the event's request id and an empty body.
+     */
+    private void enqueue(RoutingContext ctx, InvokeRequest request, String checkId) {
+        Optional<AsyncIntake> intake = async.intake();
+        if (intake.isEmpty()) {
+            ErrorBodies.write(ctx.response(), checkId, ServiceError.invalidParameter(
+                    "Asynchronous invocation (InvocationType Event) is off in this Lamina: it needs"
+                            + " lamina.async.data-dir, a directory on persistent storage."));
+            return;
+        }
+        FunctionAddress address;
+        try {
+            address = FunctionAddress.parse(request.functionName(), request.qualifier());
+        } catch (FunctionAddress.InvalidAddress e) {
+            ErrorBodies.write(ctx.response(), checkId, ServiceError.invalidParameter(e.getMessage()));
+            return;
+        }
+        FunctionRef function = new FunctionRef(request.namespace(), address.name(), address.qualifier());
+        Context context = ctx.vertx().getOrCreateContext();
+        intake.get().accept(function, request.payload().getBytes(), request.traceId())
+                .whenComplete((result, failure) -> context.runOnContext(v -> {
+                    switch (result) {
+                        case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)
+                                .putHeader(AMZN_REQUEST_ID, accepted.requestId()).end();
+                        case IntakeResult.Rejected rejected -> ErrorBodies.write(ctx.response(), checkId,
+                                new ServiceError(rejected.errorType(), rejected.status(), rejected.message()));
+                        case null -> ErrorBodies.write(ctx.response(), checkId,
+                                ServiceError.service("The event could not be queued: " + failure.getMessage()));
+                    }
+                }));
     }
 
     private void write(HttpServerResponse response, InvokeOutcome outcome) {

@@ -26,6 +26,10 @@ public final class LaminaMain {
                 return;
             }
             System.setProperty("lamina.local.dir", local.dir().toString());
+            if (System.getProperty("lamina.async.data-dir") == null && System.getenv("LAMINA_ASYNC_DATA_DIR") == null) {
+                // Accepted asynchronous events survive a restart of `local` on the same directory.
+                System.setProperty("lamina.async.data-dir", local.dir().resolve(".lamina/async").toString());
+            }
             System.setProperty("quarkus.http.port", Integer.toString(local.port()));
             System.setProperty("quarkus.http.host", "127.0.0.1");
             System.setProperty("lamina.controller.enabled", "false");

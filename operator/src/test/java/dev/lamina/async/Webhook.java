@@ -6,16 +6,20 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /** A real HTTP endpoint on 127.0.0.1 that records what is POSTed to it, and can be told to fail first. */
 final class Webhook implements AutoCloseable {
 
     private final HttpServer server;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final List<String> everything = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
@@ -31,6 +35,7 @@ final class Webhook implements AutoCloseable {
             boolean fail = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
             if (!fail) {
                 received.add(body);
+                everything.add(body);
             }
             exchange.sendResponseHeaders(fail ? 503 : 204, -1);
             exchange.close();
@@ -54,6 +59,21 @@ final class Webhook implements AutoCloseable {
             throw new AssertionError("no record reached the webhook within 30 s");
         }
         return body;
+    }
+
+    /** Every record delivered so far that matches, waiting (generously) until there are {@code count}. */
+    List<String> await(int count, Predicate<String> matching) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<String> found = everything.stream().filter(matching).toList();
+            if (found.size() >= count) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + found.size() + " of " + count + " records reached the webhook within 60 s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** A record delivered within a short while, or null. */

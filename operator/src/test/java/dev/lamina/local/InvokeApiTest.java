@@ -120,17 +120,15 @@ class InvokeApiTest {
     }
 
     @Test
-    void dryRunChecksWithoutInvokingAndEventIsRefusedClearly() {
+    void dryRunChecksWithoutInvokingAndEventIsQueued() {
         InvokeResponse dryRun = lambda.invoke(b -> b.functionName("hello-bash").invocationType(InvocationType.DRY_RUN));
         assertThat(dryRun.statusCode()).isEqualTo(204);
         assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("nope").invocationType(InvocationType.DRY_RUN)))
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("hello-bash").invocationType(InvocationType.EVENT)
-                .payload(json("{}"))))
-                .isInstanceOfSatisfying(InvalidParameterValueException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("InvocationType Event");
-                });
+        InvokeResponse event = lambda.invoke(b -> b.functionName("hello-bash").invocationType(InvocationType.EVENT)
+                .payload(json("{}")));
+        assertThat(event.statusCode()).isEqualTo(202);
+        assertThat(event.payload().asByteArray()).isEmpty();
     }
 
     @Test

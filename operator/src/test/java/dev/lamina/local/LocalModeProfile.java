@@ -38,6 +38,7 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
                 "quarkus.http.test-port", "0",
                 "quarkus.http.host", "127.0.0.1",
                 "quarkus.kubernetes-client.devservices.enabled", "false"));
+        config.put("lamina.async.data-dir", asyncDataDir().toString());
         config.putAll(extra());
         return config;
     }
@@ -62,6 +63,17 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
                 }
             }
             return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh directory for the async event queue of one application start; deleted when the tests end. */
+    static Path asyncDataDir() {
+        try {
+            Path dir = Files.createTempDirectory("lamina-async-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
