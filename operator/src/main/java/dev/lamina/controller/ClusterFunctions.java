@@ -7,6 +7,7 @@ import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import dev.lamina.environments.ClusterEnvironments;
 import dev.lamina.environments.KubernetesEnvironmentPool;
 import dev.lamina.environments.VersionRef;

@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;

@@ -5,6 +5,7 @@ import dev.lamina.api.Conditions;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.api.EventSourceMappingStatus;
+import dev.lamina.api.Labels;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;

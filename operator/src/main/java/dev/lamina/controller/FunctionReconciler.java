@@ -7,6 +7,7 @@ import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionStatus;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -2,6 +2,7 @@ package dev.lamina.controller;
 
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;

@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Function;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

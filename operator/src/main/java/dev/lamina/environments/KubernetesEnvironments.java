@@ -1,6 +1,6 @@
 package dev.lamina.environments;
 
-import dev.lamina.controller.Labels;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -9,7 +9,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Environments as local processes: each is a {@link Shim} embedded in this process, supervising one runtime
- * process. Starting and stopping run on the given executor (virtual threads), never on the caller.
+ * process. Starting and stopping run on the given executors, never on the caller. Scale-down stops run on their own
+ * few threads: stopping a shim blocks on its event loop and its process tree, and a mass scale-down (every
+ * environment of a burst going idle at once) must never delay the start a waiting invocation needs.
  */
 public final class LocalEnvironmentPool implements EnvironmentPool {
 
@@ -34,6 +36,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
     private final int slots;
     private final Launcher launcher;
     private final Executor executor;
+    private final Executor stops;
     private final Duration drainLimit;
     private final SlotTable<Shim> table = new SlotTable<>(System::nanoTime, this::slotReleased, true);
     private volatile PoolListener listener = NO_LISTENER;
@@ -45,12 +48,13 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
      * @param drainLimit how long a stopping environment may keep running its invocations (the function timeout plus
      *                   a margin) before it is stopped anyway
      */
-    public LocalEnvironmentPool(VersionRef version, int slots, Launcher launcher, Executor executor,
+    public LocalEnvironmentPool(VersionRef version, int slots, Launcher launcher, Executor executor, Executor stops,
                                 Duration drainLimit) {
         this.version = version;
         this.slots = slots;
         this.launcher = launcher;
         this.executor = executor;
+        this.stops = stops;
         this.drainLimit = drainLimit;
     }
 
@@ -82,7 +86,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
         }
         if (environments < alive) {
             for (Shim surplus : table.retireIdle(alive - environments)) {
-                executor.execute(surplus::close);
+                stops.execute(surplus::close);
             }
         }
     }
@@ -130,7 +134,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
         synchronized (this) {
             launching--;
             if (closed) {
-                executor.execute(shim::close);
+                stops.execute(shim::close);
                 return;
             }
             entry = table.add(shim, shim.invokeAddress(), slots, shim.ready());

@@ -44,6 +44,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Local mode's control plane: turns the resources read from the directory into routable functions, like the
@@ -89,6 +92,7 @@ final class LocalFunctions implements AutoCloseable {
     private final CodeStore code;
     private final LocalRuntimes runtimes;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
     private final Map<Key, State> functions = new TreeMap<>(
             (a, b) -> a.namespace().equals(b.namespace()) ? a.name().compareTo(b.name())
@@ -426,7 +430,7 @@ final class LocalFunctions implements AutoCloseable {
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
                     provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned)),
-                    executor, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
+                    executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }
         return new Known(catalog.deploy(ref, info, pool), resolved.configSha256());
     }
@@ -512,6 +516,14 @@ final class LocalFunctions implements AutoCloseable {
         }
         functions.clear();
         executor.shutdown();
+    }
+
+    /** Two platform threads for scale-down stops, gone when idle. */
+    private static ExecutorService stopThreads() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("lamina-environment-stop-", 0).daemon().factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** A resource that cannot be used as written. */

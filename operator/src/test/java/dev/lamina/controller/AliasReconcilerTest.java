@@ -7,6 +7,7 @@ import dev.lamina.api.Alias;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;

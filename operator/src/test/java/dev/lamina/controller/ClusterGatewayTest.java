@@ -3,6 +3,7 @@ package dev.lamina.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lamina.api.Labels;
 import dev.lamina.environments.KubernetesEnvironments;
 import dev.lamina.shim.Shim;
 import dev.lamina.shim.ShimConfig;

@@ -65,6 +65,25 @@ class FunctionProblemsTest {
     }
 
     @Test
+    void codeFromALocalPathIsRefusedInACluster() {
+        String ns = cluster.newNamespace("path");
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: dev, namespace: %s}
+                spec:
+                  runtime: java21
+                  handler: example.Hello::handleRequest
+                  code: {path: target/hello.jar}
+                """.formatted(ns))).create();
+
+        assertThat(stalledWith(ns, "dev", "CodePathNotSupported").message())
+                .contains("path", "local mode only");
+        assertThat(warnings(ns, "dev")).extracting(Event::getReason).containsExactly("CodePathNotSupported");
+        assertThat(deployment(ns, "dev-latest")).as("nothing runs on code the cluster cannot reach").isNull();
+    }
+
+    @Test
     void aMissingConfigMapIsReportedAndPickedUpWhenCreated() {
         String ns = cluster.newNamespace("configmap");
         client.resource(Fixtures.function("""

@@ -4,6 +4,7 @@ import static dev.lamina.controller.FunctionReconcilerTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lamina.api.Labels;
 import dev.lamina.environments.ClusterEnvironments;
 import dev.lamina.environments.KubernetesEnvironments;
 import dev.lamina.environments.KubernetesEnvironments.Environment;

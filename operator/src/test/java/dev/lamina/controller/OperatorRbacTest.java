@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import dev.lamina.environments.ClusterEnvironments;
 import dev.lamina.environments.KubernetesEnvironments;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

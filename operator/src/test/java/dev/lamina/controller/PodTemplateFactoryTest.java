@@ -3,6 +3,7 @@ package dev.lamina.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Function;
+import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -1,4 +1,4 @@
-package dev.lamina.controller;
+package dev.lamina.api;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -79,7 +79,7 @@ public final class Labels {
         return name.substring(0, 52) + "-" + sha256(name).substring(0, 10);
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
