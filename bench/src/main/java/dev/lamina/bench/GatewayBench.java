@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,7 +57,8 @@ import java.util.stream.Stream;
  *   <li>latency of a no-op Java function at a fixed request rate, through the gateway and straight to a runtime shim
  *   (embedded in this process) running the same function: the difference is what the gateway adds;</li>
  *   <li>throughput at saturation (closed loop, one connection per warm environment), through the gateway and straight
- *   to shims, with the CPU time each process spent per invocation (where the time goes).</li>
+ *   to shims, with the CPU time each process spent per invocation (where the time goes), for the no-op Java handler
+ *   and for the cheapest runtime possible ({@link LoopRuntime}).</li>
  * </ol>
  * Arguments: {@code [--rate N] [--seconds N] [--environments N] [--cold-starts N]}.
  */
@@ -157,23 +159,34 @@ public final class GatewayBench {
 
         int n = settings.environments();
         System.out.println();
-        System.out.printf(Locale.ROOT, "Throughput at saturation: %d warm no-op environments, %d connections,"
-                + " %d s (closed loop):%n", n, n, settings.seconds());
-        awaitReady("noop-n", n);
+        System.out.printf(Locale.ROOT, "Throughput at saturation: %d warm environments, %d connections, %d s (closed"
+                + " loop):%n", n, n, settings.seconds());
+        throughput("no-op Java handler under the AWS runtime interface client", "noop-n", this::noopShim);
+        throughput("no-op runtime loop (LoopRuntime: GET /next, POST /response)", "loop-n", this::loopShim);
+        System.out.println();
+        System.out.println("Load average at the end: " + loadAverage());
+    }
+
+    /** One function at saturation, through the gateway and straight to as many shims embedded in this process. */
+    private void throughput(String what, String function, Supplier<ShimConfig> shimConfig) throws Exception {
+        int n = settings.environments();
+        System.out.println("  " + what + ":");
+        awaitReady(function, n);
         List<Shim> shims = new ArrayList<>();
         try {
             List<Target> direct = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 // One at a time: the runtime client copies its native library to one file in /tmp as it starts.
-                Shim shim = Shim.start(noopShim());
+                Shim shim = Shim.start(shimConfig.get());
                 shims.add(shim);
                 shim.readyFuture().get(60, TimeUnit.SECONDS);
                 direct.add(new Target("127.0.0.1", shim.invokeAddress().getPort(),
-                        "/2015-03-31/functions/noop/invocations"));
+                        "/2015-03-31/functions/" + function + "/invocations"));
             }
             List<Target> through = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                through.add(new Target("127.0.0.1", gatewayPort, "/2015-03-31/functions/noop-n:warm/invocations"));
+                through.add(new Target("127.0.0.1", gatewayPort,
+                        "/2015-03-31/functions/" + function + ":warm/invocations"));
             }
             closedLoop(direct, WARM_UP);
             Saturation straight = saturate(direct, List.of());
@@ -184,8 +197,6 @@ public final class GatewayBench {
         } finally {
             shims.forEach(Shim::close);
         }
-        System.out.println();
-        System.out.println("Load average at the end: " + loadAverage());
     }
 
     /** The 1, 5 and 15 minute load averages: numbers taken on a busy machine mean little. */
@@ -224,6 +235,8 @@ public final class GatewayBench {
         }
         documents.addAll(noopFunction("noop-1", 1));
         documents.addAll(noopFunction("noop-n", settings.environments()));
+        writeLoopRuntime();
+        documents.addAll(loopFunction("loop-n", settings.environments()));
         try (OutputStream out = Files.newOutputStream(work.resolve("functions.yaml"))) {
             for (JsonNode d : documents) {
                 out.write("---\n".getBytes(StandardCharsets.UTF_8));
@@ -239,6 +252,52 @@ public final class GatewayBench {
         ObjectNode spec = function.putObject("spec");
         spec.put("runtime", "java21").put("handler", NOOP_HANDLER).put("memoryMB", 512).put("publish", true);
         spec.putObject("code").put("path", "noop");
+        return withWarmAlias(function, provisioned);
+    }
+
+    /** A {@code provided} function whose bootstrap runs {@link LoopRuntime}. */
+    private List<JsonNode> loopFunction(String name, int provisioned) {
+        ObjectNode function = YAML.createObjectNode();
+        function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
+        function.putObject("metadata").put("name", name);
+        ObjectNode spec = function.putObject("spec");
+        spec.put("runtime", "provided.al2023").put("handler", "loop").put("memoryMB", 512).put("publish", true);
+        spec.putObject("code").put("path", "loop");
+        return withWarmAlias(function, provisioned);
+    }
+
+    private void writeLoopRuntime() throws IOException {
+        Path loop = work.resolve("loop");
+        Path runtime = loop.resolve("dev/lamina/bench/LoopRuntime.class");
+        Files.createDirectories(runtime.getParent());
+        try (InputStream in = GatewayBench.class.getResourceAsStream("LoopRuntime.class")) {
+            Files.copy(in, runtime);
+        }
+        Path bootstrap = loop.resolve("bootstrap");
+        Files.writeString(bootstrap, "#!/bin/sh\nexec " + String.join(" ", loopCommand()) + "\n");
+        bootstrap.toFile().setExecutable(true);
+    }
+
+    /** The loop runtime as a JVM with the flags local mode gives Java runtimes (quick start, C1 only). */
+    private List<String> loopCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xshare:auto", "-cp", work.resolve("loop").toString(), LoopRuntime.class.getName());
+    }
+
+    private ShimConfig loopShim() {
+        return ShimConfig.builder()
+                .functionName("loop")
+                .memoryMb(512)
+                .timeout(Duration.ofSeconds(3))
+                .runtimeCommand(loopCommand())
+                .workingDirectory(work.resolve("loop"))
+                .logSink(line -> { })
+                .build();
+    }
+
+    private static List<JsonNode> withWarmAlias(ObjectNode function, int provisioned) {
+        String name = function.path("metadata").path("name").asText();
         ObjectNode alias = YAML.createObjectNode();
         alias.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Alias");
         alias.putObject("metadata").put("name", name + "-warm");

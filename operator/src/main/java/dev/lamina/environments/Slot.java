@@ -1,5 +1,6 @@
 package dev.lamina.environments;
 
+import dev.lamina.shim.Shim;
 import java.net.InetSocketAddress;
 
 /**
@@ -19,6 +20,12 @@ public interface Slot {
      * gateways send to the same environments: a busy answer then means another slot should be tried.
      */
     boolean mayWaitInEnvironment();
+
+    /**
+     * The environment's shim when it runs in this process (local mode), to be invoked directly rather than over
+     * HTTP on {@link #address()}; null for an environment elsewhere (a pod).
+     */
+    Shim embedded();
 
     /** Gives the slot back. */
     void release();

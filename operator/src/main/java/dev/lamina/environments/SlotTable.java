@@ -1,5 +1,6 @@
 package dev.lamina.environments;
 
+import dev.lamina.shim.Shim;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -228,6 +229,11 @@ public final class SlotTable<E> {
         @Override
         public boolean mayWaitInEnvironment() {
             return mayWait;
+        }
+
+        @Override
+        public Shim embedded() {
+            return entry.environment instanceof Shim shim ? shim : null;
         }
 
         @Override

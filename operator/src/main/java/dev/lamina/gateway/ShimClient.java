@@ -1,6 +1,9 @@
 package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
+import dev.lamina.shim.DirectInvocation;
+import dev.lamina.shim.DirectReply;
+import dev.lamina.shim.Shim;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -16,10 +19,13 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Forwards invocations to environments' invoke endpoints (the runtime shim's contract) over pooled keep-alive
- * connections. Each event loop has its own client, so a request and the connection it goes out on share a thread:
+ * Forwards invocations to environments: to a shim embedded in this process (local mode) by a direct call, which
+ * spares each invocation an HTTP round trip over loopback; to any other over its invoke endpoint (the runtime shim's
+ * contract) on pooled keep-alive connections. Each event loop has its own client, so a request and the connection it goes out on share a thread:
  * answering a call never hops between event loops. Calls from other threads (a waiting invocation handed a slot by an
  * environment that just started, async delivery, event sources) move onto an event loop first: Vert.x's client
  * driven from foreign threads under load can leave a request waiting for a pooled connection forever.
@@ -74,6 +80,11 @@ final class ShimClient {
      */
     Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
                        String invokedArn, Duration limit) {
+        Shim embedded = slot.embedded();
+        if (embedded != null) {
+            return sendDirect(embedded, slot.mayWaitInEnvironment() || mayQueue, request, requestId, invokedArn,
+                    limit);
+        }
         if (Context.isOnEventLoopThread()) {
             return sendHere(slot, mayQueue, functionName, request, requestId, invokedArn, limit);
         }
@@ -82,6 +93,38 @@ final class ShimClient {
         vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, requestId,
                 invokedArn, limit).onComplete(reply));
         return reply.future();
+    }
+
+    /** The answer comes back on the caller's Vert.x context when it has one, as an HTTP reply would. */
+    private Future<Reply> sendDirect(Shim shim, boolean mayWait, InvokeRequest request, String requestId,
+                                     String invokedArn, Duration limit) {
+        Context caller = Vertx.currentContext();
+        Promise<Reply> reply = Promise.promise();
+        try {
+            shim.invoke(new DirectInvocation(requestId, request.payload().getBytes(), request.traceId(),
+                            request.clientContext(), invokedArn, request.tailLog(), mayWait))
+                    .orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((answer, error) -> {
+                        if (caller != null) {
+                            caller.runOnContext(v -> settle(reply, answer, error));
+                        } else {
+                            settle(reply, answer, error);
+                        }
+                    });
+        } catch (IllegalArgumentException invalid) {
+            reply.fail(invalid);
+        }
+        return reply.future();
+    }
+
+    private static void settle(Promise<Reply> reply, DirectReply answer, Throwable error) {
+        if (error != null) {
+            reply.fail(error instanceof TimeoutException ? new TimeoutException("no answer within the limit")
+                    : error);
+        } else {
+            reply.complete(new Reply(answer.busy() ? 429 : 200, answer.busy(), answer.functionError(),
+                    answer.logResult(), Buffer.buffer(answer.body())));
+        }
     }
 
     private Future<Reply> sendHere(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,

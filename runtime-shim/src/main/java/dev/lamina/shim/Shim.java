@@ -53,6 +53,16 @@ public final class Shim implements AutoCloseable {
         return server.environment().firstReady().copy();
     }
 
+    /**
+     * Invokes the function from this process without HTTP, as the invoke endpoint would for a buffered
+     * {@code RequestResponse} call; the future completes on the shim's event loop. Completing it from outside (a
+     * timeout, a cancel) abandons the invocation. Throws {@link IllegalArgumentException} for a client context that
+     * is not base64 of a JSON object.
+     */
+    public CompletableFuture<DirectReply> invoke(DirectInvocation invocation) {
+        return server.invoke(invocation);
+    }
+
     /** Invocations holding a slot now. */
     public int inFlight() {
         return server.environment().inFlight();

@@ -163,7 +163,7 @@ final class InvokeHandler extends HttpConnection {
     }
 
     /** Lambda takes the client context as base64 of a JSON object, at most 3583 bytes encoded. */
-    private static String clientContext(String encoded) {
+    static String clientContext(String encoded) {
         if (encoded == null) {
             return null;
         }
