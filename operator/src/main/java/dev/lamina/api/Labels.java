@@ -18,7 +18,9 @@ public final class Labels {
     public static final String COMPONENT = "app.kubernetes.io/component";
     public static final String OPERATOR = "lamina-operator";
 
-    /** Deployment annotation: environments that must exist (provisioned concurrency); the autoscaler never goes below. */
+    /**
+     * Deployment annotation: environments that must exist (provisioned concurrency); the autoscaler never goes below.
+     */
     public static final String MIN_ENVIRONMENTS = "lamina.dev/min-environments";
     /** Deployment annotation: SHA-256 of the desired Deployment, to tell a changed desired state without diffing. */
     public static final String DESIRED_HASH = "lamina.dev/desired-hash";

@@ -175,7 +175,8 @@ final class PodTemplateFactory {
                 .withName(SHIM_CONTAINER)
                 .withImage(settings.shimImage())
                 .withRestartPolicy("Always")
-                .withArgs("--port", Integer.toString(INVOKE_PORT), "--runtime-api-port", Integer.toString(RUNTIME_API_PORT))
+                .withArgs("--port", Integer.toString(INVOKE_PORT),
+                        "--runtime-api-port", Integer.toString(RUNTIME_API_PORT))
                 .addNewPort().withName("invoke").withContainerPort(INVOKE_PORT).withProtocol("TCP").endPort()
                 .withEnv(
                         env("AWS_LAMBDA_FUNCTION_NAME", target.function()),

@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * The execution environments of one function version on Kubernetes: the pods of the version's Deployment, each one an
- * environment whose shim takes invocations on its "invoke" port (8080) once it started. Scaling sets the Deployment's replica
- * count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the lowest
- * {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
+ * environment whose shim takes invocations on its "invoke" port (8080) once it started. Scaling sets the
+ * Deployment's replica count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the
+ * lowest {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
  */
 public final class KubernetesEnvironments implements AutoCloseable {
     /** Read by the ReplicaSet controller: among ready pods, the lowest cost goes first when scaling down. */

@@ -23,12 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Forwards invocations to environments: to a shim embedded in this process (local mode) by a direct call, which
- * spares each invocation an HTTP round trip over loopback; to any other over its invoke endpoint (the runtime shim's
- * contract) on pooled keep-alive connections. Each event loop has its own client, so a request and the connection it goes out on share a thread:
- * answering a call never hops between event loops. Calls from other threads (a waiting invocation handed a slot by an
- * environment that just started, async delivery, event sources) move onto an event loop first: Vert.x's client
- * driven from foreign threads under load can leave a request waiting for a pooled connection forever.
+ * Forwards invocations to environments: to a shim embedded in this process (local mode) by a direct call, which spares
+ * each invocation an HTTP round trip over loopback; to any other over its invoke endpoint (the runtime shim's contract)
+ * on pooled keep-alive connections. Each event loop has its own client, so a request and the connection it goes out on
+ * share a thread: answering a call never hops between event loops. Calls from other threads (a waiting invocation
+ * handed a slot by an environment that just started, async delivery, event sources) move onto an event loop first:
+ * Vert.x's client driven from foreign threads under load can leave a request waiting for a pooled connection forever.
  */
 final class ShimClient {
 
