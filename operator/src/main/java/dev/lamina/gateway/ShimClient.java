@@ -111,8 +111,9 @@ final class ShimClient {
                             settle(reply, answer, error);
                         }
                     });
-        } catch (IllegalArgumentException invalid) {
-            reply.fail(invalid);
+        } catch (RuntimeException refused) {
+            // An invalid client context, or a shim that was stopped meanwhile: the call fails, it never hangs.
+            reply.fail(refused);
         }
         return reply.future();
     }
