@@ -25,11 +25,18 @@ public interface GatewayConfig {
     int accountConcurrencyLimit();
 
     /**
-     * How long an invocation may wait for a slot while environments start (they start a few at a time, see
-     * {@code scaling.max-starting}); after that it is throttled.
+     * How long an invocation may wait for a slot (environments start a few at a time, see
+     * {@code scaling.max-starting}); after that it is throttled, unless an environment is still starting.
      */
     @WithDefault("30s")
     Duration maxSlotWait();
+
+    /**
+     * How long an invocation may wait while an environment of its version is still starting (a pod pulling its image,
+     * a slow init); the wait for a slot is extended up to this, then the invocation is throttled.
+     */
+    @WithDefault("2m")
+    Duration maxStartWait();
 
     /** Retry-After sent with a throttle. */
     @WithDefault("1s")

@@ -146,7 +146,7 @@ public class GatewayInvoker implements Invoker {
         }
 
         void attempt(int busyAnswers) {
-            version.slots().acquire(config.maxSlotWait()).whenComplete((taken, waitError) -> {
+            version.slots().acquire(config.maxSlotWait(), config.maxStartWait()).whenComplete((taken, waitError) -> {
                 if (waitError != null) {
                     result.complete(waitFailed(unwrap(waitError)));
                 } else {

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * Hands out slots of one version's pool: at once when one is free, otherwise in arrival order as environments start
  * or finish invocations, for at most a bounded time. Never blocks a thread.
  *
+ * <p>The wait is bounded, but a bound that runs out while an environment of the version is still starting (a cold
+ * pod pulling its image, a slow init) is extended, up to a longer bound for starts: a slow cold start delays the call
+ * rather than throttling it, and a start that never finishes still ends in a throttle.
+ *
  * <p>An invocation that has to wait asks the autoscaler for environments at once when the version has none
  * initialised (scale from zero). When initialised environments are merely busy it waits a short patience first: a
  * fast function frees a slot within milliseconds, and starting a runtime for an overlap that short would cost far more
@@ -56,7 +60,11 @@ final class SlotQueue implements PoolListener {
         pool.listener(this);
     }
 
-    CompletableFuture<Slot> acquire(Duration maxWait) {
+    /**
+     * @param maxWait      how long to wait for a slot
+     * @param maxStartWait how long to wait while an environment of the version is still starting
+     */
+    CompletableFuture<Slot> acquire(Duration maxWait, Duration maxStartWait) {
         if (waiters.isEmpty()) {
             Optional<Slot> free = pool.tryAcquire();
             if (free.isPresent()) {
@@ -79,19 +87,51 @@ final class SlotQueue implements PoolListener {
                 }
             }, patience.toNanos(), TimeUnit.NANOSECONDS);
         }
-        ScheduledFuture<?> bound = timer.schedule(() -> {
-            if (waiter.completeExceptionally(new WaitTimedOut())) {
-                waiters.remove(waiter);
-            }
-        }, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        Bound bound = new Bound(waiter, maxWait.toNanos(), System.nanoTime() + maxStartWait.toNanos());
+        bound.arm(maxWait.toNanos());
         ScheduledFuture<?> patienceTimer = scaleUp;
         waiter.whenComplete((slot, error) -> {
-            bound.cancel(false);
+            bound.cancel();
             if (patienceTimer != null) {
                 patienceTimer.cancel(false);
             }
         });
         return waiter;
+    }
+
+    /** Ends one wait: at its bound, unless an environment is still starting and the start bound is not reached. */
+    private final class Bound implements Runnable {
+        private final CompletableFuture<Slot> waiter;
+        private final long step;
+        private final long startDeadline;
+        private volatile ScheduledFuture<?> scheduled;
+
+        Bound(CompletableFuture<Slot> waiter, long step, long startDeadline) {
+            this.waiter = waiter;
+            this.step = step;
+            this.startDeadline = startDeadline;
+        }
+
+        void arm(long delayNanos) {
+            scheduled = timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        void cancel() {
+            scheduled.cancel(false);
+        }
+
+        @Override
+        public void run() {
+            if (waiter.isDone()) {
+                return;
+            }
+            long startLeft = startDeadline - System.nanoTime();
+            if (pool.state().starting() > 0 && startLeft > 0) {
+                arm(Math.min(step, startLeft));
+            } else if (waiter.completeExceptionally(new WaitTimedOut())) {
+                waiters.remove(waiter);
+            }
+        }
     }
 
     int waiting() {
