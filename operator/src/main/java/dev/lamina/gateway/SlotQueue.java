@@ -122,6 +122,8 @@ final class SlotQueue implements PoolListener {
 
         @Override
         public void run() {
+            // A slot freed by an environment that just became ready may not have been handed out yet.
+            drain();
             if (waiter.isDone()) {
                 return;
             }

@@ -54,8 +54,8 @@ class SlotQueueTest {
         Thread.sleep(SHORT.multipliedBy(6).toMillis());
         assertThat(waiter).as("past its slot bound, still waiting for the environment that is starting").isNotDone();
 
-        pool.starting = 0;
         pool.free = 1;
+        pool.starting = 0;
         pool.listener.slotsAvailable();
         assertThat(waiter.get(30, TimeUnit.SECONDS).address()).isEqualTo(ControlledPool.ADDRESS);
     }
