@@ -246,24 +246,29 @@ public final class GatewayBench {
     }
 
     private List<JsonNode> noopFunction(String name, int provisioned) {
-        ObjectNode function = YAML.createObjectNode();
-        function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
-        function.putObject("metadata").put("name", name);
-        ObjectNode spec = function.putObject("spec");
-        spec.put("runtime", "java21").put("handler", NOOP_HANDLER).put("memoryMB", 512).put("publish", true);
-        spec.putObject("code").put("path", "noop");
-        return withWarmAlias(function, provisioned);
+        return warmFunction(name, "java21", NOOP_HANDLER, "noop", provisioned);
     }
 
     /** A {@code provided} function whose bootstrap runs {@link LoopRuntime}. */
     private List<JsonNode> loopFunction(String name, int provisioned) {
+        return warmFunction(name, "provided.al2023", "loop", "loop", provisioned);
+    }
+
+    /** A published function with code from {@code codePath} and an alias {@code warm} keeping it provisioned. */
+    private static List<JsonNode> warmFunction(String name, String runtime, String handler, String codePath,
+                                               int provisioned) {
         ObjectNode function = YAML.createObjectNode();
         function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
         function.putObject("metadata").put("name", name);
         ObjectNode spec = function.putObject("spec");
-        spec.put("runtime", "provided.al2023").put("handler", "loop").put("memoryMB", 512).put("publish", true);
-        spec.putObject("code").put("path", "loop");
-        return withWarmAlias(function, provisioned);
+        spec.put("runtime", runtime).put("handler", handler).put("memoryMB", 512).put("publish", true);
+        spec.putObject("code").put("path", codePath);
+        ObjectNode alias = YAML.createObjectNode();
+        alias.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Alias");
+        alias.putObject("metadata").put("name", name + "-warm");
+        alias.putObject("spec").put("function", name).put("name", "warm").put("functionVersion", "1")
+                .put("provisionedConcurrency", provisioned);
+        return List.of(function, alias);
     }
 
     private void writeLoopRuntime() throws IOException {
@@ -294,16 +299,6 @@ public final class GatewayBench {
                 .workingDirectory(work.resolve("loop"))
                 .logSink(line -> { })
                 .build();
-    }
-
-    private static List<JsonNode> withWarmAlias(ObjectNode function, int provisioned) {
-        String name = function.path("metadata").path("name").asText();
-        ObjectNode alias = YAML.createObjectNode();
-        alias.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Alias");
-        alias.putObject("metadata").put("name", name + "-warm");
-        alias.putObject("spec").put("function", name).put("name", "warm").put("functionVersion", "1")
-                .put("provisionedConcurrency", provisioned);
-        return List.of(function, alias);
     }
 
     private static JsonNode renamed(JsonNode function, String name) {

@@ -60,29 +60,14 @@ public record AsyncSettings(List<Duration> functionErrorRetryDelays, Duration ba
                 maxConcurrentDeliveries, idlePoll, region);
     }
 
-    public AsyncSettings withOutputRetention(Duration retention) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, retention, missingFunctionGrace,
-                maxConcurrentDeliveries, idlePoll, region);
-    }
-
     public AsyncSettings withMissingFunctionGrace(Duration grace) {
         return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, grace,
                 maxConcurrentDeliveries, idlePoll, region);
     }
 
-    public AsyncSettings withMaxConcurrentDeliveries(int max) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
-                max, idlePoll, region);
-    }
-
     public AsyncSettings withIdlePoll(Duration poll) {
         return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
                 maxConcurrentDeliveries, poll, region);
-    }
-
-    public AsyncSettings withRegion(String defaultRegion) {
-        return new AsyncSettings(functionErrorRetryDelays, backoffInitial, backoffMax, outputRetention, missingFunctionGrace,
-                maxConcurrentDeliveries, idlePoll, defaultRegion);
     }
 
     /** The delay before retry number {@code retry} (1-based) after a function error. */

@@ -18,15 +18,6 @@ import org.jboss.logging.Logger;
  */
 public final class KubernetesEnvironmentPool implements EnvironmentPool {
     private static final Logger LOG = Logger.getLogger(KubernetesEnvironmentPool.class);
-    private static final PoolListener NO_LISTENER = new PoolListener() {
-        @Override
-        public void slotsAvailable() {
-        }
-
-        @Override
-        public void startFailed(String message) {
-        }
-    };
 
     private final VersionRef version;
     private final int slots;
@@ -36,7 +27,7 @@ public final class KubernetesEnvironmentPool implements EnvironmentPool {
     private final SlotTable<String> table = new SlotTable<>(System::nanoTime, this::slotReleased, false);
     /** This table's row per pod, with what it was added as; guarded by this. */
     private final Map<String, Row> rows = new HashMap<>();
-    private volatile PoolListener listener = NO_LISTENER;
+    private volatile PoolListener listener = PoolListener.NONE;
     private volatile boolean closed;
     /** The environment count asked for and not yet applied, or -1; guarded by this. */
     private int pending = -1;
@@ -133,7 +124,7 @@ public final class KubernetesEnvironmentPool implements EnvironmentPool {
 
     @Override
     public void listener(PoolListener listener) {
-        this.listener = listener == null ? NO_LISTENER : listener;
+        this.listener = listener == null ? PoolListener.NONE : listener;
     }
 
     @Override

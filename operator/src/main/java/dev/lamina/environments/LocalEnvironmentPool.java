@@ -16,15 +16,6 @@ import org.jboss.logging.Logger;
 public final class LocalEnvironmentPool implements EnvironmentPool {
 
     private static final Logger LOG = Logger.getLogger(LocalEnvironmentPool.class);
-    private static final PoolListener NO_LISTENER = new PoolListener() {
-        @Override
-        public void slotsAvailable() {
-        }
-
-        @Override
-        public void startFailed(String message) {
-        }
-    };
 
     /** Starts one environment; {@code provisioned} selects the initialization type. */
     @FunctionalInterface
@@ -39,7 +30,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
     private final Executor stops;
     private final Duration drainLimit;
     private final SlotTable<Shim> table = new SlotTable<>(System::nanoTime, this::slotReleased, true);
-    private volatile PoolListener listener = NO_LISTENER;
+    private volatile PoolListener listener = PoolListener.NONE;
     /** Launches under way (no address yet); guarded by this. */
     private int launching;
     private volatile boolean closed;

@@ -122,16 +122,19 @@ final class SlotQueue implements PoolListener {
 
         @Override
         public void run() {
-            // A slot freed by an environment that just became ready may not have been handed out yet.
+            // Read before draining: an environment that stops starting has its slot free by then, and a slot freed
+            // by an environment that just became ready may not have been handed out yet.
+            boolean starting = pool.state().starting() > 0;
             drain();
             if (waiter.isDone()) {
                 return;
             }
             long startLeft = startDeadline - System.nanoTime();
-            if (pool.state().starting() > 0 && startLeft > 0) {
+            if (starting && startLeft > 0) {
                 arm(Math.min(step, startLeft));
-            } else if (waiter.completeExceptionally(new WaitTimedOut())) {
-                waiters.remove(waiter);
+            } else if (waiters.remove(waiter)) {
+                // Only a waiter still queued times out: one a drain has taken is about to get its slot.
+                waiter.completeExceptionally(new WaitTimedOut());
             }
         }
     }

@@ -20,9 +20,13 @@ public interface InvocationSink {
     /** The stream ended, with the error to pass on as trailers (null when it succeeded). */
     void endStream(FunctionError error, byte[] tail);
 
-    /** False while the caller's connection cannot take more data without buffering. */
-    boolean writable();
+    /** False while the caller's connection cannot take more data without buffering; a sink without one never is. */
+    default boolean writable() {
+        return true;
+    }
 
-    /** Runs the action once the caller's connection is writable again. */
-    void whenWritable(Runnable action);
+    /** Runs the action once the caller's connection is writable again (at once for a sink without one). */
+    default void whenWritable(Runnable action) {
+        action.run();
+    }
 }

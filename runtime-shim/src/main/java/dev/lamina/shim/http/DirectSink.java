@@ -60,16 +60,6 @@ final class DirectSink implements InvocationSink {
                 : new DirectReply(false, "Unhandled", logResult(tail), error.body()));
     }
 
-    @Override
-    public boolean writable() {
-        return true;
-    }
-
-    @Override
-    public void whenWritable(Runnable action) {
-        action.run();
-    }
-
     private static String logResult(byte[] tail) {
         return tail == null ? null : Base64.getEncoder().encodeToString(tail);
     }

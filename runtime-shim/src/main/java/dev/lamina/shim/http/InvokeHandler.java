@@ -336,15 +336,5 @@ final class InvokeHandler extends HttpConnection {
         @Override
         public void endStream(FunctionError error, byte[] tail) {
         }
-
-        @Override
-        public boolean writable() {
-            return true;
-        }
-
-        @Override
-        public void whenWritable(Runnable action) {
-            action.run();
-        }
     }
 }
