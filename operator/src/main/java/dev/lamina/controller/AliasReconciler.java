@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.versions.AliasRouting;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;

@@ -1,5 +1,9 @@
 package dev.lamina.controller;
 
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.ProvisionedEnvironments;
+import dev.lamina.versions.SpecDigest;
+import dev.lamina.versions.VersionPlanner;
 import dev.lamina.api.Alias;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;

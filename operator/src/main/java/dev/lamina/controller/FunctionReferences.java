@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.versions.VersionPlanner;
 import dev.lamina.api.Alias;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;

@@ -13,7 +13,6 @@ import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.environments.EnvironmentPool;
-import dev.lamina.environments.LocalEnvironmentPool;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;

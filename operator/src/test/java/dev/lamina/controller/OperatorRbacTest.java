@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lamina.api.Alias;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
-import dev.lamina.environments.ClusterEnvironments;
-import dev.lamina.environments.KubernetesEnvironments;
+import dev.lamina.cluster.PodInformers;
+import dev.lamina.cluster.VersionPods;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -109,8 +109,8 @@ class OperatorRbacTest {
         String ns = cluster.newNamespace("scale");
         client.resource(Fixtures.imageFunction(ns, "scaled")).create();
         eventually().until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-latest").get() != null);
-        try (ClusterEnvironments environments = new ClusterEnvironments(cluster.operatorClient());
-             KubernetesEnvironments latest = environments.version(ns, "scaled", Labels.LATEST, () -> { })) {
+        try (PodInformers environments = new PodInformers(cluster.operatorClient());
+             VersionPods latest = environments.version(ns, "scaled", Labels.LATEST, () -> { })) {
             eventually().until(() -> latest.wanted() == 0);
             latest.scaleTo(1, List.of());
             client.resource(new PodBuilder().withNewMetadata().withName("scaled-latest-1").withNamespace(ns)

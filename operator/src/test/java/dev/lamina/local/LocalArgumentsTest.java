@@ -14,18 +14,18 @@ class LocalArgumentsTest {
 
     @Test
     void readsTheDirectoryAndThePort() {
-        assertThat(LaminaMain.LocalArguments.parse("local", dir.toString()))
-                .isEqualTo(new LaminaMain.LocalArguments(dir, LaminaMain.DEFAULT_PORT));
-        assertThat(LaminaMain.LocalArguments.parse("local", "--port", "9123", dir.toString()).port()).isEqualTo(9123);
+        assertThat(LocalArguments.parse("local", dir.toString()))
+                .isEqualTo(new LocalArguments(dir, LocalArguments.DEFAULT_PORT));
+        assertThat(LocalArguments.parse("local", "--port", "9123", dir.toString()).port()).isEqualTo(9123);
     }
 
     @Test
     void explainsWhatIsWrong() {
-        assertThatThrownBy(() -> LaminaMain.LocalArguments.parse("local"))
+        assertThatThrownBy(() -> LocalArguments.parse("local"))
                 .hasMessageContaining("needs the directory");
-        assertThatThrownBy(() -> LaminaMain.LocalArguments.parse("local", dir.toString(), "--port", "x"))
+        assertThatThrownBy(() -> LocalArguments.parse("local", dir.toString(), "--port", "x"))
                 .hasMessageContaining("needs a number");
-        assertThatThrownBy(() -> LaminaMain.LocalArguments.parse("local", dir.resolve("nope").toString()))
+        assertThatThrownBy(() -> LocalArguments.parse("local", dir.resolve("nope").toString()))
                 .hasMessageContaining("is not a directory");
     }
 }

@@ -1,4 +1,4 @@
-package dev.lamina.controller;
+package dev.lamina.versions;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.FunctionSpec;
@@ -17,7 +17,7 @@ import java.util.Set;
  * numbered, only when {@code publish} is on and code or configuration changed), and which old ones to delete (beyond
  * the history limit, unless an alias still points at them).
  */
-final class VersionPlanner {
+public final class VersionPlanner {
     private VersionPlanner() {
     }
 
@@ -26,10 +26,10 @@ final class VersionPlanner {
      * @param kept      existing versions to keep, by number
      * @param latest    the newest version number after this plan, if any
      */
-    record Plan(Optional<FunctionVersion.Spec> toPublish, Map<String, FunctionVersion> kept, Optional<String> latest) {
+    public record Plan(Optional<FunctionVersion.Spec> toPublish, Map<String, FunctionVersion> kept, Optional<String> latest) {
     }
 
-    static Plan plan(String function, FunctionSpec spec, String codeSha256, String configSha256,
+    public static Plan plan(String function, FunctionSpec spec, String codeSha256, String configSha256,
                      List<FunctionVersion> existing, String lastRecordedVersion, List<Alias> aliases) {
         List<FunctionVersion> sorted = existing.stream()
                 .sorted(Comparator.comparingLong(v -> number(v.getSpec().version())))
@@ -59,7 +59,7 @@ final class VersionPlanner {
     }
 
     /** The newest version number published so far, if any. */
-    static Optional<String> newest(List<FunctionVersion> existing, String lastRecordedVersion) {
+    public static Optional<String> newest(List<FunctionVersion> existing, String lastRecordedVersion) {
         long highest = highest(existing, lastRecordedVersion);
         return highest == 0 ? Optional.empty() : Optional.of(Long.toString(highest));
     }
@@ -74,7 +74,7 @@ final class VersionPlanner {
     }
 
     /** Version numbers some alias routes to. */
-    static Set<String> pinnedByAliases(List<Alias> aliases) {
+    public static Set<String> pinnedByAliases(List<Alias> aliases) {
         Set<String> pinned = new HashSet<>();
         for (Alias alias : aliases) {
             pinned.addAll(AliasRouting.table(alias.getSpec()).keySet());
@@ -82,7 +82,7 @@ final class VersionPlanner {
         return pinned;
     }
 
-    static long number(String version) {
+    public static long number(String version) {
         try {
             return Long.parseLong(version);
         } catch (NumberFormatException e) {

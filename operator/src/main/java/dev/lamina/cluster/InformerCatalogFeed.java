@@ -1,15 +1,16 @@
-package dev.lamina.controller;
+package dev.lamina.cluster;
 
+import dev.lamina.api.Function;
+import dev.lamina.api.Condition;
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.SpecDigest;
+import dev.lamina.versions.VersionPlanner;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
-import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
-import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
-import dev.lamina.environments.ClusterEnvironments;
-import dev.lamina.environments.KubernetesEnvironmentPool;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;
@@ -41,8 +42,8 @@ import org.jboss.logging.Logger;
  * pods of the version Deployments the operator runs. Every replica runs this; it reads the cluster and never writes
  * it, except scaling through the environment pools.
  */
-final class ClusterFunctions implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ClusterFunctions.class);
+final class InformerCatalogFeed implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(InformerCatalogFeed.class);
     private static final String BY_FUNCTION = "function";
 
     private record Key(String namespace, String name) {
@@ -57,14 +58,14 @@ final class ClusterFunctions implements AutoCloseable {
     }
 
     private final Catalog catalog;
-    private final ClusterEnvironments environments;
+    private final PodInformers environments;
     private final BooleanSupplier mayScaleDown;
     private final SharedIndexInformer<Function> functions;
     private final SharedIndexInformer<FunctionVersion> versions;
     private final SharedIndexInformer<Alias> aliases;
     private final Map<Key, Deployed> deployed = new HashMap<>();
 
-    ClusterFunctions(KubernetesClient client, Catalog catalog, ClusterEnvironments environments,
+    InformerCatalogFeed(KubernetesClient client, Catalog catalog, PodInformers environments,
                      BooleanSupplier mayScaleDown) {
         this.catalog = catalog;
         this.environments = environments;
@@ -129,7 +130,7 @@ final class ClusterFunctions implements AutoCloseable {
         VersionRef ref = new VersionRef(key.namespace(), key.name(), version);
         VersionInfo info = new VersionInfo(version, spec, codeLocation(spec), codeSha256, 0, digest, Instant.now(),
                 runnable);
-        return catalog.deploy(ref, info, runnable.active() ? new KubernetesEnvironmentPool(environments, ref,
+        return catalog.deploy(ref, info, runnable.active() ? new PodEnvironmentPool(environments, ref,
                 spec.concurrency().perEnvironment(), mayScaleDown) : null);
     }
 

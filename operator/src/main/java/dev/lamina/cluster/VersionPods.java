@@ -1,4 +1,4 @@
-package dev.lamina.environments;
+package dev.lamina.cluster;
 
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * Deployment's replica count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the
  * lowest {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
  */
-public final class KubernetesEnvironments implements AutoCloseable {
+public final class VersionPods implements AutoCloseable {
     /** Read by the ReplicaSet controller: among ready pods, the lowest cost goes first when scaling down. */
     public static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     static final String REMOVE_FIRST = "-1000";
@@ -43,11 +43,11 @@ public final class KubernetesEnvironments implements AutoCloseable {
     private final String namespace;
     private final String function;
     private final String version;
-    private final ClusterEnvironments cluster;
+    private final PodInformers cluster;
     private final AutoCloseable watch;
 
-    /** See {@link ClusterEnvironments#version}: {@code onChange} runs on an informer thread. */
-    KubernetesEnvironments(KubernetesClient client, ClusterEnvironments cluster, String namespace, String function,
+    /** See {@link PodInformers#version}: {@code onChange} runs on an informer thread. */
+    VersionPods(KubernetesClient client, PodInformers cluster, String namespace, String function,
                            String version, Runnable onChange) {
         this.client = client;
         this.cluster = cluster;
@@ -63,7 +63,7 @@ public final class KubernetesEnvironments implements AutoCloseable {
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                 .sorted(Comparator.comparing((Pod pod) -> String.valueOf(pod.getMetadata().getCreationTimestamp()))
                         .thenComparing(pod -> pod.getMetadata().getName()))
-                .map(KubernetesEnvironments::environment)
+                .map(VersionPods::environment)
                 .toList();
     }
 

@@ -1,5 +1,11 @@
-package dev.lamina.environments;
+package dev.lamina.local;
 
+import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.PoolListener;
+import dev.lamina.environments.PoolState;
+import dev.lamina.environments.Slot;
+import dev.lamina.environments.SlotTable;
+import dev.lamina.environments.VersionRef;
 import dev.lamina.shim.Shim;
 import java.time.Duration;
 import java.util.List;

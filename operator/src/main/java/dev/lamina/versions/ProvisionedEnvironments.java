@@ -1,4 +1,4 @@
-package dev.lamina.controller;
+package dev.lamina.versions;
 
 import dev.lamina.api.Alias;
 import java.util.HashMap;
@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
  * How many environments each version must keep initialised for its aliases' provisioned concurrency. Like Lambda, an
  * alias splitting traffic splits its provisioned concurrency by the same weights; aliases sharing a version add up.
  */
-final class ProvisionedEnvironments {
+public final class ProvisionedEnvironments {
     private ProvisionedEnvironments() {
     }
 
@@ -19,7 +19,7 @@ final class ProvisionedEnvironments {
      * @param perEnvironment a version's invocations per environment
      * @return version → minimum environments (versions without provisioned concurrency are absent)
      */
-    static Map<String, Integer> perVersion(List<Alias> aliases, ToIntFunction<String> perEnvironment) {
+    public static Map<String, Integer> perVersion(List<Alias> aliases, ToIntFunction<String> perEnvironment) {
         Map<String, Integer> minimum = new HashMap<>();
         for (Alias alias : aliases) {
             int provisioned = alias.getSpec().provisionedConcurrency();

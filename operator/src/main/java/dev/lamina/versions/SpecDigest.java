@@ -1,12 +1,12 @@
-package dev.lamina.controller;
+package dev.lamina.versions;
 
+import dev.lamina.api.CodeSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lamina.api.CodeSource;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  * code and configuration together. ConfigMap-packaged code is digested by content, so editing the ConfigMap counts as
  * a code change.
  */
-final class SpecDigest {
+public final class SpecDigest {
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -30,12 +30,12 @@ final class SpecDigest {
     }
 
     /** Digest of the function's code; {@code configMaps} resolves a ConfigMap name (null when missing). */
-    static String code(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+    public static String code(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
         return spec.image() != null ? Labels.sha256("image:" + spec.image()) : source(spec.code(), configMaps);
     }
 
     /** Digest of the content pods load from outside their template: the code and every layer. */
-    static String content(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+    public static String content(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
         StringBuilder text = new StringBuilder(code(spec, configMaps));
         if (spec.layers() != null) {
             for (CodeSource layer : spec.layers()) {
@@ -49,7 +49,7 @@ final class SpecDigest {
      * Digest of everything a version captures: the spec without the publishing controls (publish,
      * versionHistoryLimit), plus the content behind code and layer references.
      */
-    static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+    public static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
         ObjectNode versioned = CANONICAL.valueToTree(spec);
         versioned.remove(List.of("publish", "versionHistoryLimit"));
         return Labels.sha256(json(versioned) + "\n" + content(spec, configMaps));

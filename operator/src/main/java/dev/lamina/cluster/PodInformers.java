@@ -1,4 +1,4 @@
-package dev.lamina.environments;
+package dev.lamina.cluster;
 
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,10 +15,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The pods and Deployments of every function version, each kind in one informer (one watch for the cluster, not one
- * per version) indexed by namespace, function and version. {@link KubernetesEnvironments} reads its version here and
+ * per version) indexed by namespace, function and version. {@link VersionPods} reads its version here and
  * is told when its pods change.
  */
-public final class ClusterEnvironments implements AutoCloseable {
+public final class PodInformers implements AutoCloseable {
     private static final String BY_VERSION = "version";
 
     private final KubernetesClient client;
@@ -26,7 +26,7 @@ public final class ClusterEnvironments implements AutoCloseable {
     private final SharedIndexInformer<Deployment> deployments;
     private final Map<String, Set<Runnable>> listeners = new ConcurrentHashMap<>();
 
-    public ClusterEnvironments(KubernetesClient client) {
+    public PodInformers(KubernetesClient client) {
         this.client = client;
         pods = client.pods().inAnyNamespace().withLabel(Labels.FUNCTION).runnableInformer(0);
         pods.addIndexers(Map.of(BY_VERSION, pod -> List.of(key(pod))));
@@ -53,8 +53,8 @@ public final class ClusterEnvironments implements AutoCloseable {
     }
 
     /** The environments of one version. */
-    public KubernetesEnvironments version(String namespace, String function, String version, Runnable onChange) {
-        return new KubernetesEnvironments(client, this, namespace, function, version, onChange);
+    public VersionPods version(String namespace, String function, String version, Runnable onChange) {
+        return new VersionPods(client, this, namespace, function, version, onChange);
     }
 
     List<Pod> pods(String namespace, String function, String version) {

@@ -1,10 +1,10 @@
-package dev.lamina.controller;
+package dev.lamina.cluster;
 
+import dev.lamina.controller.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lamina.api.Labels;
-import dev.lamina.environments.KubernetesEnvironments;
 import dev.lamina.shim.Shim;
 import dev.lamina.shim.ShimConfig;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -105,7 +105,7 @@ class ClusterGatewayTest {
 
             eventually().until(() -> deployment().getSpec().getReplicas() == 0);
             assertThat(client.pods().inNamespace("default").withName("echo-latest-5c9d-x7k2p").get().getMetadata()
-                    .getAnnotations()).containsEntry(KubernetesEnvironments.DELETION_COST, "-1000");
+                    .getAnnotations()).containsEntry(VersionPods.DELETION_COST, "-1000");
         } finally {
             Files.delete(bootstrap);
         }

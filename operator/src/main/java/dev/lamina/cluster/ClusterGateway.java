@@ -1,6 +1,7 @@
-package dev.lamina.controller;
+package dev.lamina.cluster;
 
-import dev.lamina.environments.ClusterEnvironments;
+import dev.lamina.controller.ControllerConfig;
+import dev.lamina.controller.Leadership;
 import dev.lamina.gateway.Catalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,8 +20,8 @@ public class ClusterGateway {
     private final KubernetesClient client;
     private final Catalog catalog;
     private final Leadership leadership;
-    private ClusterEnvironments environments;
-    private ClusterFunctions functions;
+    private PodInformers environments;
+    private InformerCatalogFeed functions;
 
     public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, Leadership leadership) {
         this.config = config;
@@ -31,8 +32,8 @@ public class ClusterGateway {
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
-            environments = new ClusterEnvironments(client);
-            functions = new ClusterFunctions(client, catalog, environments, leadership::leads);
+            environments = new PodInformers(client);
+            functions = new InformerCatalogFeed(client, catalog, environments, leadership::leads);
         }
     }
 

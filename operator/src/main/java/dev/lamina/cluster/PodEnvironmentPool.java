@@ -1,6 +1,12 @@
-package dev.lamina.environments;
+package dev.lamina.cluster;
 
-import dev.lamina.environments.KubernetesEnvironments.Environment;
+import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.PoolListener;
+import dev.lamina.environments.PoolState;
+import dev.lamina.environments.Slot;
+import dev.lamina.environments.SlotTable;
+import dev.lamina.environments.VersionRef;
+import dev.lamina.cluster.VersionPods.Environment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,13 +22,13 @@ import org.jboss.logging.Logger;
  * to a version at zero starts an environment wherever it arrives); scaling down, which only the replica holding the
  * controller role does, lowers it and marks the idle pods so the ReplicaSet removes them and never a busy one.
  */
-public final class KubernetesEnvironmentPool implements EnvironmentPool {
-    private static final Logger LOG = Logger.getLogger(KubernetesEnvironmentPool.class);
+public final class PodEnvironmentPool implements EnvironmentPool {
+    private static final Logger LOG = Logger.getLogger(PodEnvironmentPool.class);
 
     private final VersionRef version;
     private final int slots;
     private final BooleanSupplier mayScaleDown;
-    private final KubernetesEnvironments environments;
+    private final VersionPods environments;
     // Other gateways may send to the same pods: a busy answer there means try another slot (onlySender = false).
     private final SlotTable<String> table = new SlotTable<>(System::nanoTime, this::slotReleased, false);
     /** This table's row per pod, with what it was added as; guarded by this. */
@@ -37,7 +43,7 @@ public final class KubernetesEnvironmentPool implements EnvironmentPool {
     /**
      * @param mayScaleDown whether this replica holds the controller role (the one that scales down)
      */
-    public KubernetesEnvironmentPool(ClusterEnvironments cluster, VersionRef version, int slotsPerEnvironment,
+    public PodEnvironmentPool(PodInformers cluster, VersionRef version, int slotsPerEnvironment,
                                      BooleanSupplier mayScaleDown) {
         this.version = version;
         this.slots = slotsPerEnvironment;

@@ -1,14 +1,15 @@
-package dev.lamina.controller;
+package dev.lamina.cluster;
 
+import dev.lamina.controller.ControllerSettings;
+import dev.lamina.controller.Fixtures;
+import dev.lamina.controller.FunctionReconcilerTest;
+import dev.lamina.controller.MockCluster;
 import static dev.lamina.controller.FunctionReconcilerTest.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lamina.api.Labels;
-import dev.lamina.environments.ClusterEnvironments;
-import dev.lamina.environments.KubernetesEnvironments;
-import dev.lamina.environments.KubernetesEnvironments.Environment;
-import dev.lamina.environments.KubernetesEnvironmentPool;
+import dev.lamina.cluster.VersionPods.Environment;
 import dev.lamina.environments.Slot;
 import dev.lamina.environments.VersionRef;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,16 +28,16 @@ import org.junit.jupiter.api.Test;
  * The Kubernetes side of execution environments: a version's pods as the gateway sees them (readiness set through
  * the API, as the kubelet would) and scaling of its Deployment, with the operator reconciling alongside.
  */
-class KubernetesEnvironmentsTest {
+class VersionPodsTest {
     private static MockCluster cluster;
     private static KubernetesClient client;
-    private static ClusterEnvironments environments;
+    private static PodInformers environments;
 
     @BeforeAll
     static void start() {
         cluster = MockCluster.start(ControllerSettings.defaults());
         client = cluster.client();
-        environments = new ClusterEnvironments(client);
+        environments = new PodInformers(client);
     }
 
     @AfterAll
@@ -51,7 +52,7 @@ class KubernetesEnvironmentsTest {
         client.resource(Fixtures.imageFunction(ns, "api")).create();
         eventually().until(() -> deployment(ns, "api-latest") != null);
         AtomicInteger changes = new AtomicInteger();
-        try (KubernetesEnvironments latest = environments.version(ns, "api", Labels.LATEST, changes::incrementAndGet)) {
+        try (VersionPods latest = environments.version(ns, "api", Labels.LATEST, changes::incrementAndGet)) {
             assertThat(latest.environments()).isEmpty();
 
             Pod pod = client.resource(pod(ns, "api-latest-7d9f-abcde", "api", Labels.LATEST)).create();
@@ -72,7 +73,7 @@ class KubernetesEnvironmentsTest {
             assertThat(latest.environments().getFirst().address()).isEqualTo(new InetSocketAddress("10.42.0.17", 8080));
             assertThat(changes).hasValueGreaterThanOrEqualTo(2);
 
-            try (KubernetesEnvironments v1 = environments.version(ns, "api", "1", () -> { })) {
+            try (VersionPods v1 = environments.version(ns, "api", "1", () -> { })) {
                 client.resource(pod(ns, "other-latest-1", "other", Labels.LATEST)).create();
                 client.resource(pod(ns, "api-v1-1", "api", "1")).create();
                 eventually().until(() -> v1.environments().size() == 1);
@@ -87,7 +88,7 @@ class KubernetesEnvironmentsTest {
         String ns = cluster.newNamespace("up");
         client.resource(Fixtures.imageFunction(ns, "burst")).create();
         eventually().until(() -> deployment(ns, "burst-latest") != null);
-        try (KubernetesEnvironments latest = environments.version(ns, "burst", Labels.LATEST, () -> { })) {
+        try (VersionPods latest = environments.version(ns, "burst", Labels.LATEST, () -> { })) {
             eventually().until(() -> latest.wanted() == 0);
             latest.scaleTo(3, List.of());
             eventually().until(() -> replicas(ns, "burst-latest") == 3 && latest.wanted() == 3);
@@ -104,7 +105,7 @@ class KubernetesEnvironmentsTest {
         String ns = cluster.newNamespace("down");
         client.resource(Fixtures.imageFunction(ns, "calm")).create();
         eventually().until(() -> deployment(ns, "calm-latest") != null);
-        try (KubernetesEnvironments latest = environments.version(ns, "calm", Labels.LATEST, () -> { })) {
+        try (VersionPods latest = environments.version(ns, "calm", Labels.LATEST, () -> { })) {
             latest.scaleTo(3, List.of());
             for (int i = 1; i <= 3; i++) {
                 setReady(client.resource(pod(ns, "calm-latest-" + i, "calm", Labels.LATEST)).create(), "10.0.0." + i);
@@ -128,7 +129,7 @@ class KubernetesEnvironmentsTest {
         eventually().until(() -> deployment(ns, "busy-latest") != null);
         VersionRef ref = new VersionRef(ns, "busy", Labels.LATEST);
         AtomicBoolean leads = new AtomicBoolean(false);
-        KubernetesEnvironmentPool pool = new KubernetesEnvironmentPool(environments, ref, 1, leads::get);
+        PodEnvironmentPool pool = new PodEnvironmentPool(environments, ref, 1, leads::get);
         try {
             pool.scaleTo(2, 0);
             eventually().until(() -> replicas(ns, "busy-latest") == 2 && pool.state().environments() == 2);
@@ -158,7 +159,7 @@ class KubernetesEnvironmentsTest {
     @Test
     void aVersionWithoutItsDeploymentCannotScale() throws Exception {
         String ns = cluster.newNamespace("nodeploy");
-        try (KubernetesEnvironments ghost = environments.version(ns, "ghost", "4", () -> { })) {
+        try (VersionPods ghost = environments.version(ns, "ghost", "4", () -> { })) {
             assertThat(ghost.wanted()).isZero();
             assertThatThrownBy(() -> ghost.scaleTo(1, List.of()))
                     .isInstanceOf(IllegalStateException.class)
@@ -182,7 +183,7 @@ class KubernetesEnvironmentsTest {
 
     private static String deletionCost(String ns, String pod) {
         var annotations = client.pods().inNamespace(ns).withName(pod).get().getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(KubernetesEnvironments.DELETION_COST);
+        return annotations == null ? null : annotations.get(VersionPods.DELETION_COST);
     }
 
     private static Deployment deployment(String ns, String name) {

@@ -1,4 +1,4 @@
-package dev.lamina.controller;
+package dev.lamina.versions;
 
 import dev.lamina.api.AliasSpec;
 import java.math.BigDecimal;
