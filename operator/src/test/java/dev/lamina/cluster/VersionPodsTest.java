@@ -2,9 +2,8 @@ package dev.lamina.cluster;
 
 import dev.lamina.controller.ControllerSettings;
 import dev.lamina.controller.Fixtures;
-import dev.lamina.controller.FunctionReconcilerTest;
 import dev.lamina.controller.MockCluster;
-import static dev.lamina.controller.FunctionReconcilerTest.eventually;
+import static dev.lamina.controller.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,7 +94,7 @@ class VersionPodsTest {
 
             // A spec change makes the operator update the Deployment: the count the autoscaler set stays.
             Fixtures.editSpec(client, ns, "burst", "memoryMB: 512");
-            eventually().until(() -> FunctionReconcilerTest.memoryOf(deployment(ns, "burst-latest")).equals("512Mi"));
+            eventually().until(() -> Fixtures.memoryOf(deployment(ns, "burst-latest")).equals("512Mi"));
             assertThat(replicas(ns, "burst-latest")).isEqualTo(3);
         }
     }

@@ -1,6 +1,6 @@
 package dev.lamina.controller;
 
-import static dev.lamina.controller.FunctionReconcilerTest.eventually;
+import static dev.lamina.controller.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Alias;

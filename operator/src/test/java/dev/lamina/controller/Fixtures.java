@@ -1,5 +1,10 @@
 package dev.lamina.controller;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import org.awaitility.core.ConditionFactory;
 import dev.lamina.api.Alias;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
@@ -12,17 +17,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Resources as users write them: YAML. */
-final class Fixtures {
-    static final KubernetesSerialization YAML = new KubernetesSerialization();
+public final class Fixtures {
+    public static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     private Fixtures() {
     }
 
-    static Function function(String yaml) {
+    public static Function function(String yaml) {
         return YAML.unmarshal(yaml, Function.class);
     }
 
-    static Function functionResource(String path) {
+    public static Function functionResource(String path) {
         try (InputStream in = Fixtures.class.getResourceAsStream(path)) {
             return function(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -31,7 +36,7 @@ final class Fixtures {
     }
 
     /** A minimal image Function in {@code namespace}, with extra spec lines (indented two spaces). */
-    static Function imageFunction(String namespace, String name, String... specLines) {
+    public static Function imageFunction(String namespace, String name, String... specLines) {
         StringBuilder yaml = new StringBuilder("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Function
@@ -48,7 +53,7 @@ final class Fixtures {
     }
 
     /** Replaces an image Function's spec, as {@code kubectl apply} of an edited file would. */
-    static void editSpec(KubernetesClient client, String ns, String name, String... specLines) {
+    public static void editSpec(KubernetesClient client, String ns, String name, String... specLines) {
         for (int attempt = 1; ; attempt++) {
             Function current = client.resources(Function.class).inNamespace(ns).withName(name).get();
             current.setSpec(imageFunction(ns, name, specLines).getSpec());
@@ -64,7 +69,7 @@ final class Fixtures {
         }
     }
 
-    static Alias alias(String namespace, String function, String name, String version, String... specLines) {
+    public static Alias alias(String namespace, String function, String name, String version, String... specLines) {
         StringBuilder yaml = new StringBuilder("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Alias
@@ -82,7 +87,7 @@ final class Fixtures {
         return YAML.unmarshal(yaml.toString(), Alias.class);
     }
 
-    static EventSourceMapping mapping(String namespace, String name, String yamlSpec) {
+    public static EventSourceMapping mapping(String namespace, String name, String yamlSpec) {
         return YAML.unmarshal("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: EventSourceMapping
@@ -92,5 +97,15 @@ final class Fixtures {
                 spec:
                 %s
                 """.formatted(name, namespace, yamlSpec.indent(2).stripTrailing()), EventSourceMapping.class);
+    }
+
+    /** Waits up to 30 s for a condition of the mock cluster, ignoring exceptions until then. */
+    public static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
+    }
+
+    public static String memoryOf(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources().getLimits()
+                .get("memory").toString();
     }
 }

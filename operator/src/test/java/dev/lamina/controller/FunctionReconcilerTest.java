@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import static dev.lamina.controller.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,10 +35,6 @@ class FunctionReconcilerTest {
     @AfterAll
     static void stop() {
         cluster.close();
-    }
-
-    static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
     }
 
     @Test
@@ -82,10 +79,10 @@ class FunctionReconcilerTest {
         FunctionVersion v2 = eventually().until(() -> version(ns, "thumb", "2"), v -> v != null);
         assertThat(v2.getSpec().snapshot().memoryMB()).isEqualTo(512);
         Deployment d2 = eventually().until(() -> deployment(ns, "thumb-v2"), d -> d != null);
-        assertThat(memoryOf(d2)).isEqualTo("512Mi");
-        eventually().until(() -> memoryOf(deployment(ns, "thumb-latest")).equals("512Mi"));
+        assertThat(Fixtures.memoryOf(d2)).isEqualTo("512Mi");
+        eventually().until(() -> Fixtures.memoryOf(deployment(ns, "thumb-latest")).equals("512Mi"));
         assertThat(version(ns, "thumb", "1")).as("beyond the history limit but the alias points at it").isNotNull();
-        assertThat(memoryOf(deployment(ns, "thumb-v1"))).isEqualTo("256Mi");
+        assertThat(Fixtures.memoryOf(deployment(ns, "thumb-v1"))).isEqualTo("256Mi");
         eventually().until(() -> "2".equals(function(ns, "thumb").getStatus().latestVersion()));
         assertThat(events(ns, "thumb")).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("Published");
@@ -203,11 +200,6 @@ class FunctionReconcilerTest {
         return client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> involved.equals(e.getInvolvedObject().getName()))
                 .toList();
-    }
-
-    static String memoryOf(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getResources().getLimits()
-                .get("memory").toString();
     }
 
     static String contentAnnotation(Deployment deployment) {
