@@ -4,10 +4,11 @@ import dev.lamina.api.Function;
 import dev.lamina.api.Condition;
 import dev.lamina.versions.AliasRouting;
 import dev.lamina.versions.SpecDigest;
-import dev.lamina.versions.VersionPlanner;
+import dev.lamina.versions.FunctionVersions;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.Conditions;
+import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
@@ -23,9 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +45,11 @@ final class InformerCatalogFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InformerCatalogFeed.class);
     private static final String BY_FUNCTION = "function";
 
-    private record Key(String namespace, String name) {
-    }
-
     /** What is deployed in the catalog for one function. */
     private static final class Deployed {
         String latestDigest;
         DeployedVersion latest;
-        final TreeMap<Integer, DeployedVersion> versions = new TreeMap<>();
+        final TreeMap<Long, DeployedVersion> versions = new TreeMap<>();
         final Map<String, AliasRoute> aliases = new LinkedHashMap<>();
     }
 
@@ -63,7 +59,7 @@ final class InformerCatalogFeed implements AutoCloseable {
     private final SharedIndexInformer<Function> functions;
     private final SharedIndexInformer<FunctionVersion> versions;
     private final SharedIndexInformer<Alias> aliases;
-    private final Map<Key, Deployed> deployed = new HashMap<>();
+    private final Map<FunctionKey, Deployed> deployed = new HashMap<>();
 
     InformerCatalogFeed(KubernetesClient client, Catalog catalog, PodInformers environments,
                      BooleanSupplier mayScaleDown) {
@@ -75,11 +71,11 @@ final class InformerCatalogFeed implements AutoCloseable {
         versions.addIndexers(Map.of(BY_FUNCTION, v -> List.of(key(v, v.getSpec().function()))));
         aliases = client.resources(Alias.class).inAnyNamespace().runnableInformer(0);
         aliases.addIndexers(Map.of(BY_FUNCTION, a -> List.of(key(a, a.getSpec().function()))));
-        functions.addEventHandler(handler(f -> refresh(new Key(f.getMetadata().getNamespace(),
+        functions.addEventHandler(handler(f -> refresh(new FunctionKey(f.getMetadata().getNamespace(),
                 f.getMetadata().getName()))));
-        versions.addEventHandler(handler(v -> refresh(new Key(v.getMetadata().getNamespace(),
+        versions.addEventHandler(handler(v -> refresh(new FunctionKey(v.getMetadata().getNamespace(),
                 v.getSpec().function()))));
-        aliases.addEventHandler(handler(a -> refresh(new Key(a.getMetadata().getNamespace(),
+        aliases.addEventHandler(handler(a -> refresh(new FunctionKey(a.getMetadata().getNamespace(),
                 a.getSpec().function()))));
         functions.run();
         versions.run();
@@ -87,7 +83,7 @@ final class InformerCatalogFeed implements AutoCloseable {
     }
 
     /** Brings one function's catalog entry in line with what the cluster holds. */
-    private synchronized void refresh(Key key) {
+    private synchronized void refresh(FunctionKey key) {
         Function function = functions.getIndexer().getByKey(key.namespace() + "/" + key.name());
         if (function == null || function.getSpec() == null) {
             if (deployed.remove(key) != null) {
@@ -106,18 +102,21 @@ final class InformerCatalogFeed implements AutoCloseable {
                     digest, runnable);
             state.latestDigest = digest;
         }
-        Map<Integer, FunctionVersion> published = new TreeMap<>();
-        for (FunctionVersion v : versions.getIndexer().byIndex(BY_FUNCTION, key.namespace() + "/" + key.name())) {
-            published.put(Integer.parseInt(v.getSpec().version()), v);
-        }
+        Map<Long, FunctionVersion> published = FunctionVersions.byNumber(
+                versions.getIndexer().byIndex(BY_FUNCTION, key.namespace() + "/" + key.name()));
         state.versions.keySet().retainAll(published.keySet());
         published.forEach((number, v) -> state.versions.computeIfAbsent(number, n -> deploy(key,
                 v.getSpec().version(), v.getSpec().snapshot(), codeSha256(v.getSpec().snapshot(),
                         v.getSpec().codeSha256()), v.getSpec().configSha256(), VersionState.ACTIVE)));
         Map<String, AliasRoute> routes = new LinkedHashMap<>();
         for (Alias alias : aliases.getIndexer().byIndex(BY_FUNCTION, key.namespace() + "/" + key.name())) {
-            route(state, alias.getSpec(), state.aliases.get(alias.getSpec().name()))
-                    .ifPresent(route -> routes.putIfAbsent(route.name(), route));
+            AliasSpec spec = alias.getSpec();
+            // An alias naming a version that does not exist (yet) does not route; its reconciler says why.
+            if (AliasRouting.resolve(spec, version -> Labels.LATEST.equals(version) ? state.latest
+                    : state.versions.get(FunctionVersions.number(version)))
+                    instanceof AliasRouting.Resolution.Routed<DeployedVersion> routed) {
+                routes.putIfAbsent(spec.name(), AliasRoute.of(spec, routed, state.aliases.get(spec.name())));
+            }
         }
         state.aliases.clear();
         state.aliases.putAll(routes);
@@ -125,38 +124,13 @@ final class InformerCatalogFeed implements AutoCloseable {
                 new TreeMap<>(state.versions), state.aliases, notApplied.orElse(null)));
     }
 
-    private DeployedVersion deploy(Key key, String version, FunctionSpec spec, String codeSha256, String digest,
+    private DeployedVersion deploy(FunctionKey key, String version, FunctionSpec spec, String codeSha256, String digest,
                                    VersionState runnable) {
         VersionRef ref = new VersionRef(key.namespace(), key.name(), version);
         VersionInfo info = new VersionInfo(version, spec, codeLocation(spec), codeSha256, 0, digest, Instant.now(),
                 runnable);
         return catalog.deploy(ref, info, runnable.active() ? new PodEnvironmentPool(environments, ref,
                 spec.concurrency().perEnvironment(), mayScaleDown) : null);
-    }
-
-    /** An alias routed to deployed versions; empty (not routed) while a version it names does not exist. */
-    private static Optional<AliasRoute> route(Deployed state, AliasSpec spec, AliasRoute previous) {
-        Map<String, Double> table = AliasRouting.table(spec);
-        DeployedVersion primary = null;
-        DeployedVersion additional = null;
-        double weight = 0;
-        for (Map.Entry<String, Double> entry : table.entrySet()) {
-            DeployedVersion version = Labels.LATEST.equals(entry.getKey()) ? state.latest
-                    : state.versions.get((int) VersionPlanner.number(entry.getKey()));
-            if (version == null) {
-                return Optional.empty();
-            }
-            if (primary == null) {
-                primary = version;
-            } else {
-                additional = version;
-                weight = entry.getValue();
-            }
-        }
-        Instant lastModified = previous != null && previous.primary() == primary
-                && previous.additional() == additional && previous.additionalWeight() == weight
-                && previous.spec().equals(spec) ? previous.lastModified() : Instant.now();
-        return Optional.of(new AliasRoute(spec.name(), spec, primary, additional, weight, lastModified));
     }
 
     /** Why the operator could not apply the Function's current spec, if it could not. */
@@ -184,7 +158,7 @@ final class InformerCatalogFeed implements AutoCloseable {
     private static String codeSha256(FunctionSpec spec, String hex) {
         String known = hex != null ? hex : spec.code() != null && spec.code().sha256() != null
                 ? spec.code().sha256() : Labels.sha256(codeLocation(spec));
-        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(known));
+        return SpecDigest.lambdaCodeSha256(known);
     }
 
     private static String key(HasMetadata resource, String function) {

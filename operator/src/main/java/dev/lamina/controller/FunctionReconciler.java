@@ -178,7 +178,8 @@ public class FunctionReconciler implements Reconciler<Function> {
         List<Alias> routable = aliases.stream()
                 .filter(a -> specs.keySet().containsAll(AliasRouting.table(a.getSpec()).keySet()))
                 .toList();
-        Map<String, Integer> minimum = ProvisionedEnvironments.perVersion(routable,
+        Map<String, Integer> minimum = ProvisionedEnvironments.perVersion(
+                routable.stream().map(Alias::getSpec).toList(),
                 version -> specs.get(version).concurrency().perEnvironment());
         List<VersionTarget> targets = new ArrayList<>();
         specs.forEach((version, versionSpec) -> targets.add(new VersionTarget(name, version, versionSpec,

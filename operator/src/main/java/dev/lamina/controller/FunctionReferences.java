@@ -1,6 +1,6 @@
 package dev.lamina.controller;
 
-import dev.lamina.versions.VersionPlanner;
+import dev.lamina.versions.FunctionVersions;
 import dev.lamina.api.Alias;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
@@ -58,10 +58,7 @@ final class FunctionReferences<P extends HasMetadata> {
     }
 
     static boolean versionExists(Context<?> context, String namespace, String function, String version) {
-        return Labels.LATEST.equals(version) || source(context, FunctionVersion.class)
-                .get(new ResourceID(Labels.functionVersionName(function, version), namespace))
-                .filter(v -> function.equals(v.getSpec().function()))
-                .isPresent();
+        return Labels.LATEST.equals(version) || publishedVersions(context, namespace, function).contains(version);
     }
 
     static List<Alias> aliases(Context<?> context, String namespace, String function) {
@@ -69,10 +66,9 @@ final class FunctionReferences<P extends HasMetadata> {
     }
 
     static List<String> publishedVersions(Context<?> context, String namespace, String function) {
-        return source(context, FunctionVersion.class).list(namespace, v -> function.equals(v.getSpec().function()))
-                .map(v -> v.getSpec().version())
-                .sorted(java.util.Comparator.comparingLong(VersionPlanner::number))
-                .toList();
+        return FunctionVersions.byNumber(source(context, FunctionVersion.class)
+                        .list(namespace, v -> function.equals(v.getSpec().function())).toList())
+                .values().stream().map(v -> v.getSpec().version()).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,9 +1,11 @@
 package dev.lamina.controller;
 
+import dev.lamina.versions.FunctionVersions;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Set;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
@@ -15,12 +17,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Function's published versions. A FunctionVersion is immutable, so this dependent only creates and deletes:
- * it creates the version the plan publishes and deletes those the plan no longer keeps.
+ * The Function's versions. A FunctionVersion is immutable, so this dependent only creates and deletes: it creates
+ * the version the plan publishes and deletes those the plan no longer keeps (never one declared by hand).
  */
 public class FunctionVersionDependent extends KubernetesDependentResource<FunctionVersion, Function>
         implements KubernetesBulkDependentResource<FunctionVersion, Function>, Creator<FunctionVersion, Function>,
-        GarbageCollected<Function> {
+        GarbageCollected<Function>, SecondaryToPrimaryMapper<FunctionVersion> {
 
     public FunctionVersionDependent() {
         super(FunctionVersion.class);
@@ -33,21 +35,20 @@ public class FunctionVersionDependent extends KubernetesDependentResource<Functi
         Map<ResourceID, FunctionVersion> desired = new HashMap<>();
         plan.versions().values().forEach(v -> desired.put(ResourceID.fromResource(v), v));
         plan.toPublish().ifPresent(spec -> {
-            FunctionVersion version = desired(primary, spec);
+            FunctionVersion version = FunctionVersions.published(primary.getMetadata().getNamespace(), spec);
             desired.put(ResourceID.fromResource(version), version);
         });
         return desired;
     }
 
-    static FunctionVersion desired(Function primary, FunctionVersion.Spec spec) {
-        FunctionVersion version = new FunctionVersion();
-        version.setMetadata(new ObjectMetaBuilder()
-                .withName(Labels.functionVersionName(primary.getMetadata().getName(), spec.version()))
-                .withNamespace(primary.getMetadata().getNamespace())
-                .withLabels(Labels.forVersion(primary.getMetadata().getName(), spec.version()))
-                .build());
-        version.setSpec(spec);
-        return version;
+    /**
+     * A FunctionVersion belongs to the Function its spec names, whatever it is called and whoever wrote it, so
+     * versions declared by hand are planned, deployed and routed like published ones.
+     */
+    @Override
+    public Set<ResourceID> toPrimaryResourceIDs(FunctionVersion version) {
+        return version.getSpec() == null ? Set.of()
+                : Set.of(new ResourceID(version.getSpec().function(), version.getMetadata().getNamespace()));
     }
 
     @Override

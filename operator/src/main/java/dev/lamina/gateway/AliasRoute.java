@@ -1,7 +1,9 @@
 package dev.lamina.gateway;
 
 import dev.lamina.api.AliasSpec;
+import dev.lamina.versions.AliasRouting;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,6 +17,19 @@ public record AliasRoute(String name, AliasSpec spec, DeployedVersion primary, D
         if (additional == null && additionalWeight != 0) {
             throw new IllegalArgumentException("a weight needs an additional version");
         }
+    }
+
+    /**
+     * The route of an alias resolved to deployed versions. It keeps the previous route's {@code lastModified} when
+     * nothing about the alias or the versions it reaches changed (a version redeployed counts as a change).
+     */
+    public static AliasRoute of(AliasSpec spec, AliasRouting.Resolution.Routed<DeployedVersion> routed,
+                                AliasRoute previous) {
+        boolean unchanged = previous != null && previous.primary() == routed.primary()
+                && previous.additional() == routed.additional()
+                && previous.additionalWeight() == routed.additionalWeight() && Objects.equals(previous.spec(), spec);
+        return new AliasRoute(spec.name(), spec, routed.primary(), routed.additional(), routed.additionalWeight(),
+                unchanged ? previous.lastModified() : Instant.now());
     }
 
     public DeployedVersion pick() {

@@ -1,5 +1,6 @@
 package dev.lamina.gateway;
 
+import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.environments.EnvironmentPool;
 import dev.lamina.environments.VersionRef;
@@ -9,6 +10,7 @@ import dev.lamina.scaling.ScalingBounds;
 import dev.lamina.scaling.ScalingLoop;
 import dev.lamina.scaling.ScalingPolicy;
 import dev.lamina.scaling.ScalingTarget;
+import dev.lamina.versions.ProvisionedEnvironments;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -31,11 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 @ApplicationScoped
 public class Catalog {
 
-    private record Key(String namespace, String name) {
-    }
-
-    private final Map<Key, FunctionEntry> functions = new ConcurrentHashMap<>();
-    private final Map<Key, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
+    private final Map<FunctionKey, FunctionEntry> functions = new ConcurrentHashMap<>();
+    private final Map<FunctionKey, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
     private final ConcurrencyLimits concurrency;
     private final ScalingLoop scaling;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +75,7 @@ public class Catalog {
 
     /** Adds or replaces a function; versions the previous entry had and this one lacks are retired. */
     public void put(FunctionEntry entry) {
-        Key key = new Key(entry.namespace(), entry.name());
+        FunctionKey key = new FunctionKey(entry.namespace(), entry.name());
         Integer reserved = entry.spec().concurrency().reserved();
         ConcurrencyLimits.FunctionLimit limit = limits.computeIfAbsent(key,
                 k -> concurrency.account(k.namespace()).function(k.name(), reserved));
@@ -92,7 +91,7 @@ public class Catalog {
 
     /** Removes a function and retires all its versions. */
     public void remove(String namespace, String name) {
-        Key key = new Key(namespace, name);
+        FunctionKey key = new FunctionKey(namespace, name);
         FunctionEntry previous = functions.remove(key);
         if (previous != null) {
             deployed(previous).forEach(this::retire);
@@ -105,7 +104,7 @@ public class Catalog {
     }
 
     public FunctionEntry find(String namespace, String name) {
-        return functions.get(new Key(namespace, name));
+        return functions.get(new FunctionKey(namespace, name));
     }
 
     /** The functions of a namespace, by name. */
@@ -122,7 +121,7 @@ public class Catalog {
 
     /** The concurrency limit of a function put here. */
     public ConcurrencyLimits.FunctionLimit limit(String namespace, String name) {
-        return limits.get(new Key(namespace, name));
+        return limits.get(new FunctionKey(namespace, name));
     }
 
     @PreDestroy
@@ -148,23 +147,16 @@ public class Catalog {
     /** What the function's configuration and aliases allow one version's pool now. */
     private ScalingBounds bounds(VersionRef ref, FunctionSpec spec, EnvironmentPool pool) {
         int slots = pool.slotsPerEnvironment();
-        ConcurrencyLimits.FunctionLimit limit = limits.get(new Key(ref.namespace(), ref.function()));
+        ConcurrencyLimits.FunctionLimit limit = limits.get(new FunctionKey(ref.namespace(), ref.function()));
         int maxConcurrency = limit == null ? 0 : limit.maxConcurrency();
-        int provisionedConcurrency = 0;
-        FunctionEntry entry = functions.get(new Key(ref.namespace(), ref.function()));
+        int provisioned = 0;
+        FunctionEntry entry = functions.get(new FunctionKey(ref.namespace(), ref.function()));
         if (entry != null) {
-            // Like Lambda, an alias splitting traffic splits its provisioned concurrency by the same weights.
-            for (AliasRoute alias : entry.aliases().values()) {
-                int provisioned = alias.spec().provisionedConcurrency();
-                if (alias.primary().pool() == pool) {
-                    provisionedConcurrency += (int) Math.ceil(provisioned * (1 - alias.additionalWeight()) - 1e-9);
-                }
-                if (alias.additional() != null && alias.additional().pool() == pool) {
-                    provisionedConcurrency += (int) Math.ceil(provisioned * alias.additionalWeight() - 1e-9);
-                }
-            }
+            provisioned = ProvisionedEnvironments.perVersion(
+                    entry.aliases().values().stream().map(AliasRoute::spec).toList(), version -> slots)
+                    .getOrDefault(ref.version(), 0);
         }
-        return new ScalingBounds(ceilDiv(provisionedConcurrency, slots), ceilDiv(maxConcurrency, slots), slots,
+        return new ScalingBounds(provisioned, ceilDiv(maxConcurrency, slots), slots,
                 spec.scaling().targetUtilization(), Duration.ofSeconds(spec.scaling().idleTimeoutSeconds()));
     }
 

@@ -1,6 +1,7 @@
 package dev.lamina.gateway;
 
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.versions.FunctionVersions;
 import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  * @param failedUpdate why the last change of the function could not be applied (it keeps running as before), or null
  */
 public record FunctionEntry(String namespace, String name, FunctionSpec spec, DeployedVersion latest,
-                            NavigableMap<Integer, DeployedVersion> versions, Map<String, AliasRoute> aliases,
+                            NavigableMap<Long, DeployedVersion> versions, Map<String, AliasRoute> aliases,
                             String failedUpdate) {
 
     public FunctionEntry {
@@ -26,24 +27,10 @@ public record FunctionEntry(String namespace, String name, FunctionSpec spec, De
         if (qualifier == null || qualifier.equals("$LATEST")) {
             return latest;
         }
-        if (isVersionNumber(qualifier)) {
-            try {
-                return versions.get(Integer.parseInt(qualifier));
-            } catch (NumberFormatException tooLong) {
-                return null;
-            }
+        if (FunctionVersions.isNumber(qualifier)) {
+            return versions.get(FunctionVersions.number(qualifier));
         }
         AliasRoute alias = aliases.get(qualifier);
         return alias == null ? null : alias.pick();
-    }
-
-    static boolean isVersionNumber(String qualifier) {
-        for (int i = 0; i < qualifier.length(); i++) {
-            char c = qualifier.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return !qualifier.isEmpty();
     }
 }

@@ -1,17 +1,12 @@
 package dev.lamina.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
-import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
+import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.api.Labels;
 import dev.lamina.environments.EnvironmentPool;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
@@ -21,24 +16,22 @@ import dev.lamina.gateway.FunctionEntry;
 import dev.lamina.gateway.VersionInfo;
 import dev.lamina.gateway.VersionState;
 import dev.lamina.shim.Shim;
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.FunctionVersions;
+import dev.lamina.versions.SpecDigest;
+import dev.lamina.versions.VersionPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -48,30 +41,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Local mode's control plane: turns the resources read from the directory into routable functions, like the
- * operator does in a cluster. {@code $LATEST} follows each Function's spec; with {@code publish: true} a change of
- * code or configuration publishes the next version number (versions live in memory; FunctionVersion files in the
- * directory are loaded as already published versions). A resource that fails to load keeps its previous state.
- * Not thread-safe: local mode applies one directory read at a time.
+ * Local mode's control plane: turns the resources read from the directory into routable functions by the same
+ * version and alias rules as the operator ({@code dev.lamina.versions}). {@code $LATEST} follows each Function's spec;
+ * with {@code publish: true} a change of code or configuration publishes the next version number (published versions
+ * live in memory); FunctionVersion files are versions declared by hand, as in a cluster. A resource that fails to
+ * load keeps its previous state. Not thread-safe: local mode applies one directory read at a time.
  */
 final class LocalFunctions implements AutoCloseable {
 
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
     /** How long a stopping environment may finish its invocations beyond the function timeout. */
     private static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
 
-    private record Key(String namespace, String name) {
-        @Override
-        public String toString() {
-            return "default".equals(namespace) ? name : namespace + "/" + name;
-        }
-    }
-
-    /** A deployed version and the digest it was deployed from. */
-    private record Known(DeployedVersion deployed, String configSha256) {
+    /** A deployed version, the resource it runs and the digest of its code and configuration. */
+    private record Known(FunctionVersion resource, DeployedVersion deployed, String configSha256) {
     }
 
     /** What local mode keeps per function between reads. */
@@ -79,7 +61,8 @@ final class LocalFunctions implements AutoCloseable {
         Path file;
         FunctionSpec spec;
         Known latest;
-        final TreeMap<Integer, Known> versions = new TreeMap<>();
+        String lastPublished;
+        final TreeMap<Long, Known> versions = new TreeMap<>();
         final Map<String, AliasRoute> aliases = new LinkedHashMap<>();
     }
 
@@ -93,9 +76,7 @@ final class LocalFunctions implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
-    private final Map<Key, State> functions = new TreeMap<>(
-            (a, b) -> a.namespace().equals(b.namespace()) ? a.name().compareTo(b.name())
-                    : a.namespace().compareTo(b.namespace()));
+    private final Map<FunctionKey, State> functions = new TreeMap<>();
 
     LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes) {
         this.catalog = catalog;
@@ -103,27 +84,20 @@ final class LocalFunctions implements AutoCloseable {
         this.runtimes = runtimes;
     }
 
-    /** The documents of one read, sorted by what they are for. */
-    private record Index(Map<String, Map<String, ConfigMap>> configMaps, Map<Key, ResourceFiles.Document> functions,
-                         Map<Key, List<ResourceFiles.Document>> versions,
-                         Map<Key, List<ResourceFiles.Document>> aliases, Set<Path> unreadable) {
-    }
-
     /** Applies one read of the directory. */
     Report apply(ResourceFiles.Contents contents) {
         List<String> changes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        Index index = index(contents, problems);
+        DirectoryIndex index = DirectoryIndex.of(contents, problems);
         List<Path> codeFiles = new ArrayList<>();
-        for (Map.Entry<Key, ResourceFiles.Document> e : index.functions().entrySet()) {
-            Path file = e.getValue().file();
-            FunctionSpec spec = ((Function) e.getValue().resource()).getSpec();
+        index.functions().forEach((key, document) -> {
+            FunctionSpec spec = ((Function) document.resource()).getSpec();
             if (spec != null && spec.code() != null) {
-                codeFiles.addAll(CodeStore.watchedFiles(spec.code(), file.getParent()));
+                codeFiles.addAll(CodeStore.watchedFiles(spec.code(), document.file().getParent()));
             }
-            applyFunction(e.getKey(), spec, file, index, changes, problems);
-        }
-        for (Key key : List.copyOf(functions.keySet())) {
+            applyFunction(key, spec, document.file(), index, changes, problems);
+        });
+        for (FunctionKey key : List.copyOf(functions.keySet())) {
             State state = functions.get(key);
             if (index.functions().containsKey(key)) {
                 continue;
@@ -142,54 +116,21 @@ final class LocalFunctions implements AutoCloseable {
                         + " refers to Function " + function + ", which is not in the directory"));
             }
         });
+        index.mappings().forEach(d -> problems.add(d.file() + ": EventSourceMapping "
+                + d.resource().getMetadata().getName() + " is read but not run in local mode yet"));
         watched = List.copyOf(codeFiles);
         return new Report(changes, problems);
     }
 
-    private static Index index(ResourceFiles.Contents contents, List<String> problems) {
-        Index index = new Index(new HashMap<>(), new LinkedHashMap<>(), new HashMap<>(), new HashMap<>(),
-                new HashSet<>());
-        for (ResourceFiles.Problem p : contents.problems()) {
-            problems.add(p.file() + ": " + p.message());
-            if (p.fatal()) {
-                index.unreadable().add(p.file());
-            }
-        }
-        for (ResourceFiles.Document d : contents.documents()) {
-            HasMetadata r = d.resource();
-            String namespace = namespaceOf(r);
-            switch (r) {
-                case ConfigMap cm -> index.configMaps().computeIfAbsent(namespace, n -> new HashMap<>())
-                        .put(cm.getMetadata().getName(), cm);
-                case Function f -> {
-                    Key key = new Key(namespace, f.getMetadata().getName());
-                    ResourceFiles.Document first = index.functions().putIfAbsent(key, d);
-                    if (first != null) {
-                        problems.add(d.file() + ": Function " + key + " is also declared in " + first.file()
-                                + "; this one is ignored");
-                    }
-                }
-                case FunctionVersion v when v.getSpec() != null -> index.versions().computeIfAbsent(
-                        new Key(namespace, v.getSpec().function()), k -> new ArrayList<>()).add(d);
-                case Alias a when a.getSpec() != null -> index.aliases().computeIfAbsent(
-                        new Key(namespace, a.getSpec().function()), k -> new ArrayList<>()).add(d);
-                case EventSourceMapping m -> problems.add(d.file() + ": EventSourceMapping "
-                        + m.getMetadata().getName() + " is read but not run in local mode yet");
-                default -> problems.add(d.file() + ": " + r.getKind() + " " + r.getMetadata().getName()
-                        + " has no spec; ignored");
-            }
-        }
-        return index;
-    }
-
     /** One Function: its $LATEST, its versions, its aliases; on a problem it keeps serving as before. */
-    private void applyFunction(Key key, FunctionSpec spec, Path file, Index index, List<String> changes,
-                               List<String> problems) {
+    private void applyFunction(FunctionKey key, FunctionSpec spec, Path file, DirectoryIndex index,
+                               List<String> changes, List<String> problems) {
         try {
             State state = functions.computeIfAbsent(key, k -> new State());
             state.file = file;
-            update(key, state, spec, file, index.configMaps().getOrDefault(key.namespace(), Map.of()),
-                    index.versions().getOrDefault(key, List.of()), changes, problems);
+            List<Alias> aliases = index.aliases().getOrDefault(key, List.of()).stream()
+                    .map(d -> (Alias) d.resource()).toList();
+            update(key, state, spec, file, index, aliases, changes, problems);
             updateAliases(key, state, index.aliases().getOrDefault(key, List.of()), changes, problems);
             putInCatalog(key, state, null);
         } catch (Problem p) {
@@ -206,9 +147,11 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /** Puts a function's routing into the catalog, with why its last update failed, if it did. */
-    private void putInCatalog(Key key, State state, String failedUpdate) {
-        catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(),
-                deployedVersions(state), state.aliases, failedUpdate));
+    private void putInCatalog(FunctionKey key, State state, String failedUpdate) {
+        NavigableMap<Long, DeployedVersion> versions = new TreeMap<>();
+        state.versions.forEach((n, k) -> versions.put(n, k.deployed()));
+        catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(), versions,
+                state.aliases, failedUpdate));
     }
 
     /** Local files the code of the functions read last consists of (watched for edits). */
@@ -219,11 +162,10 @@ final class LocalFunctions implements AutoCloseable {
     /** What the console shows for each function. */
     List<String> describe() {
         List<String> lines = new ArrayList<>();
-        for (Map.Entry<Key, State> e : functions.entrySet()) {
-            State s = e.getValue();
+        functions.forEach((key, s) -> {
             VersionState state = s.latest.deployed().info().state();
             String runtime = s.spec.image() != null ? "image" : s.spec.runtime();
-            StringBuilder line = new StringBuilder(String.format("  %-20s %-16s", e.getKey(), runtime));
+            StringBuilder line = new StringBuilder(String.format("  %-20s %-16s", key, runtime));
             if (!state.active()) {
                 line.append("NOT RUNNABLE here: ").append(state.reason());
             } else {
@@ -232,43 +174,79 @@ final class LocalFunctions implements AutoCloseable {
                     line.append(", versions ").append(String.join(",",
                             s.versions.keySet().stream().map(String::valueOf).toList()));
                 }
-                for (AliasRoute a : s.aliases.values()) {
-                    line.append(", alias ").append(a.name()).append(" → ").append(a.primary().version());
-                    if (a.additional() != null) {
-                        line.append(String.format(" (%.0f%%) + %s (%.0f%%)", 100 * (1 - a.additionalWeight()),
-                                a.additional().version(), 100 * a.additionalWeight()));
-                    }
-                }
+                s.aliases.values().forEach(a -> line.append(", alias ").append(a.name()).append(" → ")
+                        .append(describe(a)));
             }
             lines.add(line.toString());
-        }
+        });
         return lines;
     }
 
-    private void update(Key key, State state, FunctionSpec spec, Path file, Map<String, ConfigMap> configMaps,
-                        List<ResourceFiles.Document> versionDocs, List<String> changes, List<String> problems)
-            throws Problem {
+    private void update(FunctionKey key, State state, FunctionSpec spec, Path file, DirectoryIndex index,
+                        List<Alias> aliases, List<String> changes, List<String> problems) throws Problem {
         if (spec == null) {
             throw new Problem("spec is missing");
         }
         validate(spec);
+        Map<String, ConfigMap> configMaps = index.configMapsOf(key);
         Resolved current = resolve(spec, file.getParent(), configMaps);
         if (state.latest == null || !state.latest.configSha256().equals(current.configSha256())) {
             boolean first = state.latest == null;
-            state.latest = deploy(key, "$LATEST", spec, current);
+            state.latest = deploy(key, null, spec, current);
             changes.add(key + ": $LATEST " + (first ? "loaded" : "updated") + describeState(current));
         }
         state.spec = spec;
-        for (ResourceFiles.Document d : versionDocs) {
+        declareVersions(key, state, index.versions().getOrDefault(key, List.of()), configMaps, changes, problems);
+
+        VersionPlanner.Plan plan = VersionPlanner.plan(key.name(), spec, current.codeSha256(),
+                current.configSha256(), state.versions.values().stream().map(Known::resource).toList(),
+                state.lastPublished, aliases);
+        plan.toPublish().ifPresent(published -> {
+            FunctionVersion resource = FunctionVersions.published(key.namespace(), published);
+            state.versions.put(FunctionVersions.number(published.version()), deploy(key, resource, spec, current));
+            changes.add(key + ": published version " + published.version());
+        });
+        Set<String> kept = new HashSet<>(plan.kept().keySet());
+        plan.toPublish().ifPresent(published -> kept.add(published.version()));
+        state.versions.values().removeIf(v -> {
+            String version = v.resource().getSpec().version();
+            if (kept.contains(version)) {
+                return false;
+            }
+            changes.add(key + ": version " + version + " deleted (versionHistoryLimit " + spec.versionHistoryLimit()
+                    + ")");
+            return true;
+        });
+        state.lastPublished = plan.latest().orElse(null);
+    }
+
+    /**
+     * The FunctionVersions of the directory: new ones are deployed, changed ones refused (a version is immutable),
+     * and those whose file is gone are dropped.
+     */
+    private void declareVersions(FunctionKey key, State state, List<ResourceFiles.Document> documents,
+                                 Map<String, ConfigMap> configMaps, List<String> changes, List<String> problems) {
+        Map<Long, ResourceFiles.Document> files = new LinkedHashMap<>();
+        for (ResourceFiles.Document d : documents) {
             FunctionVersion v = (FunctionVersion) d.resource();
-            int number;
-            try {
-                number = Integer.parseInt(v.getSpec().version());
-            } catch (NumberFormatException e) {
+            long number = FunctionVersions.number(v.getSpec().version());
+            if (number == 0) {
                 problems.add(d.file() + ": FunctionVersion " + v.getMetadata().getName()
                         + ": version must be a number");
-                continue;
+            } else if (files.putIfAbsent(number, d) != null) {
+                problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " is declared twice; the first"
+                        + " one counts");
             }
+        }
+        state.versions.entrySet().removeIf(e -> {
+            boolean gone = FunctionVersions.isDeclared(e.getValue().resource()) && !files.containsKey(e.getKey());
+            if (gone) {
+                changes.add(key + ": version " + e.getKey() + " removed (its FunctionVersion is gone)");
+            }
+            return gone;
+        });
+        files.forEach((number, d) -> {
+            FunctionVersion v = (FunctionVersion) d.resource();
             try {
                 FunctionSpec snapshot = v.getSpec().snapshot();
                 if (snapshot == null) {
@@ -278,27 +256,23 @@ final class LocalFunctions implements AutoCloseable {
                 Resolved resolved = resolve(snapshot, d.file().getParent(), configMaps);
                 Known known = state.versions.get(number);
                 if (known == null) {
-                    state.versions.put(number, deploy(key, Integer.toString(number), snapshot, resolved));
+                    state.versions.put(number, deploy(key, v, snapshot, resolved));
                     changes.add(key + ": version " + number + " loaded from " + d.file().getFileName());
+                } else if (!FunctionVersions.isDeclared(known.resource())) {
+                    problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " was already published"
+                            + " here; this file is ignored");
                 } else if (!known.configSha256().equals(resolved.configSha256())) {
-                    problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " changed, but published"
-                            + " versions are immutable; still serving the version as first loaded");
+                    problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " changed, but versions are"
+                            + " immutable; still serving the version as first loaded");
                 }
             } catch (Problem p) {
                 problems.add(d.file() + ": FunctionVersion " + key + ":" + number + ": " + p.getMessage());
             }
-        }
-        if (spec.publish() && (state.versions.isEmpty()
-                || !state.versions.lastEntry().getValue().configSha256().equals(current.configSha256()))) {
-            int number = state.versions.isEmpty() ? 1 : state.versions.lastKey() + 1;
-            state.versions.put(number, deploy(key, Integer.toString(number), spec, current));
-            changes.add(key + ": published version " + number);
-        }
-        trimHistory(key, state, spec.versionHistoryLimit(), changes);
+        });
     }
 
-    private void updateAliases(Key key, State state, List<ResourceFiles.Document> aliasDocs, List<String> changes,
-                               List<String> problems) {
+    private void updateAliases(FunctionKey key, State state, List<ResourceFiles.Document> aliasDocs,
+                               List<String> changes, List<String> problems) {
         Map<String, AliasRoute> next = new LinkedHashMap<>();
         for (ResourceFiles.Document d : aliasDocs) {
             AliasSpec spec = ((Alias) d.resource()).getSpec();
@@ -312,32 +286,29 @@ final class LocalFunctions implements AutoCloseable {
                     changes.add(key + ": alias " + spec.name() + " → " + describe(route));
                 }
             } catch (Problem p) {
+                boolean keeps = previous != null && stillDeployed(state, previous);
                 problems.add(d.file() + ": Alias " + key + ":" + spec.name() + ": " + p.getMessage()
-                        + (previous != null ? " (still routing as before)" : ""));
-                if (previous != null) {
+                        + (keeps ? " (still routing as before)" : ""));
+                if (keeps) {
                     next.put(spec.name(), previous);
                 }
             }
         }
-        for (String gone : state.aliases.keySet()) {
-            if (!next.containsKey(gone)) {
-                changes.add(key + ": alias " + gone + " removed");
-            }
-        }
+        state.aliases.keySet().stream().filter(gone -> !next.containsKey(gone))
+                .forEach(gone -> changes.add(key + ": alias " + gone + " removed"));
         state.aliases.clear();
         state.aliases.putAll(next);
     }
 
-    private AliasRoute route(State state, AliasSpec spec, AliasRoute previous) throws Problem {
-        if (spec.name() == null || spec.name().matches("[0-9]+") || !spec.name().matches("[a-zA-Z0-9_-]{1,128}")) {
+    /** The alias routed by the shared rules, after the checks the CRD makes in a cluster (there is no API server). */
+    private static AliasRoute route(State state, AliasSpec spec, AliasRoute previous) throws Problem {
+        if (spec.name() == null || FunctionVersions.isNumber(spec.name())
+                || !spec.name().matches("[a-zA-Z0-9_-]{1,128}")) {
             throw new Problem("the alias name must be letters, digits, - and _, and not a number");
         }
         if (spec.functionVersion() == null) {
             throw new Problem("functionVersion is missing");
         }
-        DeployedVersion primary = version(state, spec.functionVersion());
-        DeployedVersion additional = null;
-        double weight = 0;
         Map<String, Double> weights = spec.routingConfig() == null ? null
                 : spec.routingConfig().additionalVersionWeights();
         if (weights != null && !weights.isEmpty()) {
@@ -345,7 +316,7 @@ final class LocalFunctions implements AutoCloseable {
                 throw new Problem("additionalVersionWeights may name one version only");
             }
             Map.Entry<String, Double> w = weights.entrySet().iterator().next();
-            if (spec.functionVersion().equals("$LATEST") || w.getKey().equals("$LATEST")) {
+            if (spec.functionVersion().equals(Labels.LATEST) || w.getKey().equals(Labels.LATEST)) {
                 throw new Problem("weighted routing needs published versions, not $LATEST");
             }
             if (w.getKey().equals(spec.functionVersion())) {
@@ -354,52 +325,37 @@ final class LocalFunctions implements AutoCloseable {
             if (w.getValue() == null || w.getValue() < 0 || w.getValue() > 1) {
                 throw new Problem("a routing weight is between 0.0 and 1.0");
             }
-            additional = version(state, w.getKey());
-            weight = w.getValue();
         }
-        Instant lastModified = previous != null && previous.primary() == primary && previous.additional() == additional
-                && previous.additionalWeight() == weight && Objects.equals(previous.spec(), spec)
-                ? previous.lastModified() : Instant.now();
-        return new AliasRoute(spec.name(), spec, primary, additional, weight, lastModified);
-    }
-
-    private static DeployedVersion version(State state, String version) throws Problem {
-        if (version.equals("$LATEST")) {
-            return state.latest.deployed();
-        }
-        Known known;
-        try {
-            known = state.versions.get(Integer.parseInt(version));
-        } catch (NumberFormatException e) {
-            throw new Problem("version " + version + " is not a version number (an alias cannot point at an alias)");
-        }
-        if (known == null) {
-            throw new Problem("version " + version + " does not exist (published: "
-                    + (state.versions.isEmpty() ? "none" : state.versions.keySet()) + ")");
-        }
-        return known.deployed();
-    }
-
-    /** Drops the oldest versions beyond the limit, except those an alias routes to. */
-    private void trimHistory(Key key, State state, int limit, List<String> changes) {
-        List<Integer> removable = new ArrayList<>();
-        for (Map.Entry<Integer, Known> v : state.versions.entrySet()) {
-            DeployedVersion d = v.getValue().deployed();
-            boolean routed = state.aliases.values().stream()
-                    .anyMatch(a -> a.primary() == d || a.additional() == d);
-            if (!routed) {
-                removable.add(v.getKey());
+        for (String version : AliasRouting.table(spec).keySet()) {
+            if (!version.equals(Labels.LATEST) && !FunctionVersions.isNumber(version)) {
+                throw new Problem("version " + version + " is not a version number (an alias cannot point at an"
+                        + " alias)");
             }
         }
-        int excess = state.versions.size() - limit;
-        for (int i = 0; i < excess && i < removable.size(); i++) {
-            state.versions.remove(removable.get(i));
-            changes.add(key + ": version " + removable.get(i) + " deleted (versionHistoryLimit " + limit + ")");
-        }
+        return switch (AliasRouting.resolve(spec, version -> version.equals(Labels.LATEST) ? state.latest.deployed()
+                : deployed(state.versions.get(FunctionVersions.number(version))))) {
+            case AliasRouting.Resolution.Routed<DeployedVersion> routed -> AliasRoute.of(spec, routed, previous);
+            case AliasRouting.Resolution.Missing<DeployedVersion> missing -> throw new Problem("version "
+                    + String.join(", ", missing.versions()) + " does not exist (published: "
+                    + (state.versions.isEmpty() ? "none" : state.versions.keySet()) + ")");
+        };
     }
 
-    /** A spec's code, materialised, and the digest of code and configuration. */
-    private record Resolved(CodeStore.Code code, String configSha256, LocalRuntimes.Plan plan) {
+    private static DeployedVersion deployed(Known known) {
+        return known == null ? null : known.deployed();
+    }
+
+    /** Whether every version a route reaches is still deployed, so the route can keep serving. */
+    private static boolean stillDeployed(State state, AliasRoute route) {
+        Set<DeployedVersion> deployed = Collections.newSetFromMap(new IdentityHashMap<>());
+        deployed.add(state.latest.deployed());
+        state.versions.values().forEach(v -> deployed.add(v.deployed()));
+        return deployed.contains(route.primary()) && (route.additional() == null
+                || deployed.contains(route.additional()));
+    }
+
+    /** A spec's code, materialised, and the digests of code and of code and configuration. */
+    private record Resolved(CodeStore.Code code, String codeSha256, String configSha256, LocalRuntimes.Plan plan) {
     }
 
     private Resolved resolve(FunctionSpec spec, Path base, Map<String, ConfigMap> configMaps) throws Problem {
@@ -411,29 +367,32 @@ final class LocalFunctions implements AutoCloseable {
                 throw new Problem(e.getMessage());
             }
         }
-        String digest = sha256(canonical(spec) + "\n" + (materialized == null ? "" : materialized.sha256()));
+        // The content is what the processes load: the materialised code, so rebuilding a local jar counts.
+        String codeSha256 = materialized == null ? SpecDigest.lambdaCodeSha256(Labels.sha256("image:" + spec.image()))
+                : materialized.sha256();
         LocalRuntimes.Plan plan = runtimes.plan(spec, materialized == null ? null : materialized.dir());
-        return new Resolved(materialized, digest, plan);
+        return new Resolved(materialized, codeSha256, SpecDigest.configuration(spec, codeSha256), plan);
     }
 
-    private Known deploy(Key key, String version, FunctionSpec spec, Resolved resolved) {
+    /** Deploys {@code $LATEST} ({@code resource} null) or a version. */
+    private Known deploy(FunctionKey key, FunctionVersion resource, FunctionSpec spec, Resolved resolved) {
+        String version = resource == null ? Labels.LATEST : resource.getSpec().version();
         VersionRef ref = new VersionRef(key.namespace(), key.name(), version);
         CodeStore.Code c = resolved.code();
         VersionState state = resolved.plan() instanceof LocalRuntimes.NotRunnable(VersionState s)
                 ? s : VersionState.ACTIVE;
-        VersionInfo info = new VersionInfo(version, spec,
-                c == null ? spec.image() : c.location(),
-                c == null ? sha256Base64(spec.image()) : c.sha256(),
-                c == null ? 0 : c.size(), resolved.configSha256(), Instant.now(), state);
+        VersionInfo info = new VersionInfo(version, spec, c == null ? spec.image() : c.location(),
+                resolved.codeSha256(), c == null ? 0 : c.size(), resolved.configSha256(), Instant.now(), state);
         EnvironmentPool pool = null;
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
                     provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned)),
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }
-        return new Known(catalog.deploy(ref, info, pool), resolved.configSha256());
+        return new Known(resource, catalog.deploy(ref, info, pool), resolved.configSha256());
     }
 
+    /** The checks the CRD's schema and rules make in a cluster, which local mode has no API server for. */
     private static void validate(FunctionSpec spec) throws Problem {
         if ((spec.image() == null) == (spec.code() == null)) {
             throw new Problem("set exactly one of image (a container image) or code (runtime + code packaging)");
@@ -465,54 +424,12 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     private static String describe(AliasRoute route) {
-        return route.additional() == null ? "version " + route.primary().version()
-                : String.format("version %s (%.0f%%) + %s (%.0f%%)", route.primary().version(),
-                100 * (1 - route.additionalWeight()), route.additional().version(), 100 * route.additionalWeight());
-    }
-
-    private static NavigableMap<Integer, DeployedVersion> deployedVersions(State state) {
-        NavigableMap<Integer, DeployedVersion> result = new TreeMap<>();
-        state.versions.forEach((n, k) -> result.put(n, k.deployed()));
-        return result;
-    }
-
-    private static String namespaceOf(HasMetadata resource) {
-        String ns = resource.getMetadata().getNamespace();
-        return ns == null || ns.isEmpty() ? "default" : ns;
-    }
-
-    /** The spec as a version captures it: without the publishing controls, as the operator digests it. */
-    private static String canonical(FunctionSpec spec) {
-        ObjectNode versioned = CANONICAL.valueToTree(spec);
-        versioned.remove(List.of("publish", "versionHistoryLimit"));
-        try {
-            return CANONICAL.writeValueAsString(versioned);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(String text) {
-        return HexFormat.of().formatHex(digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String sha256Base64(String text) {
-        return Base64.getEncoder().encodeToString(digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static byte[] digest(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AliasRouting.describe(AliasRouting.table(route.spec()));
     }
 
     @Override
     public void close() {
-        for (Key key : functions.keySet()) {
-            catalog.remove(key.namespace(), key.name());
-        }
+        functions.keySet().forEach(key -> catalog.remove(key.namespace(), key.name()));
         functions.clear();
         executor.shutdown();
     }

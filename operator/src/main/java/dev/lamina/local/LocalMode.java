@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -29,6 +30,9 @@ import org.jboss.logging.Logger;
 public class LocalMode {
 
     private static final Logger LOG = Logger.getLogger(LocalMode.class);
+    /** How long files must stay unchanged before a changed directory is read, and how often that is checked. */
+    private static final Duration SETTLE = Duration.ofMillis(100);
+    private static final int MAX_SETTLE_CHECKS = 50;
 
     private final LocalConfig config;
     private final GatewayConfig gateway;
@@ -125,12 +129,24 @@ public class LocalMode {
             if (now.equals(fingerprint)) {
                 return;
             }
+            // A file is read once it stopped changing: an editor saving in place truncates, then writes, and a read
+            // in between would see a file with nothing in it (and remove its functions).
+            for (int i = 0; i < MAX_SETTLE_CHECKS; i++) {
+                Thread.sleep(SETTLE.toMillis());
+                List<Object> later = fingerprint(dir, functions.watchedCodeFiles());
+                if (later.equals(now)) {
+                    break;
+                }
+                now = later;
+            }
             LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
             fingerprint = fingerprint(dir, functions.watchedCodeFiles());
             report.changes().forEach(c -> System.out.println("lamina: " + c));
             report.problems().forEach(p -> System.out.println("lamina: ! " + p));
         } catch (RuntimeException e) {
             LOG.errorf(e, "reloading %s failed", dir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

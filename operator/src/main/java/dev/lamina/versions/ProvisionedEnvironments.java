@@ -1,8 +1,8 @@
 package dev.lamina.versions;
 
-import dev.lamina.api.Alias;
+import dev.lamina.api.AliasSpec;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 
@@ -15,18 +15,18 @@ public final class ProvisionedEnvironments {
     }
 
     /**
-     * @param aliases        the function's aliases whose versions exist
+     * @param aliases        the function's routed aliases (every version they name exists)
      * @param perEnvironment a version's invocations per environment
      * @return version → minimum environments (versions without provisioned concurrency are absent)
      */
-    public static Map<String, Integer> perVersion(List<Alias> aliases, ToIntFunction<String> perEnvironment) {
+    public static Map<String, Integer> perVersion(Collection<AliasSpec> aliases, ToIntFunction<String> perEnvironment) {
         Map<String, Integer> minimum = new HashMap<>();
-        for (Alias alias : aliases) {
-            int provisioned = alias.getSpec().provisionedConcurrency();
+        for (AliasSpec alias : aliases) {
+            int provisioned = alias.provisionedConcurrency();
             if (provisioned <= 0) {
                 continue;
             }
-            AliasRouting.table(alias.getSpec()).forEach((version, weight) -> {
+            AliasRouting.table(alias).forEach((version, weight) -> {
                 int concurrency = (int) Math.ceil(provisioned * weight - 1e-9);
                 int environments = (concurrency + perEnvironment.applyAsInt(version) - 1)
                         / perEnvironment.applyAsInt(version);

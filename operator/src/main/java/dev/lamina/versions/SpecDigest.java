@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,9 +52,19 @@ public final class SpecDigest {
      * versionHistoryLimit), plus the content behind code and layer references.
      */
     public static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
+        return configuration(spec, content(spec, configMaps));
+    }
+
+    /** The same, with the content digested by the caller (local mode digests the code it materialised). */
+    public static String configuration(FunctionSpec spec, String contentDigest) {
         ObjectNode versioned = CANONICAL.valueToTree(spec);
         versioned.remove(List.of("publish", "versionHistoryLimit"));
-        return Labels.sha256(json(versioned) + "\n" + content(spec, configMaps));
+        return Labels.sha256(json(versioned) + "\n" + contentDigest);
+    }
+
+    /** A hex SHA-256 as Lambda reports CodeSha256: in base64. */
+    public static String lambdaCodeSha256(String hex) {
+        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
     }
 
     private static String source(CodeSource source, Function<String, ConfigMap> configMaps) {

@@ -1,0 +1,67 @@
+package dev.lamina.local;
+
+import dev.lamina.api.Alias;
+import dev.lamina.api.EventSourceMapping;
+import dev.lamina.api.Function;
+import dev.lamina.api.FunctionKey;
+import dev.lamina.api.FunctionVersion;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The documents of one read of the directory, sorted by what they are for: each Function, the FunctionVersions and
+ * Aliases naming it, the ConfigMaps of each namespace, and the files that could not be read at all.
+ */
+record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
+                      Map<FunctionKey, ResourceFiles.Document> functions,
+                      Map<FunctionKey, List<ResourceFiles.Document>> versions,
+                      Map<FunctionKey, List<ResourceFiles.Document>> aliases,
+                      List<ResourceFiles.Document> mappings,
+                      Set<Path> unreadable) {
+
+    static DirectoryIndex of(ResourceFiles.Contents contents, List<String> problems) {
+        DirectoryIndex index = new DirectoryIndex(new HashMap<>(), new LinkedHashMap<>(), new HashMap<>(),
+                new HashMap<>(), new ArrayList<>(), new HashSet<>());
+        for (ResourceFiles.Problem p : contents.problems()) {
+            problems.add(p.file() + ": " + p.message());
+            if (p.fatal()) {
+                index.unreadable().add(p.file());
+            }
+        }
+        for (ResourceFiles.Document d : contents.documents()) {
+            HasMetadata r = d.resource();
+            switch (r) {
+                case ConfigMap cm -> index.configMaps().computeIfAbsent(FunctionKey.of(cm, "").namespace(),
+                        n -> new HashMap<>()).put(cm.getMetadata().getName(), cm);
+                case Function f -> {
+                    FunctionKey key = FunctionKey.of(f, f.getMetadata().getName());
+                    ResourceFiles.Document first = index.functions().putIfAbsent(key, d);
+                    if (first != null) {
+                        problems.add(d.file() + ": Function " + key + " is also declared in " + first.file()
+                                + "; this one is ignored");
+                    }
+                }
+                case FunctionVersion v when v.getSpec() != null -> index.versions().computeIfAbsent(
+                        FunctionKey.of(v, v.getSpec().function()), k -> new ArrayList<>()).add(d);
+                case Alias a when a.getSpec() != null -> index.aliases().computeIfAbsent(
+                        FunctionKey.of(a, a.getSpec().function()), k -> new ArrayList<>()).add(d);
+                case EventSourceMapping m when m.getSpec() != null -> index.mappings().add(d);
+                default -> problems.add(d.file() + ": " + r.getKind() + " " + r.getMetadata().getName()
+                        + " has no spec; ignored");
+            }
+        }
+        return index;
+    }
+
+    Map<String, ConfigMap> configMapsOf(FunctionKey key) {
+        return configMaps.getOrDefault(key.namespace(), Map.of());
+    }
+}
