@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
@@ -67,7 +68,7 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /** The outcome of one read, for the console. */
-    record Report(List<String> changes, List<String> problems) {
+    record Report(List<String> changes, List<String> problems, List<String> unused) {
     }
 
     private final Catalog catalog;
@@ -76,6 +77,7 @@ final class LocalFunctions implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
+    private List<String> mappings = List.of();
     private final Map<FunctionKey, State> functions = new TreeMap<>();
 
     LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes) {
@@ -116,10 +118,13 @@ final class LocalFunctions implements AutoCloseable {
                         + " refers to Function " + function + ", which is not in the directory"));
             }
         });
-        index.mappings().forEach(d -> problems.add(d.file() + ": EventSourceMapping "
-                + d.resource().getMetadata().getName() + " is read but not run in local mode yet"));
+        mappings = index.mappings().stream().map(d -> (EventSourceMapping) d.resource())
+                .map(m -> String.format("  %-20s %-16s not polled: Lamina does not run event sources yet",
+                        FunctionKey.of(m, m.getMetadata().getName()), m.getSpec().source() == null ? "?"
+                                : m.getSpec().source().type()))
+                .toList();
         watched = List.copyOf(codeFiles);
-        return new Report(changes, problems);
+        return new Report(changes, problems, contents.unused());
     }
 
     /** One Function: its $LATEST, its versions, its aliases; on a problem it keeps serving as before. */
@@ -159,7 +164,7 @@ final class LocalFunctions implements AutoCloseable {
         return watched;
     }
 
-    /** What the console shows for each function. */
+    /** What the console shows for each function and event source mapping. */
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         functions.forEach((key, s) -> {
@@ -179,6 +184,7 @@ final class LocalFunctions implements AutoCloseable {
             }
             lines.add(line.toString());
         });
+        lines.addAll(mappings);
         return lines;
     }
 

@@ -58,6 +58,12 @@ public class LocalMode {
     private record Loaded(Path dir, LocalFunctions.Report report) {
     }
 
+    /** What the first read of the directory found wrong, as printed at start; empty outside local mode. */
+    public List<String> startProblems() {
+        Loaded first = loaded;
+        return first == null ? List.of() : first.report().problems();
+    }
+
     void start(@Observes StartupEvent event) throws IOException {
         if (config.dir().isEmpty()) {
             return;
@@ -99,6 +105,9 @@ public class LocalMode {
         System.out.println();
         System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
         functions.describe().forEach(System.out::println);
+        if (!loaded.report().unused().isEmpty()) {
+            System.out.println("  Used in a cluster only: " + String.join(", ", loaded.report().unused()));
+        }
         loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
         System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
                 + " --function-name NAME out.json   |   curl -d '{}' " + address

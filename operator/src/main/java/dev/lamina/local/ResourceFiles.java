@@ -44,7 +44,11 @@ final class ResourceFiles {
     record Problem(Path file, String message, boolean fatal) {
     }
 
-    record Contents(List<Document> documents, List<Problem> problems) {
+    /**
+     * @param unused resources of kinds local mode has no use for (a ServiceAccount, say), in words: they matter in a
+     *               cluster only
+     */
+    record Contents(List<Document> documents, List<Problem> problems, List<String> unused) {
     }
 
     private ResourceFiles() {
@@ -87,13 +91,14 @@ final class ResourceFiles {
     static Contents read(Path dir) {
         List<Document> documents = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        List<String> unused = new ArrayList<>();
         for (Path file : yamlFiles(dir)) {
-            readFile(file, documents, problems);
+            readFile(file, documents, problems, unused);
         }
-        return new Contents(documents, problems);
+        return new Contents(documents, problems, unused);
     }
 
-    private static void readFile(Path file, List<Document> documents, List<Problem> problems) {
+    private static void readFile(Path file, List<Document> documents, List<Problem> problems, List<String> unused) {
         List<JsonNode> nodes = new ArrayList<>();
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
             while (docs.hasNextValue()) {
@@ -119,9 +124,11 @@ final class ResourceFiles {
                 default -> null;
             };
             if (type == null) {
-                if (!apiVersion.isEmpty() && !kind.isEmpty()) {
+                if (apiVersion.startsWith(Function.GROUP + "/")) {
                     problems.add(new Problem(file, kind + " " + name + " (" + apiVersion
-                            + ") is not served in local mode; ignored", false));
+                            + ") is not a Lamina kind; ignored", false));
+                } else if (!apiVersion.isEmpty() && !kind.isEmpty()) {
+                    unused.add(kind + " " + name + " (" + file.getFileName() + ")");
                 }
                 continue;
             }

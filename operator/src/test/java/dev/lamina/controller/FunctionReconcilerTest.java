@@ -2,8 +2,8 @@ package dev.lamina.controller;
 
 import static dev.lamina.controller.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import dev.lamina.api.Alias;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
@@ -11,13 +11,12 @@ import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +87,41 @@ class FunctionReconcilerTest {
             assertThat(e.getReason()).isEqualTo("Published");
             assertThat(e.getMessage()).isEqualTo("published version 2");
         });
+    }
+
+    @Test
+    void aFunctionVersionDeclaredByHandIsRunRoutedNumberedAroundAndNeverDeleted() {
+        String ns = cluster.newNamespace("declared");
+        FunctionVersion declared = new FunctionVersion();
+        declared.setMetadata(new ObjectMetaBuilder().withName("shop-first-release").withNamespace(ns).build());
+        declared.setSpec(new FunctionVersion.Spec("shop", "1", null, null, "kept in Git",
+                Fixtures.imageFunction(ns, "shop", "memoryMB: 256").getSpec()));
+        client.resource(declared).create();
+        client.resource(Fixtures.imageFunction(ns, "shop", "publish: true", "memoryMB: 512",
+                "versionHistoryLimit: 1")).create();
+
+        FunctionVersion v2 = eventually().until(() -> version(ns, "shop", "2"), v -> v != null);
+        assertThat(v2.getSpec().snapshot().memoryMB()).as("published after the declared number").isEqualTo(512);
+        Deployment d1 = eventually().until(() -> deployment(ns, "shop-v1"), d -> d != null);
+        assertThat(Fixtures.memoryOf(d1)).as("the declared version runs its own snapshot").isEqualTo("256Mi");
+        client.resource(Fixtures.alias(ns, "shop", "stable", "1")).create();
+        eventually().until(() -> aliasReady(ns, "shop-stable"));
+
+        Fixtures.editSpec(client, ns, "shop", "publish: true", "memoryMB: 1024", "versionHistoryLimit: 1");
+        eventually().until(() -> version(ns, "shop", "3") != null && version(ns, "shop", "2") == null);
+        client.resources(Alias.class).inNamespace(ns).withName("shop-stable").delete();
+        Fixtures.editSpec(client, ns, "shop", "publish: true", "memoryMB: 2048", "versionHistoryLimit: 1");
+        eventually().until(() -> version(ns, "shop", "4") != null && version(ns, "shop", "3") == null);
+        assertThat(client.resources(FunctionVersion.class).inNamespace(ns).withName("shop-first-release").get())
+                .as("beyond the history limit and no alias points at it, but declared by hand").isNotNull();
+        assertThat(deployment(ns, "shop-v1")).isNotNull();
+    }
+
+    private static boolean aliasReady(String ns, String name) {
+        var alias = client.resources(Alias.class).inNamespace(ns).withName(name).get();
+        return alias != null && alias.getStatus() != null
+                && Conditions.find(alias.getStatus().conditions(), Condition.READY).filter(Condition::isTrue)
+                .isPresent();
     }
 
     @Test

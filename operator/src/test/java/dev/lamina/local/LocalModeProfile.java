@@ -97,6 +97,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** A function with a version declared by hand, editable. */
+    public static final class Versions extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-versions");
+        }
+    }
+
     /** One function under an account concurrency limit of 4. */
     public static final class AccountLimit extends LocalModeProfile {
         @Override

@@ -57,6 +57,10 @@ class ResourceFilesTest {
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: web}
+                ---
+                apiVersion: lamina.dev/v1alpha1
+                kind: Functoin
+                metadata: {name: misspelt}
                 """);
         ResourceFiles.Contents contents = ResourceFiles.read(dir);
         assertThat(contents.documents()).isEmpty();
@@ -70,8 +74,10 @@ class ResourceFilesTest {
             assertThat(p.message()).startsWith("not valid YAML");
         });
         assertThat(contents.problems()).anySatisfy(p -> {
-            assertThat(p.message()).contains("Deployment web").contains("ignored");
+            assertThat(p.message()).contains("Functoin misspelt").contains("not a Lamina kind");
             assertThat(p.fatal()).isFalse();
         });
+        assertThat(contents.unused()).as("other kinds matter in a cluster only, which is not a problem")
+                .containsExactly("Deployment web (other.yaml)");
     }
 }
