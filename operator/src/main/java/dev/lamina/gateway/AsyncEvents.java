@@ -7,7 +7,7 @@ import dev.lamina.async.AsyncIntake;
 import dev.lamina.async.AsyncInvocations;
 import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
-import dev.lamina.async.InvokeOutcome;
+import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.SqsCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -101,20 +101,20 @@ public class AsyncEvents {
     /** One attempt through the gateway's invocation path; called on a virtual thread, so it may wait. */
     private final class Invocations implements FunctionInvoker {
         @Override
-        public InvokeOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
+        public AttemptOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
             var request = new InvokeRequest(function.namespace(), function.name(), function.qualifier(),
                     Buffer.buffer(payload), false, false, null, traceHeader, requestId);
             return switch (invoker.invoke(request).toCompletableFuture().join()) {
-                case dev.lamina.gateway.InvokeOutcome.Success s ->
-                        new InvokeOutcome.Success(s.executedVersion(), s.payload().getBytes());
-                case dev.lamina.gateway.InvokeOutcome.FunctionError f ->
-                        new InvokeOutcome.FunctionError(f.executedVersion(), f.errorType(), f.payload().getBytes());
-                case dev.lamina.gateway.InvokeOutcome.Throttled t -> new InvokeOutcome.Throttled(t.reason(), "Rate Exceeded.");
-                case dev.lamina.gateway.InvokeOutcome.NotFound n -> new InvokeOutcome.NotFound(n.message());
-                case dev.lamina.gateway.InvokeOutcome.Failed f ->
-                        new InvokeOutcome.PlatformError(f.error().status(), f.error().code(), f.error().message());
-                case dev.lamina.gateway.InvokeOutcome.DryRunPassed d ->
-                        new InvokeOutcome.PlatformError(500, "ServiceException", "a dry run answered a real invocation");
+                case InvokeAnswer.Success s ->
+                        new AttemptOutcome.Success(s.executedVersion(), s.payload().getBytes());
+                case InvokeAnswer.FunctionError f ->
+                        new AttemptOutcome.FunctionError(f.executedVersion(), f.errorType(), f.payload().getBytes());
+                case InvokeAnswer.Throttled t -> new AttemptOutcome.Throttled(t.reason(), "Rate Exceeded.");
+                case InvokeAnswer.NotFound n -> new AttemptOutcome.NotFound(n.message());
+                case InvokeAnswer.Failed f ->
+                        new AttemptOutcome.PlatformError(f.error().status(), f.error().code(), f.error().message());
+                case InvokeAnswer.DryRunPassed d ->
+                        new AttemptOutcome.PlatformError(500, "ServiceException", "a dry run answered a real invocation");
             };
         }
     }

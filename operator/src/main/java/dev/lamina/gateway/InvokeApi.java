@@ -73,11 +73,11 @@ public class InvokeApi {
                 http.getParam("Qualifier"), payload, event || "DryRun".equals(type),
                 "Tail".equals(http.getHeader(ShimClient.LOG_TYPE)), http.getHeader(ShimClient.CLIENT_CONTEXT),
                 http.getHeader(ShimClient.TRACE_ID), null);
-        invoker.invoke(request).thenAccept(outcome -> {
-            if (event && outcome instanceof InvokeOutcome.DryRunPassed passed) {
+        invoker.invoke(request).thenAccept(answer -> {
+            if (event && answer instanceof InvokeAnswer.DryRunPassed passed) {
                 enqueue(ctx, request, passed.requestId());
             } else {
-                write(ctx.response(), outcome);
+                write(ctx.response(), answer);
             }
         });
     }
@@ -116,24 +116,24 @@ public class InvokeApi {
                 }));
     }
 
-    private void write(HttpServerResponse response, InvokeOutcome outcome) {
-        switch (outcome) {
-            case InvokeOutcome.Success s -> {
+    private void write(HttpServerResponse response, InvokeAnswer answer) {
+        switch (answer) {
+            case InvokeAnswer.Success s -> {
                 headers(response, s.requestId(), s.executedVersion(), s.logResult());
                 response.end(s.payload());
             }
-            case InvokeOutcome.FunctionError f -> {
+            case InvokeAnswer.FunctionError f -> {
                 headers(response, f.requestId(), f.executedVersion(), f.logResult());
                 response.putHeader(ShimClient.FUNCTION_ERROR, f.errorType());
                 response.end(f.payload());
             }
-            case InvokeOutcome.DryRunPassed d -> response.setStatusCode(204)
+            case InvokeAnswer.DryRunPassed d -> response.setStatusCode(204)
                     .putHeader(AMZN_REQUEST_ID, d.requestId()).end();
-            case InvokeOutcome.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
+            case InvokeAnswer.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
                     Math.max(1, t.retryAfter().toSeconds()));
-            case InvokeOutcome.NotFound n -> ErrorBodies.write(response, n.requestId(),
+            case InvokeAnswer.NotFound n -> ErrorBodies.write(response, n.requestId(),
                     ServiceError.notFound(n.message()));
-            case InvokeOutcome.Failed f -> ErrorBodies.write(response, f.requestId(), f.error());
+            case InvokeAnswer.Failed f -> ErrorBodies.write(response, f.requestId(), f.error());
         }
     }
 
