@@ -2,6 +2,7 @@ package dev.lamina.gateway;
 
 import dev.lamina.api.FunctionSpec;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -21,23 +22,55 @@ public record FunctionEntry(String namespace, String name, FunctionSpec spec, De
         aliases = Map.copyOf(aliases);
     }
 
-    /** The version a qualifier names: null or {@code $LATEST}, a number, or (picked by weight) an alias. */
+    /**
+     * The version one invocation of a qualifier runs: null or {@code $LATEST}, a number, or an alias's version picked
+     * by weight. Null when the function has no such qualifier.
+     */
     public DeployedVersion resolve(String qualifier) {
+        AliasRoute alias = alias(qualifier);
+        return alias == null ? version(qualifier) : alias.pick();
+    }
+
+    /**
+     * The versions an invocation of a qualifier may run: one, or those an alias splits its traffic between; empty when
+     * the function has no such qualifier. Unlike {@link #resolve} it draws nothing, so it answers the same every time.
+     */
+    public List<DeployedVersion> versionsOf(String qualifier) {
+        AliasRoute alias = alias(qualifier);
+        if (alias != null) {
+            return alias.versions();
+        }
+        DeployedVersion version = version(qualifier);
+        return version == null ? List.of() : List.of(version);
+    }
+
+    /** Whether the function has a qualifier: none or {@code $LATEST}, a published version's number, or an alias. */
+    public boolean hasQualifier(String qualifier) {
+        return !versionsOf(qualifier).isEmpty();
+    }
+
+    /** The alias a qualifier names; null for {@code $LATEST}, a version number, or an alias the function lacks. */
+    private AliasRoute alias(String qualifier) {
+        return qualifier == null || qualifier.equals("$LATEST") || isVersionNumber(qualifier) ? null
+                : aliases.get(qualifier);
+    }
+
+    /** The version a qualifier names directly: none or {@code $LATEST}, or a published version's number. */
+    private DeployedVersion version(String qualifier) {
         if (qualifier == null || qualifier.equals("$LATEST")) {
             return latest;
         }
-        if (isVersionNumber(qualifier)) {
-            try {
-                return versions.get(Integer.parseInt(qualifier));
-            } catch (NumberFormatException tooLong) {
-                return null;
-            }
+        if (!isVersionNumber(qualifier)) {
+            return null;
         }
-        AliasRoute alias = aliases.get(qualifier);
-        return alias == null ? null : alias.pick();
+        try {
+            return versions.get(Integer.parseInt(qualifier));
+        } catch (NumberFormatException tooLong) {
+            return null;
+        }
     }
 
-    static boolean isVersionNumber(String qualifier) {
+    private static boolean isVersionNumber(String qualifier) {
         for (int i = 0; i < qualifier.length(); i++) {
             char c = qualifier.charAt(i);
             if (c < '0' || c > '9') {

@@ -59,18 +59,14 @@ public class GatewayInvoker implements Invoker {
             return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidParameter(e.getMessage())));
         }
         String qualifier = address.qualifier();
-        FunctionEntry function = address.account() == null || address.account().equals(config.accountId())
-                ? catalog.find(request.namespace(), address.name()) : null;
+        FunctionEntry function = catalog.find(request.namespace(), address);
         DeployedVersion version = function == null ? null : function.resolve(qualifier);
         if (version == null) {
             return done(new InvokeAnswer.NotFound(requestId,
                     "Function not found: " + arns.function(address.name(), qualifier)));
         }
         if (version.pool() == null) {
-            VersionState state = version.info().state();
-            return done(new InvokeAnswer.Failed(requestId, ServiceError.conflict(
-                    "The operation cannot be performed at this time. The function is currently in the following"
-                            + " state: " + state.state() + ". " + state.reason())));
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.notActive(version.info().state())));
         }
         if (request.dryRun()) {
             return done(new InvokeAnswer.DryRunPassed(requestId));
