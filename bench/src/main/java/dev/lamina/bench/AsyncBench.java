@@ -5,10 +5,10 @@ import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AsyncFunctions;
 import dev.lamina.async.AsyncInvocations;
 import dev.lamina.async.AsyncSettings;
+import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
-import dev.lamina.async.InvokeOutcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +69,7 @@ public final class AsyncBench {
         FunctionInvoker sink = (function, payload, requestId, traceHeader) -> {
             awaitQuietly(intakeDone);
             delivered.countDown();
-            return new InvokeOutcome.Success("$LATEST", RESULT);
+            return new AttemptOutcome.Success("$LATEST", RESULT);
         };
         AsyncFunctions functions = function -> Optional.of(SINK);
         var collaborators = new AsyncInvocations.Collaborators(functions, sink,

@@ -7,6 +7,4 @@ public record EnvironmentCounts(
         @JsonPropertyDescription("Environments initialised and able to take invocations.") int ready,
         @JsonPropertyDescription("Environments running at least one invocation.") int busy,
         @JsonPropertyDescription("Environments wanted by the autoscaler.") int desired) {
-
-    public static final EnvironmentCounts NONE = new EnvironmentCounts(0, 0, 0);
 }

@@ -56,10 +56,6 @@ public final class Labels {
         return LATEST.equals(version) ? LATEST_LABEL : version;
     }
 
-    public static String versionFromLabel(String label) {
-        return LATEST_LABEL.equals(label) ? LATEST : label;
-    }
-
     /** Name of a version's Deployment: {@code NAME-latest} or {@code NAME-vN}. */
     public static String deploymentName(String function, String version) {
         return function + (LATEST.equals(version) ? "-latest" : "-v" + version);

@@ -56,7 +56,7 @@ public record AsyncEvent(String requestId, FunctionRef function, byte[] payload,
      * @param lastFailure       how the latest attempt failed; null before the first failure
      * @param missingSince      since when the function could not be found, if it cannot be now
      */
-    public record Invoking(int invokeCount, int functionErrors, int throttledOrFailed, InvokeOutcome lastFailure,
+    public record Invoking(int invokeCount, int functionErrors, int throttledOrFailed, AttemptOutcome lastFailure,
                            Instant missingSince) implements Phase {
     }
 

@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
- * Accepts asynchronous invocations ({@code X-Amz-Invocation-Type: Event}): validates them as Lambda does and stores
- * them durably. The returned future completes with {@link IntakeResult.Accepted} only after the event is on disk.
+ * Accepts asynchronous invocations ({@code X-Amz-Invocation-Type: Event}): checks their payload as Lambda does and
+ * stores them durably. The returned future completes with {@link IntakeResult.Accepted} only after the event is on
+ * disk.
  */
 public final class AsyncIntake {
 
@@ -33,14 +34,12 @@ public final class AsyncIntake {
     }
 
     /**
-     * @param function    the function and qualifier as the caller addressed it
+     * @param function    the function and qualifier as the caller addressed it, which the caller has found (Lambda's
+     *                    404 comes before any check of the payload)
      * @param payload     the request body
      * @param traceHeader the caller's {@code X-Amzn-Trace-Id}, or null
      */
     public CompletableFuture<IntakeResult> accept(FunctionRef function, byte[] payload, String traceHeader) {
-        if (functions.find(function).isEmpty()) {
-            return rejected(404, "ResourceNotFoundException", "Function not found: " + function);
-        }
         if (payload.length > MAX_PAYLOAD_BYTES) {
             return rejected(413, "RequestTooLargeException",
                     "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the Event invocation type");

@@ -32,11 +32,6 @@ public final class AsyncInvocations implements AutoCloseable {
         return new AsyncInvocations(SqliteEventStore.open(dataDirectory), settings, with);
     }
 
-    /** Starts on the given queue, which it then owns and closes. */
-    public static AsyncInvocations start(EventStore store, AsyncSettings settings, Collaborators with) {
-        return new AsyncInvocations(store, settings, with);
-    }
-
     public AsyncIntake intake() {
         return intake;
     }

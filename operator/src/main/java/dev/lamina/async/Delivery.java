@@ -71,7 +71,7 @@ final class Delivery {
         Optional<AsyncFunction> found = functions.find(event.function());
         Instant now = clock.instant();
         if (found.isEmpty()) {
-            missing(event, state, new InvokeOutcome.NotFound("Function not found: " + event.function()), now);
+            missing(event, state, new AttemptOutcome.NotFound("Function not found: " + event.function()), now);
             return;
         }
         AsyncFunction function = found.get();
@@ -83,7 +83,7 @@ final class Delivery {
         }
         if (function.throttlesEverything()) {
             fail(event, function, Condition.RetriesExhausted, "ReservedConcurrencyZero", state.invokeCount(),
-                    new InvokeOutcome.Throttled("ReservedFunctionConcurrentInvocationLimitExceeded",
+                    new AttemptOutcome.Throttled("ReservedFunctionConcurrentInvocationLimitExceeded",
                             "Rate Exceeded: the function's reserved concurrency is 0"));
             return;
         }
@@ -93,19 +93,19 @@ final class Delivery {
             LOG.warnf("Stopped a recursive loop: %s was already invoked %d times in the chain of asynchronous event %s",
                     event.function(), TraceHeader.MAX_RECURSION, event.requestId());
             fail(event, function, Condition.RetriesExhausted, "RecursiveInvocation", state.invokeCount(),
-                    new InvokeOutcome.PlatformError(400, "RecursiveInvocationException",
+                    new AttemptOutcome.PlatformError(400, "RecursiveInvocationException",
                             "Lamina stopped a recursive loop: " + event.function() + " was invoked "
                                     + TraceHeader.MAX_RECURSION + " times in one chain of invocations."));
             return;
         }
 
         metrics.age(event.function(), age);
-        InvokeOutcome outcome = invoker.invoke(event.function(), event.payload(), event.requestId(),
+        AttemptOutcome outcome = invoker.invoke(event.function(), event.payload(), event.requestId(),
                 trace.counting(event.function()).toString());
         Instant after = clock.instant();
         switch (outcome) {
-            case InvokeOutcome.Success success -> succeed(event, function, state.invokeCount() + 1, success);
-            case InvokeOutcome.FunctionError error -> {
+            case AttemptOutcome.Success success -> succeed(event, function, state.invokeCount() + 1, success);
+            case AttemptOutcome.FunctionError error -> {
                 int invokes = state.invokeCount() + 1;
                 int errors = state.functionErrors() + 1;
                 if (errors > function.config().maximumRetryAttempts()) {
@@ -115,17 +115,17 @@ final class Delivery {
                             new Invoking(invokes, errors, state.throttledOrFailed(), error, null));
                 }
             }
-            case InvokeOutcome.Throttled throttled -> {
+            case AttemptOutcome.Throttled throttled -> {
                 int failures = state.throttledOrFailed() + 1;
                 retry(event, function, after.plus(settings.backoff(failures)),
                         new Invoking(state.invokeCount(), state.functionErrors(), failures, throttled, null));
             }
-            case InvokeOutcome.PlatformError platform -> {
+            case AttemptOutcome.PlatformError platform -> {
                 int failures = state.throttledOrFailed() + 1;
                 retry(event, function, after.plus(settings.backoff(failures)),
                         new Invoking(state.invokeCount() + 1, state.functionErrors(), failures, platform, null));
             }
-            case InvokeOutcome.NotFound notFound -> missing(event, state, notFound, after);
+            case AttemptOutcome.NotFound notFound -> missing(event, state, notFound, after);
         }
     }
 
@@ -135,7 +135,7 @@ final class Delivery {
         store.update(event.next(next.isAfter(expiry) ? expiry : next, state));
     }
 
-    private void succeed(AsyncEvent event, AsyncFunction function, int invokeCount, InvokeOutcome.Success success) {
+    private void succeed(AsyncEvent event, AsyncFunction function, int invokeCount, AttemptOutcome.Success success) {
         Destination onSuccess = function.config().onSuccess();
         if (onSuccess == null) {
             store.remove(event.requestId());
@@ -147,7 +147,7 @@ final class Delivery {
     }
 
     private void fail(AsyncEvent event, AsyncFunction function, Condition condition, String reason, int invokeCount,
-                      InvokeOutcome last) {
+                      AttemptOutcome last) {
         metrics.dropped(event.function(), reason);
         LOG.infof("Asynchronous event %s for %s failed (%s) after %d invocation(s)%s", event.requestId(), event.function(),
                 reason, invokeCount, last == null ? "" : ": " + InvocationRecords.errorMessage(last));
@@ -159,8 +159,8 @@ final class Delivery {
                     InvocationRecords.record(event, function.functionArn(), condition, invokeCount, last, now)));
         }
         if (config.deadLetterQueue() != null) {
-            InvokeOutcome cause = last != null ? last
-                    : new InvokeOutcome.PlatformError(500, "EventAgeExceeded", "The event expired before it could be processed");
+            AttemptOutcome cause = last != null ? last
+                    : new AttemptOutcome.PlatformError(500, "EventAgeExceeded", "The event expired before it could be processed");
             toSend.add(new DeadLetterOutput(config.deadLetterQueue(), cause.statusCode(), InvocationRecords.errorMessage(cause)));
         }
         if (toSend.isEmpty()) {
@@ -210,7 +210,7 @@ final class Delivery {
      * The function cannot be found. Right after a restart the gateway may not know every function yet, so the event
      * is kept and retried for a grace period; a function missing for longer was deleted, and its events go with it.
      */
-    private void missing(AsyncEvent event, Invoking state, InvokeOutcome.NotFound notFound, Instant now) {
+    private void missing(AsyncEvent event, Invoking state, AttemptOutcome.NotFound notFound, Instant now) {
         Instant since = state.missingSince() == null ? now : state.missingSince();
         if (Duration.between(since, now).compareTo(settings.missingFunctionGrace()) > 0) {
             metrics.dropped(event.function(), "FunctionNotFound");

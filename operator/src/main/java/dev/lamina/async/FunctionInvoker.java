@@ -13,5 +13,5 @@ public interface FunctionInvoker {
      * @param requestId   the event's request id: the same for every attempt, as in Lambda
      * @param traceHeader the {@code X-Amzn-Trace-Id} to hand to the function; it carries the recursion lineage
      */
-    InvokeOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader);
+    AttemptOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader);
 }

@@ -32,7 +32,7 @@ final class InvocationRecords {
      * @param outcome the last attempt's outcome; {@code null} when the function was never reached
      */
     static String record(AsyncEvent event, String functionArn, Condition condition, int invokeCount,
-                         InvokeOutcome outcome, Instant timestamp) {
+                         AttemptOutcome outcome, Instant timestamp) {
         ObjectNode record = Json.MAPPER.createObjectNode();
         record.put("version", "1.0");
         record.put("timestamp", TIMESTAMP.format(timestamp.truncatedTo(ChronoUnit.MILLIS)));
@@ -46,20 +46,20 @@ final class InvocationRecords {
             ObjectNode response = record.putObject("responseContext");
             response.put("statusCode", outcome.statusCode());
             switch (outcome) {
-                case InvokeOutcome.Success success -> {
+                case AttemptOutcome.Success success -> {
                     response.put("executedVersion", success.executedVersion());
                     record.set("responsePayload", Json.parseOrText(success.payload()));
                 }
-                case InvokeOutcome.FunctionError error -> {
+                case AttemptOutcome.FunctionError error -> {
                     response.put("executedVersion", error.executedVersion());
                     response.put("functionError", error.errorType());
                     record.set("responsePayload", Json.parseOrText(error.payload()));
                 }
-                case InvokeOutcome.Throttled throttled ->
+                case AttemptOutcome.Throttled throttled ->
                         record.set("responsePayload", error("TooManyRequestsException", throttled.message()));
-                case InvokeOutcome.PlatformError platform ->
+                case AttemptOutcome.PlatformError platform ->
                         record.set("responsePayload", error(platform.errorCode(), platform.message()));
-                case InvokeOutcome.NotFound notFound ->
+                case AttemptOutcome.NotFound notFound ->
                         record.set("responsePayload", error("ResourceNotFoundException", notFound.message()));
             }
         }
@@ -67,19 +67,19 @@ final class InvocationRecords {
     }
 
     /** The dead-letter message's {@code ErrorMessage}: the first 1 KB of the last error's message. */
-    static String errorMessage(InvokeOutcome outcome) {
+    static String errorMessage(AttemptOutcome outcome) {
         String message = switch (outcome) {
-            case InvokeOutcome.FunctionError error -> {
+            case AttemptOutcome.FunctionError error -> {
                 JsonNode body = Json.parseOrText(error.payload());
                 if (body.isTextual()) {
                     yield body.asText();
                 }
                 yield body.hasNonNull("errorMessage") ? body.get("errorMessage").asText() : body.toString();
             }
-            case InvokeOutcome.Throttled throttled -> throttled.message();
-            case InvokeOutcome.PlatformError platform -> platform.message();
-            case InvokeOutcome.NotFound notFound -> notFound.message();
-            case InvokeOutcome.Success success -> null;
+            case AttemptOutcome.Throttled throttled -> throttled.message();
+            case AttemptOutcome.PlatformError platform -> platform.message();
+            case AttemptOutcome.NotFound notFound -> notFound.message();
+            case AttemptOutcome.Success success -> null;
         };
         // SQS refuses empty attribute values.
         return message == null || message.isBlank()

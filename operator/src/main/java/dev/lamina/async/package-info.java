@@ -2,8 +2,8 @@
  * Asynchronous invocation ({@code X-Amz-Invocation-Type: Event}), as Lambda does it, losing nothing.
  *
  * <ul>
- *   <li>{@link dev.lamina.async.AsyncIntake} validates an event (function exists, ≤ 1 MB, valid JSON) and answers
- *       only after the event is on disk.</li>
+ *   <li>{@link dev.lamina.async.AsyncIntake} validates an event (≤ 1 MB, valid JSON; the caller has found its
+ *       function) and answers only after the event is on disk.</li>
  *   <li>{@link dev.lamina.async.EventStore} is the durable queue; {@link dev.lamina.async.SqliteEventStore} the
  *       embedded engine (why SQLite, and how group commit works, is explained there).</li>
  *   <li>{@code DeliveryLoop} hands due events to {@code Delivery}, which applies Lambda's retry, backoff, event-age,

@@ -3,8 +3,6 @@ package dev.lamina.environments;
 /** One function version in one namespace: {@code $LATEST} or a published version number. */
 public record VersionRef(String namespace, String function, String version) {
 
-    public static final String LATEST = "$LATEST";
-
     @Override
     public String toString() {
         return namespace + "/" + function + ":" + version;

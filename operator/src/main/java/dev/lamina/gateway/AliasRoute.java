@@ -3,6 +3,7 @@ package dev.lamina.gateway;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.versions.AliasRouting;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,10 +33,19 @@ public record AliasRoute(String name, AliasSpec spec, DeployedVersion primary, D
                 unchanged ? previous.lastModified() : Instant.now());
     }
 
+    /** The version of one invocation, drawn by weight. */
     public DeployedVersion pick() {
         if (additional != null && ThreadLocalRandom.current().nextDouble() < additionalWeight) {
             return additional;
         }
         return primary;
+    }
+
+    /** The versions {@link #pick} can return: a version with weight 0 gets no traffic. */
+    public List<DeployedVersion> versions() {
+        if (additional == null || additionalWeight == 0) {
+            return List.of(primary);
+        }
+        return additionalWeight >= 1 ? List.of(additional) : List.of(primary, additional);
     }
 }

@@ -3,11 +3,11 @@ package dev.lamina.gateway;
 import dev.lamina.async.AsyncConfig;
 import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AsyncFunctions;
-import dev.lamina.async.AsyncIntake;
 import dev.lamina.async.AsyncInvocations;
+import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
-import dev.lamina.async.InvokeOutcome;
+import dev.lamina.async.IntakeResult;
 import dev.lamina.async.SqsCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,7 +19,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -69,10 +71,37 @@ public class AsyncEvents {
         }
     }
 
-    /** The intake for {@code Event} invocations, or empty when asynchronous invocation is off. */
-    Optional<AsyncIntake> intake() {
+    /**
+     * Queues an {@code Event} invocation, with Lambda's answers: 404 when the function or qualifier does not exist,
+     * 409 when a version it routes to cannot run, then the intake's checks of the payload. The function is looked up
+     * once and nothing is drawn: an alias's weighted pick happens at delivery, so whether an event is accepted never
+     * depends on chance.
+     */
+    CompletableFuture<IntakeResult> enqueue(String namespace, FunctionAddress address, byte[] payload,
+                                            String traceHeader) {
+        FunctionEntry function = catalog.find(namespace, address);
+        List<DeployedVersion> versions = function == null ? List.of() : function.versionsOf(address.qualifier());
+        if (versions.isEmpty()) {
+            return refused(ServiceError.notFound(
+                    "Function not found: " + arns.function(address.name(), address.qualifier())));
+        }
+        for (DeployedVersion version : versions) {
+            if (version.pool() == null) {
+                return refused(ServiceError.notActive(version.info().state()));
+            }
+        }
         AsyncInvocations running = async;
-        return running == null ? Optional.empty() : Optional.of(running.intake());
+        if (running == null) {
+            return refused(ServiceError.invalidParameter("Asynchronous invocation (InvocationType Event) is off in"
+                    + " this Lamina: it needs lamina.async.data-dir, a directory on persistent storage."));
+        }
+        return running.intake().accept(new FunctionRef(namespace, address.name(), address.qualifier()), payload,
+                traceHeader);
+    }
+
+    private static CompletableFuture<IntakeResult> refused(ServiceError error) {
+        return CompletableFuture.completedFuture(new IntakeResult.Rejected(error.status(), error.code(),
+                error.message()));
     }
 
     /**
@@ -89,7 +118,7 @@ public class AsyncEvents {
         @Override
         public Optional<AsyncFunction> find(FunctionRef function) {
             FunctionEntry entry = catalog.find(function.namespace(), function.name());
-            if (entry == null || entry.resolve(function.qualifier()) == null) {
+            if (entry == null || !entry.hasQualifier(function.qualifier())) {
                 return Optional.empty();
             }
             String qualifier = function.qualifier() == null ? "$LATEST" : function.qualifier();
@@ -101,20 +130,20 @@ public class AsyncEvents {
     /** One attempt through the gateway's invocation path; called on a virtual thread, so it may wait. */
     private final class Invocations implements FunctionInvoker {
         @Override
-        public InvokeOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
+        public AttemptOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
             var request = new InvokeRequest(function.namespace(), function.name(), function.qualifier(),
                     Buffer.buffer(payload), false, false, null, traceHeader, requestId);
             return switch (invoker.invoke(request).toCompletableFuture().join()) {
-                case dev.lamina.gateway.InvokeOutcome.Success s ->
-                        new InvokeOutcome.Success(s.executedVersion(), s.payload().getBytes());
-                case dev.lamina.gateway.InvokeOutcome.FunctionError f ->
-                        new InvokeOutcome.FunctionError(f.executedVersion(), f.errorType(), f.payload().getBytes());
-                case dev.lamina.gateway.InvokeOutcome.Throttled t -> new InvokeOutcome.Throttled(t.reason(), "Rate Exceeded.");
-                case dev.lamina.gateway.InvokeOutcome.NotFound n -> new InvokeOutcome.NotFound(n.message());
-                case dev.lamina.gateway.InvokeOutcome.Failed f ->
-                        new InvokeOutcome.PlatformError(f.error().status(), f.error().code(), f.error().message());
-                case dev.lamina.gateway.InvokeOutcome.DryRunPassed d ->
-                        new InvokeOutcome.PlatformError(500, "ServiceException", "a dry run answered a real invocation");
+                case InvokeAnswer.Success s ->
+                        new AttemptOutcome.Success(s.executedVersion(), s.payload().getBytes());
+                case InvokeAnswer.FunctionError f ->
+                        new AttemptOutcome.FunctionError(f.executedVersion(), f.errorType(), f.payload().getBytes());
+                case InvokeAnswer.Throttled t -> new AttemptOutcome.Throttled(t.reason(), "Rate Exceeded.");
+                case InvokeAnswer.NotFound n -> new AttemptOutcome.NotFound(n.message());
+                case InvokeAnswer.Failed f ->
+                        new AttemptOutcome.PlatformError(f.error().status(), f.error().code(), f.error().message());
+                case InvokeAnswer.DryRunPassed d ->
+                        new AttemptOutcome.PlatformError(500, "ServiceException", "a dry run answered a real invocation");
             };
         }
     }

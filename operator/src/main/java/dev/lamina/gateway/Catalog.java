@@ -45,10 +45,12 @@ public class Catalog {
 
     private final GatewayMetrics metrics;
     private final Duration scaleUpPatience;
+    private final String accountId;
 
     public Catalog(GatewayConfig config, GatewayMetrics metrics) {
         GatewayConfig.Scaling s = config.scaling();
         this.metrics = metrics;
+        this.accountId = config.accountId();
         this.scaleUpPatience = s.scaleUpPatience();
         this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
         this.scaling = new ScalingLoop(
@@ -105,6 +107,12 @@ public class Catalog {
 
     public FunctionEntry find(String namespace, String name) {
         return functions.get(new FunctionKey(namespace, name));
+    }
+
+    /** The function a caller's address names; null when there is none, or the address is another account's ARN. */
+    public FunctionEntry find(String namespace, FunctionAddress address) {
+        return address.account() == null || address.account().equals(accountId)
+                ? find(namespace, address.name()) : null;
     }
 
     /** The functions of a namespace, by name. */

@@ -3,6 +3,7 @@ package dev.lamina.gateway;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.versions.FunctionVersions;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -22,15 +23,44 @@ public record FunctionEntry(String namespace, String name, FunctionSpec spec, De
         aliases = Map.copyOf(aliases);
     }
 
-    /** The version a qualifier names: null or {@code $LATEST}, a number, or (picked by weight) an alias. */
+    /**
+     * The version one invocation of a qualifier runs: null or {@code $LATEST}, a number, or an alias's version picked
+     * by weight. Null when the function has no such qualifier.
+     */
     public DeployedVersion resolve(String qualifier) {
+        AliasRoute alias = alias(qualifier);
+        return alias == null ? version(qualifier) : alias.pick();
+    }
+
+    /**
+     * The versions an invocation of a qualifier may run: one, or those an alias splits its traffic between; empty when
+     * the function has no such qualifier. Unlike {@link #resolve} it draws nothing, so it answers the same every time.
+     */
+    public List<DeployedVersion> versionsOf(String qualifier) {
+        AliasRoute alias = alias(qualifier);
+        if (alias != null) {
+            return alias.versions();
+        }
+        DeployedVersion version = version(qualifier);
+        return version == null ? List.of() : List.of(version);
+    }
+
+    /** Whether the function has a qualifier: none or {@code $LATEST}, a published version's number, or an alias. */
+    public boolean hasQualifier(String qualifier) {
+        return !versionsOf(qualifier).isEmpty();
+    }
+
+    /** The alias a qualifier names; null for {@code $LATEST}, a version number, or an alias the function lacks. */
+    private AliasRoute alias(String qualifier) {
+        return qualifier == null || qualifier.equals("$LATEST") || FunctionVersions.isNumber(qualifier) ? null
+                : aliases.get(qualifier);
+    }
+
+    /** The version a qualifier names directly: none or {@code $LATEST}, or a published version's number. */
+    private DeployedVersion version(String qualifier) {
         if (qualifier == null || qualifier.equals("$LATEST")) {
             return latest;
         }
-        if (FunctionVersions.isNumber(qualifier)) {
-            return versions.get(FunctionVersions.number(qualifier));
-        }
-        AliasRoute alias = aliases.get(qualifier);
-        return alias == null ? null : alias.pick();
+        return FunctionVersions.isNumber(qualifier) ? versions.get(FunctionVersions.number(qualifier)) : null;
     }
 }

@@ -50,51 +50,47 @@ public class GatewayInvoker implements Invoker {
     }
 
     @Override
-    public CompletionStage<InvokeOutcome> invoke(InvokeRequest request) {
+    public CompletionStage<InvokeAnswer> invoke(InvokeRequest request) {
         String requestId = request.requestId() != null ? request.requestId() : RequestIds.next();
         FunctionAddress address;
         try {
             address = FunctionAddress.parse(request.functionName(), request.qualifier());
         } catch (FunctionAddress.InvalidAddress e) {
-            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidParameter(e.getMessage())));
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidParameter(e.getMessage())));
         }
         String qualifier = address.qualifier();
-        FunctionEntry function = address.account() == null || address.account().equals(config.accountId())
-                ? catalog.find(request.namespace(), address.name()) : null;
+        FunctionEntry function = catalog.find(request.namespace(), address);
         DeployedVersion version = function == null ? null : function.resolve(qualifier);
         if (version == null) {
-            return done(new InvokeOutcome.NotFound(requestId,
+            return done(new InvokeAnswer.NotFound(requestId,
                     "Function not found: " + arns.function(address.name(), qualifier)));
         }
         if (version.pool() == null) {
-            VersionState state = version.info().state();
-            return done(new InvokeOutcome.Failed(requestId, ServiceError.conflict(
-                    "The operation cannot be performed at this time. The function is currently in the following"
-                            + " state: " + state.state() + ". " + state.reason())));
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.notActive(version.info().state())));
         }
         if (request.dryRun()) {
-            return done(new InvokeOutcome.DryRunPassed(requestId));
+            return done(new InvokeAnswer.DryRunPassed(requestId));
         }
         String contextError = RequestChecks.clientContextError(request.clientContext());
         if (contextError != null) {
-            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidParameter(contextError)));
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidParameter(contextError)));
         }
         String payloadError = RequestChecks.payloadError(request.payload());
         if (payloadError != null) {
-            return done(new InvokeOutcome.Failed(requestId, ServiceError.invalidContent(payloadError)));
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidContent(payloadError)));
         }
         String resource = qualifier == null ? function.name() : function.name() + ":" + qualifier;
         GatewayMetrics.InvocationMeters meters = metrics.invocation(function.namespace(), function.name(), resource,
                 version.version());
         ConcurrencyLimits.FunctionLimit limit = catalog.limit(function.namespace(), function.name());
         if (limit == null) {
-            return done(new InvokeOutcome.NotFound(requestId,
+            return done(new InvokeAnswer.NotFound(requestId,
                     "Function not found: " + arns.function(address.name(), qualifier)));
         }
         ConcurrencyLimits.Admission admission = limit.tryAdmit();
         if (admission instanceof ConcurrencyLimits.Throttle(String reason)) {
             meters.throttled();
-            return done(new InvokeOutcome.Throttled(requestId, reason, config.retryAfter()));
+            return done(new InvokeAnswer.Throttled(requestId, reason, config.retryAfter()));
         }
         ConcurrencyLimits.Permit permit = (ConcurrencyLimits.Permit) admission;
         long start = System.nanoTime();
@@ -103,13 +99,13 @@ public class GatewayInvoker implements Invoker {
                 arns.function(function.name(), qualifier),
                 Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE));
         call.attempt(0);
-        return call.result.whenComplete((outcome, error) -> {
+        return call.result.whenComplete((answer, error) -> {
             permit.release();
             version.demand().decrement();
-            switch (outcome) {
-                case InvokeOutcome.Success s -> meters.answered(start, false);
-                case InvokeOutcome.FunctionError f -> meters.answered(start, true);
-                case InvokeOutcome.Throttled t -> meters.throttled();
+            switch (answer) {
+                case InvokeAnswer.Success s -> meters.answered(start, false);
+                case InvokeAnswer.FunctionError f -> meters.answered(start, true);
+                case InvokeAnswer.Throttled t -> meters.throttled();
                 case null, default -> {
                 }
             }
@@ -121,13 +117,13 @@ public class GatewayInvoker implements Invoker {
         shims.close();
     }
 
-    private static CompletionStage<InvokeOutcome> done(InvokeOutcome outcome) {
-        return CompletableFuture.completedFuture(outcome);
+    private static CompletionStage<InvokeAnswer> done(InvokeAnswer answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 
     /** One admitted invocation on its way to an environment. */
     private final class Call {
-        final CompletableFuture<InvokeOutcome> result = new CompletableFuture<>();
+        final CompletableFuture<InvokeAnswer> result = new CompletableFuture<>();
         final InvokeRequest request;
         final String functionName;
         final DeployedVersion version;
@@ -164,7 +160,7 @@ public class GatewayInvoker implements Invoker {
         private void answered(Slot slot, int busyAnswers, AsyncResult<ShimClient.Reply> sent) {
             slot.release();
             if (sent.failed()) {
-                result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                result.complete(new InvokeAnswer.Failed(requestId, ServiceError.service(
                         "The execution environment of " + version.ref() + " did not answer: "
                                 + sent.cause().getMessage())));
                 return;
@@ -173,26 +169,26 @@ public class GatewayInvoker implements Invoker {
             if (reply.busy()) {
                 attempt(busyAnswers + 1);
             } else if (reply.status() != 200) {
-                result.complete(new InvokeOutcome.Failed(requestId, ServiceError.service(
+                result.complete(new InvokeAnswer.Failed(requestId, ServiceError.service(
                         "The execution environment of " + version.ref() + " answered HTTP " + reply.status()
                                 + ": " + reply.body())));
             } else if (reply.functionError() != null) {
-                result.complete(new InvokeOutcome.FunctionError(requestId, version.version(),
+                result.complete(new InvokeAnswer.FunctionError(requestId, version.version(),
                         reply.functionError(), reply.body(), reply.logResult()));
             } else {
-                result.complete(new InvokeOutcome.Success(requestId, version.version(), reply.body(),
+                result.complete(new InvokeAnswer.Success(requestId, version.version(), reply.body(),
                         reply.logResult()));
             }
         }
 
-        private InvokeOutcome waitFailed(Throwable error) {
+        private InvokeAnswer waitFailed(Throwable error) {
             return switch (error) {
-                case SlotQueue.WaitTimedOut t -> new InvokeOutcome.Throttled(requestId,
+                case SlotQueue.WaitTimedOut t -> new InvokeAnswer.Throttled(requestId,
                         "FunctionInvocationRateLimitExceeded", config.retryAfter());
-                case SlotQueue.StartFailed f -> new InvokeOutcome.Failed(requestId, ServiceError.service(
+                case SlotQueue.StartFailed f -> new InvokeAnswer.Failed(requestId, ServiceError.service(
                         "Lamina could not start an execution environment for " + version.ref() + ": "
                                 + f.getMessage()));
-                default -> new InvokeOutcome.Failed(requestId, ServiceError.service(String.valueOf(error)));
+                default -> new InvokeAnswer.Failed(requestId, ServiceError.service(String.valueOf(error)));
             };
         }
     }

@@ -1,7 +1,5 @@
 package dev.lamina.gateway;
 
-import dev.lamina.async.AsyncIntake;
-import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Optional;
 
 /**
  * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, as AWS SDKs and the CLI call it.
@@ -67,73 +64,64 @@ public class InvokeApi {
     }
 
     private void dispatch(RoutingContext ctx, String type, Buffer payload) {
+        if ("Event".equals(type)) {
+            enqueue(ctx, payload);
+            return;
+        }
         HttpServerRequest http = ctx.request();
-        boolean event = "Event".equals(type);
         InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
-                http.getParam("Qualifier"), payload, event || "DryRun".equals(type),
+                http.getParam("Qualifier"), payload, "DryRun".equals(type),
                 "Tail".equals(http.getHeader(ShimClient.LOG_TYPE)), http.getHeader(ShimClient.CLIENT_CONTEXT),
                 http.getHeader(ShimClient.TRACE_ID), null);
-        invoker.invoke(request).thenAccept(outcome -> {
-            if (event && outcome instanceof InvokeOutcome.DryRunPassed passed) {
-                enqueue(ctx, request, passed.requestId());
-            } else {
-                write(ctx.response(), outcome);
-            }
-        });
+        invoker.invoke(request).thenAccept(answer -> write(ctx.response(), answer));
     }
 
     /**
-     * An {@code Event} invocation of a function the dry run found invocable: stored durably, then answered 202 with
-     * the event's request id and an empty body.
+     * An {@code Event} invocation: stored durably, then answered 202 with the event's request id and an empty body.
+     * A refusal carries a request id of its own, as no event exists.
      */
-    private void enqueue(RoutingContext ctx, InvokeRequest request, String checkId) {
-        Optional<AsyncIntake> intake = async.intake();
-        if (intake.isEmpty()) {
-            ErrorBodies.write(ctx.response(), checkId, ServiceError.invalidParameter(
-                    "Asynchronous invocation (InvocationType Event) is off in this Lamina: it needs"
-                            + " lamina.async.data-dir, a directory on persistent storage."));
-            return;
-        }
+    private void enqueue(RoutingContext ctx, Buffer payload) {
+        HttpServerRequest http = ctx.request();
+        String refusalId = RequestIds.next();
         FunctionAddress address;
         try {
-            address = FunctionAddress.parse(request.functionName(), request.qualifier());
+            address = FunctionAddress.parse(ctx.pathParam("name"), http.getParam("Qualifier"));
         } catch (FunctionAddress.InvalidAddress e) {
-            ErrorBodies.write(ctx.response(), checkId, ServiceError.invalidParameter(e.getMessage()));
+            ErrorBodies.write(ctx.response(), refusalId, ServiceError.invalidParameter(e.getMessage()));
             return;
         }
-        FunctionRef function = new FunctionRef(request.namespace(), address.name(), address.qualifier());
         Context context = ctx.vertx().getOrCreateContext();
-        intake.get().accept(function, request.payload().getBytes(), request.traceId())
+        async.enqueue(config.namespace(), address, payload.getBytes(), http.getHeader(ShimClient.TRACE_ID))
                 .whenComplete((result, failure) -> context.runOnContext(v -> {
                     switch (result) {
                         case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)
                                 .putHeader(AMZN_REQUEST_ID, accepted.requestId()).end();
-                        case IntakeResult.Rejected rejected -> ErrorBodies.write(ctx.response(), checkId,
+                        case IntakeResult.Rejected rejected -> ErrorBodies.write(ctx.response(), refusalId,
                                 new ServiceError(rejected.errorType(), rejected.status(), rejected.message()));
-                        case null -> ErrorBodies.write(ctx.response(), checkId,
+                        case null -> ErrorBodies.write(ctx.response(), refusalId,
                                 ServiceError.service("The event could not be queued: " + failure.getMessage()));
                     }
                 }));
     }
 
-    private void write(HttpServerResponse response, InvokeOutcome outcome) {
-        switch (outcome) {
-            case InvokeOutcome.Success s -> {
+    private void write(HttpServerResponse response, InvokeAnswer answer) {
+        switch (answer) {
+            case InvokeAnswer.Success s -> {
                 headers(response, s.requestId(), s.executedVersion(), s.logResult());
                 response.end(s.payload());
             }
-            case InvokeOutcome.FunctionError f -> {
+            case InvokeAnswer.FunctionError f -> {
                 headers(response, f.requestId(), f.executedVersion(), f.logResult());
                 response.putHeader(ShimClient.FUNCTION_ERROR, f.errorType());
                 response.end(f.payload());
             }
-            case InvokeOutcome.DryRunPassed d -> response.setStatusCode(204)
+            case InvokeAnswer.DryRunPassed d -> response.setStatusCode(204)
                     .putHeader(AMZN_REQUEST_ID, d.requestId()).end();
-            case InvokeOutcome.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
+            case InvokeAnswer.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
                     Math.max(1, t.retryAfter().toSeconds()));
-            case InvokeOutcome.NotFound n -> ErrorBodies.write(response, n.requestId(),
+            case InvokeAnswer.NotFound n -> ErrorBodies.write(response, n.requestId(),
                     ServiceError.notFound(n.message()));
-            case InvokeOutcome.Failed f -> ErrorBodies.write(response, f.requestId(), f.error());
+            case InvokeAnswer.Failed f -> ErrorBodies.write(response, f.requestId(), f.error());
         }
     }
 

@@ -17,10 +17,4 @@ import io.vertx.core.buffer.Buffer;
  */
 public record InvokeRequest(String namespace, String functionName, String qualifier, Buffer payload, boolean dryRun,
                             boolean tailLog, String clientContext, String traceId, String requestId) {
-
-    /** A plain synchronous invocation, as async delivery and event sources make them. */
-    public static InvokeRequest of(String namespace, String functionName, String qualifier, Buffer payload,
-                                   String requestId) {
-        return new InvokeRequest(namespace, functionName, qualifier, payload, false, false, null, null, requestId);
-    }
 }

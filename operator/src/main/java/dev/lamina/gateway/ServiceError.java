@@ -29,6 +29,12 @@ public record ServiceError(String code, int status, String message) {
         return new ServiceError("ResourceConflictException", 409, message);
     }
 
+    /** Lambda's answer to invoking a version that cannot run (its state is not Active). */
+    public static ServiceError notActive(VersionState state) {
+        return conflict("The operation cannot be performed at this time. The function is currently in the following"
+                + " state: " + state.state() + ". " + state.reason());
+    }
+
     public static ServiceError service(String message) {
         return new ServiceError("ServiceException", 500, message);
     }

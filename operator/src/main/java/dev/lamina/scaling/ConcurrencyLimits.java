@@ -20,10 +20,6 @@ public final class ConcurrencyLimits {
         this.accountLimit = accountLimit;
     }
 
-    public int accountLimit() {
-        return accountLimit;
-    }
-
     public Account account(String namespace) {
         return accounts.computeIfAbsent(namespace, ns -> new Account());
     }

@@ -3,7 +3,8 @@ package dev.lamina.scaling;
 import java.time.Duration;
 
 /**
- * The autoscaler's numbers, shared by all versions (Knative KPA's model and defaults).
+ * The autoscaler's numbers, shared by all versions (Knative KPA's model; the defaults are in
+ * {@code GatewayConfig.Scaling}).
  *
  * @param stableWindow   demand is averaged over this window for the steady-state environment count
  * @param panicWindow    a short window that reacts to bursts
@@ -26,9 +27,5 @@ public record ScalingPolicy(Duration stableWindow, Duration panicWindow, double 
         if (panicThreshold < 1.0) {
             throw new IllegalArgumentException("the panic threshold must be at least 1.0, not " + panicThreshold);
         }
-    }
-
-    public static ScalingPolicy knativeDefaults() {
-        return new ScalingPolicy(Duration.ofSeconds(60), Duration.ofSeconds(6), 2.0, Duration.ofSeconds(1), 10);
     }
 }

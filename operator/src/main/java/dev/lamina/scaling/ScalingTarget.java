@@ -27,10 +27,6 @@ public final class ScalingTarget {
         return pool;
     }
 
-    public ConcurrencyMeter demand() {
-        return demand;
-    }
-
     synchronized void tick(long now) {
         ScalingBounds b = bounds.get();
         PoolState state = pool.state();

@@ -12,7 +12,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the Invoke API answers to {@code X-Amz-Invocation-Type: Event}, and that a 202 means the event is kept. */
+/**
+ * What the intake answers to the payload of an {@code X-Amz-Invocation-Type: Event} call, and that a 202 means the
+ * event is kept. Unknown functions and qualifiers are the gateway's to refuse: see {@link AsyncLocalModeTest}.
+ */
 class AsyncIntakeTest {
 
     @TempDir
@@ -20,17 +23,6 @@ class AsyncIntakeTest {
 
     private static IntakeResult accept(Harness async, String function, byte[] payload) {
         return async.async.intake().accept(new FunctionRef(Harness.NAMESPACE, function, null), payload, null).join();
-    }
-
-    @Test
-    void anUnknownFunctionIsRefusedWith404AndNothingIsQueued() {
-        try (var async = new Harness(dir)) {
-            IntakeResult result = accept(async, "missing", "{}".getBytes(StandardCharsets.UTF_8));
-
-            assertThat(result).isEqualTo(new IntakeResult.Rejected(404, "ResourceNotFoundException",
-                    "Function not found: default/missing"));
-            assertThat(async.count(AsyncMetrics.RECEIVED, "missing")).isZero();
-        }
     }
 
     @Test

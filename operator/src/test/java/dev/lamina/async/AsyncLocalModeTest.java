@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @TestProfile(AsyncLocalModeTest.Profile.class)
 class AsyncLocalModeTest {
 
+    private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:";
     private static LambdaClient lambda;
 
     /** Functions sharing one bash bootstrap; MODE says what each does, every event is logged to $STATE/NAME.log. */
@@ -107,6 +109,8 @@ class AsyncLocalModeTest {
                     %s
                     ---
                     %s
+                    ---
+                    %s
                     """.formatted(
                     function("greeter", "succeed", "", "{onSuccess: {http: {url: '" + HOOK.url() + "'}}}"),
                     function("failer", "fail", "",
@@ -115,7 +119,8 @@ class AsyncLocalModeTest {
                                     + DLQ.endpoint() + "', region: us-east-1}}"),
                     function("looper", "recurse", "", "{maximumRetryAttempts: 0}"),
                     function("narrow", "slow", "concurrency: {reserved: 1}",
-                            "{onSuccess: {http: {url: '" + HOOK.url() + "'}}}"));
+                            "{onSuccess: {http: {url: '" + HOOK.url() + "'}}}"),
+                    halfAndHalf());
             try {
                 Files.writeString(dir.resolve("async.yaml"), yaml);
             } catch (IOException e) {
@@ -149,6 +154,33 @@ class AsyncLocalModeTest {
                     "lamina.async.idle-poll", "100ms");
         }
 
+        /** Function "split" with versions 1 and 2, and alias "half" sending each half the invocations. */
+        private static String halfAndHalf() {
+            String snapshot = "{runtime: provided.al2023, handler: async, code: {configMap: async-code},"
+                    + " timeoutSeconds: 10, environment: {MODE: succeed, STATE: '" + STATE + "'}}";
+            return function("split", "succeed", "", "{}") + """
+                    ---
+                    apiVersion: lamina.dev/v1alpha1
+                    kind: FunctionVersion
+                    metadata: {name: split-1}
+                    spec: {function: split, version: "1", snapshot: %1$s}
+                    ---
+                    apiVersion: lamina.dev/v1alpha1
+                    kind: FunctionVersion
+                    metadata: {name: split-2}
+                    spec: {function: split, version: "2", snapshot: %1$s}
+                    ---
+                    apiVersion: lamina.dev/v1alpha1
+                    kind: Alias
+                    metadata: {name: split-half}
+                    spec:
+                      function: split
+                      name: half
+                      functionVersion: "1"
+                      routingConfig: {additionalVersionWeights: {"2": 0.5}}
+                    """.formatted(snapshot);
+        }
+
         private static Path temporaryDirectory(String prefix) {
             try {
                 return Files.createTempDirectory(prefix);
@@ -164,7 +196,8 @@ class AsyncLocalModeTest {
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofSeconds(60)))
                 .build();
     }
 
@@ -214,15 +247,54 @@ class AsyncLocalModeTest {
     }
 
     @Test
-    void intakeRefusesWhatLambdaRefuses() {
+    void intakeRefusesWhatLambdaRefuses() throws Exception {
         byte[] tooLarge = new byte[AsyncIntake.MAX_PAYLOAD_BYTES + 1];
         Arrays.fill(tooLarge, (byte) ' ');
         tooLarge[0] = '1';
 
         assertThatThrownBy(() -> event("nobody", "{}")).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(metric("AsyncEventsReceived_total", "function_name=\"nobody\"")).as("nothing queued").isZero();
         assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("greeter").invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromByteArray(tooLarge)))).isInstanceOf(RequestTooLargeException.class);
         assertThatThrownBy(() -> event("greeter", "{\"unfinished\":")).isInstanceOf(InvalidRequestContentException.class);
+    }
+
+    /**
+     * Whether an event is accepted does not depend on the alias's draw between its versions: that happens at
+     * delivery. A version or alias the function lacks is Lambda's 404.
+     */
+    @Test
+    void anEventToAnAliasSplittingTrafficIsAcceptedEveryTimeAndOneToAMissingQualifierIsNotFound() throws Exception {
+        int events = 40;
+        List<String> requestIds = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            InvokeResponse accepted = event("split:half", "{\"i\":" + i + "}");
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            requestIds.add(accepted.responseMetadata().requestId());
+        }
+
+        assertThatThrownBy(() -> event("split:missing", "{}")).isInstanceOfSatisfying(ResourceNotFoundException.class,
+                e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("Function not found: " + ARN + "split:missing");
+                });
+        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("split").qualifier("3")
+                .invocationType(InvocationType.EVENT).payload(SdkBytes.fromString("{}", StandardCharsets.UTF_8))))
+                .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("Function not found: " + ARN + "split:3");
+                });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (delivered(log("split"), requestIds) < events && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(delivered(log("split"), requestIds)).as("every accepted event ran on a version of the alias")
+                .isEqualTo(events);
+    }
+
+    /** How many of the request ids a function's log shows an invocation for. */
+    private static long delivered(List<String> log, List<String> requestIds) {
+        return requestIds.stream().filter(id -> log.stream().anyMatch(line -> line.startsWith(id + " "))).count();
     }
 
     @Test
@@ -287,7 +359,8 @@ class AsyncLocalModeTest {
     /** One sample of a Prometheus metric whose labels contain {@code label}; 0 when absent. */
     private static double metric(String name, String label) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            String text = http.send(HttpRequest.newBuilder(endpoint().resolve("/q/metrics")).build(),
+            String text = http.send(HttpRequest.newBuilder(endpoint().resolve("/q/metrics"))
+                            .timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)$", Pattern.MULTILINE).matcher(text);
             while (m.find()) {

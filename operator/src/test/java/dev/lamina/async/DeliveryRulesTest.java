@@ -115,7 +115,7 @@ class DeliveryRulesTest {
     @Test
     void platformErrorsAreRetriedWithBackoffLikeThrottles() throws Exception {
         async.functions.deploy("shaky", config(0, webhook(hook), null, null), (n, call) -> n <= 2
-                ? new InvokeOutcome.PlatformError(502, "ServiceException", "the execution environment went away")
+                ? new AttemptOutcome.PlatformError(502, "ServiceException", "the execution environment went away")
                 : ok("{}"));
 
         async.send("shaky", "{}");

@@ -14,8 +14,8 @@ class InvocationRecordsTest {
 
     @Test
     void anErrorBodyWithoutMessageFieldIsPassedWhole() {
-        var raw = new InvokeOutcome.FunctionError("1", "Unhandled", "segfault".getBytes(StandardCharsets.UTF_8));
-        var object = new InvokeOutcome.FunctionError("1", "Unhandled", "{\"code\":7}".getBytes(StandardCharsets.UTF_8));
+        var raw = new AttemptOutcome.FunctionError("1", "Unhandled", "segfault".getBytes(StandardCharsets.UTF_8));
+        var object = new AttemptOutcome.FunctionError("1", "Unhandled", "{\"code\":7}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(InvocationRecords.errorMessage(raw)).isEqualTo("segfault");
         assertThat(InvocationRecords.errorMessage(object)).isEqualTo("{\"code\":7}");
@@ -23,7 +23,7 @@ class InvocationRecordsTest {
 
     @Test
     void anEmptyErrorMessageBecomesTheStatusBecauseSqsRefusesEmptyAttributes() {
-        assertThat(InvocationRecords.errorMessage(new InvokeOutcome.PlatformError(503, "ServiceException", "")))
+        assertThat(InvocationRecords.errorMessage(new AttemptOutcome.PlatformError(503, "ServiceException", "")))
                 .isEqualTo("HTTP 503");
     }
 

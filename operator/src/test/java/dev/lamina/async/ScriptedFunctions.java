@@ -17,7 +17,7 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
     /** How a function answers its n-th invocation (1-based, counted per function). */
     @FunctionalInterface
     interface Script {
-        InvokeOutcome answer(int n, Call call);
+        AttemptOutcome answer(int n, Call call);
     }
 
     record Call(FunctionRef function, String payload, String requestId, String traceHeader, long nanoTime) {
@@ -46,17 +46,17 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
         return "arn:aws:lambda:us-east-1:000000000000:function:" + name + ":$LATEST";
     }
 
-    static InvokeOutcome.Success ok(String json) {
-        return new InvokeOutcome.Success("$LATEST", json.getBytes(StandardCharsets.UTF_8));
+    static AttemptOutcome.Success ok(String json) {
+        return new AttemptOutcome.Success("$LATEST", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static InvokeOutcome.FunctionError error(String message) {
-        return new InvokeOutcome.FunctionError("$LATEST", "Unhandled",
+    static AttemptOutcome.FunctionError error(String message) {
+        return new AttemptOutcome.FunctionError("$LATEST", "Unhandled",
                 ("{\"errorMessage\":\"" + message + "\",\"errorType\":\"RuntimeException\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    static InvokeOutcome.Throttled throttled() {
-        return new InvokeOutcome.Throttled("ReservedFunctionConcurrentInvocationLimitExceeded", "Rate Exceeded.");
+    static AttemptOutcome.Throttled throttled() {
+        return new AttemptOutcome.Throttled("ReservedFunctionConcurrentInvocationLimitExceeded", "Rate Exceeded.");
     }
 
     List<Call> calls() {
@@ -73,10 +73,10 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
     }
 
     @Override
-    public InvokeOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
+    public AttemptOutcome invoke(FunctionRef function, byte[] payload, String requestId, String traceHeader) {
         Deployed target = deployed.get(function.name());
         if (target == null) {
-            return new InvokeOutcome.NotFound("Function not found: " + function);
+            return new AttemptOutcome.NotFound("Function not found: " + function);
         }
         Call call = new Call(function, new String(payload, StandardCharsets.UTF_8), requestId, traceHeader, System.nanoTime());
         calls.add(call);

@@ -46,7 +46,7 @@ class SqliteEventStoreTest {
             assertThat(a.acceptedAt()).isEqualTo(now.minusSeconds(5));
             assertThat(a.phase()).isInstanceOfSatisfying(AsyncEvent.Invoking.class, invoking -> {
                 assertThat(invoking.invokeCount()).isEqualTo(1);
-                assertThat(invoking.lastFailure()).isInstanceOf(InvokeOutcome.FunctionError.class);
+                assertThat(invoking.lastFailure()).isInstanceOf(AttemptOutcome.FunctionError.class);
                 assertThat(InvocationRecords.errorMessage(invoking.lastFailure())).isEqualTo("boom");
             });
         }

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.lambda.model.ListFunctionsResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
 import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
+import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.StateReasonCode;
@@ -129,6 +130,9 @@ class InvokeApiTest {
                 .payload(json("{}")));
         assertThat(event.statusCode()).isEqualTo(202);
         assertThat(event.payload().asByteArray()).isEmpty();
+        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("greeter").invocationType(InvocationType.EVENT)
+                .payload(json("{}")))).as("a nodejs function cannot run locally")
+                .isInstanceOfSatisfying(ResourceConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
     }
 
     @Test
