@@ -1,0 +1,29 @@
+package dev.lamina.sources;
+
+/**
+ * What a mapping is doing, in Lambda's words.
+ *
+ * @param state                Lambda's mapping state
+ * @param lastProcessingResult Lambda's {@code LastProcessingResult}: "No records processed", "OK", or "PROBLEM: …"
+ * @param problem              why the mapping is not working as asked, or null
+ * @param generation           the mapping generation this describes
+ */
+public record MappingState(State state, String lastProcessingResult, Problem problem, long generation) {
+
+    public enum State { Creating, Enabled, Disabling, Disabled, Failed }
+
+    /** A condition the user must know about: a CamelCase reason and a message. */
+    public record Problem(String reason, String message) {
+    }
+
+    public static final String NO_RECORDS = "No records processed";
+    public static final String OK = "OK";
+
+    static MappingState of(State state, String lastProcessingResult, long generation) {
+        return new MappingState(state, lastProcessingResult, null, generation);
+    }
+
+    static MappingState failing(State state, String reason, String message, long generation) {
+        return new MappingState(state, "PROBLEM: " + message, new Problem(reason, message), generation);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lamina.sources;
+
+import dev.lamina.async.AsyncFunctions;
+import dev.lamina.async.FunctionInvoker;
+import dev.lamina.async.SqsCredentials;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * What pollers work with, supplied by the mode's room.
+ *
+ * @param functions   looks the mapped function up (exists, reserved concurrency)
+ * @param invoker     invokes synchronously through the gateway's invocation path
+ * @param events      queues asynchronous invocations (schedules)
+ * @param credentials AWS credentials from a mapping's {@code credentialsSecret}
+ * @param ticks       the durable record of fired schedule ticks
+ * @param status      where mapping states go
+ * @param registry    receives the per-mapping metrics
+ * @param clock       the time schedules fire by
+ * @param region      the region sources default to and events name
+ * @param accountId   the account events name
+ */
+public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invoker, EventQueue events,
+                                  SqsCredentials credentials, TickStore ticks, MappingStatusSink status,
+                                  MeterRegistry registry, InstantSource clock, String region, String accountId) {
+    public SourceCollaborators {
+        Objects.requireNonNull(functions, "functions");
+        Objects.requireNonNull(invoker, "invoker");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(ticks, "ticks");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(clock, "clock");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lamina.sources;
+
+import java.util.Objects;
+
+/** One mapping's reports to the {@link MappingStatusSink}, sent only when something changed: never a flood. */
+final class StateReporter {
+    private final Mapping mapping;
+    private final MappingStatusSink sink;
+    private MappingState last;
+
+    StateReporter(Mapping mapping, MappingStatusSink sink) {
+        this.mapping = mapping;
+        this.sink = sink;
+    }
+
+    /** Polling as asked; {@code lastProcessingResult} as Lambda words it. */
+    void enabled(String lastProcessingResult) {
+        report(MappingState.of(MappingState.State.Enabled, lastProcessingResult, mapping.generation()));
+    }
+
+    /** Not polling yet: something it needs is missing (the function, say); it starts once that is there. */
+    void waiting(String reason, String message) {
+        report(MappingState.failing(MappingState.State.Creating, reason, message, mapping.generation()));
+    }
+
+    /** Polling, but the source or the function fails: retried with backoff. */
+    void problem(String reason, String message) {
+        report(MappingState.failing(MappingState.State.Enabled, reason, message, mapping.generation()));
+    }
+
+    private synchronized void report(MappingState state) {
+        if (!Objects.equals(state, last)) {
+            last = state;
+            sink.report(mapping.key(), state);
+        }
+    }
+}
