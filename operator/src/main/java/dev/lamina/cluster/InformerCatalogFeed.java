@@ -1,13 +1,10 @@
 package dev.lamina.cluster;
 
-import dev.lamina.api.Function;
-import dev.lamina.api.Condition;
-import dev.lamina.versions.AliasRouting;
-import dev.lamina.versions.SpecDigest;
-import dev.lamina.versions.FunctionVersions;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
+import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
@@ -19,6 +16,9 @@ import dev.lamina.gateway.DeployedVersion;
 import dev.lamina.gateway.FunctionEntry;
 import dev.lamina.gateway.VersionInfo;
 import dev.lamina.gateway.VersionState;
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.FunctionVersions;
+import dev.lamina.versions.SpecDigest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;

@@ -1,9 +1,5 @@
 package dev.lamina.controller;
 
-import dev.lamina.versions.AliasRouting;
-import dev.lamina.versions.ProvisionedEnvironments;
-import dev.lamina.versions.SpecDigest;
-import dev.lamina.versions.VersionPlanner;
 import dev.lamina.api.Alias;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
@@ -12,6 +8,10 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionStatus;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.ProvisionedEnvironments;
+import dev.lamina.versions.SpecDigest;
+import dev.lamina.versions.VersionPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;

@@ -1,10 +1,10 @@
 package dev.lamina.controller;
 
-import dev.lamina.versions.FunctionVersions;
 import dev.lamina.api.Alias;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.versions.FunctionVersions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

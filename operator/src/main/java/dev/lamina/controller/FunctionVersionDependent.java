@@ -1,20 +1,20 @@
 package dev.lamina.controller;
 
-import dev.lamina.versions.FunctionVersions;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import java.util.Set;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.versions.FunctionVersions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Function's versions. A FunctionVersion is immutable, so this dependent only creates and deletes: it creates

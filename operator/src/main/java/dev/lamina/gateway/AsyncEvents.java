@@ -40,6 +40,8 @@ public class AsyncEvents {
     private final Invoker invoker;
     private final MeterRegistry registry;
     private final Arns arns;
+    private final AsyncFunctions functions = new Functions();
+    private final FunctionInvoker invocations = new Invocations();
     private volatile AsyncInvocations async;
 
     public AsyncEvents(AsyncConfig config, GatewayConfig gateway, Catalog catalog, GatewayInvoker invoker,
@@ -60,7 +62,7 @@ public class AsyncEvents {
             return;
         }
         async = AsyncInvocations.start(dataDir.get(), config.settings(gateway.region()),
-                new AsyncInvocations.Collaborators(new Functions(), new Invocations(), NO_SECRETS, registry,
+                new AsyncInvocations.Collaborators(functions, invocations, NO_SECRETS, registry,
                         InstantSource.system()));
         LOG.infof("Asynchronous invocation: events are kept in %s", dataDir.get());
     }
@@ -97,6 +99,25 @@ public class AsyncEvents {
         }
         return running.intake().accept(new FunctionRef(namespace, address.name(), address.qualifier()), payload,
                 traceHeader);
+    }
+
+    /**
+     * Queues an event for a function named by reference, with the same answers as {@link #enqueue(String,
+     * FunctionAddress, byte[], String)}: how schedules invoke.
+     */
+    public CompletableFuture<IntakeResult> enqueue(FunctionRef function, byte[] payload) {
+        return enqueue(function.namespace(), new FunctionAddress(null, function.name(), function.qualifier()), payload,
+                null);
+    }
+
+    /** Functions as asynchronous delivery and event sources look them up. */
+    public AsyncFunctions functions() {
+        return functions;
+    }
+
+    /** The gateway's invocation path as asynchronous delivery and event sources invoke through it. */
+    public FunctionInvoker invocations() {
+        return invocations;
     }
 
     private static CompletableFuture<IntakeResult> refused(ServiceError error) {

@@ -7,6 +7,7 @@ import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionVersion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,18 +19,24 @@ import java.util.Set;
 
 /**
  * The documents of one read of the directory, sorted by what they are for: each Function, the FunctionVersions and
- * Aliases naming it, the ConfigMaps of each namespace, and the files that could not be read at all.
+ * Aliases naming it, the ConfigMaps and Secrets of each namespace, the EventSourceMappings, and the files that could
+ * not be read at all, with what could not be used ({@code problems}) and the kinds local mode has no use for.
  */
 record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
+                      Map<String, Map<String, Secret>> secrets,
                       Map<FunctionKey, ResourceFiles.Document> functions,
                       Map<FunctionKey, List<ResourceFiles.Document>> versions,
                       Map<FunctionKey, List<ResourceFiles.Document>> aliases,
                       List<ResourceFiles.Document> mappings,
-                      Set<Path> unreadable) {
+                      Set<Path> unreadable,
+                      List<String> problems,
+                      List<String> unused) {
 
-    static DirectoryIndex of(ResourceFiles.Contents contents, List<String> problems) {
-        DirectoryIndex index = new DirectoryIndex(new HashMap<>(), new LinkedHashMap<>(), new HashMap<>(),
-                new HashMap<>(), new ArrayList<>(), new HashSet<>());
+    static DirectoryIndex of(ResourceFiles.Contents contents) {
+        List<String> problems = new ArrayList<>();
+        DirectoryIndex index = new DirectoryIndex(new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
+                new HashMap<>(), new HashMap<>(), new ArrayList<>(), new HashSet<>(), problems,
+                contents.unused());
         for (ResourceFiles.Problem p : contents.problems()) {
             problems.add(p.file() + ": " + p.message());
             if (p.fatal()) {
@@ -41,6 +48,8 @@ record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
             switch (r) {
                 case ConfigMap cm -> index.configMaps().computeIfAbsent(FunctionKey.of(cm, "").namespace(),
                         n -> new HashMap<>()).put(cm.getMetadata().getName(), cm);
+                case Secret secret -> index.secrets().computeIfAbsent(FunctionKey.of(secret, "").namespace(),
+                        n -> new HashMap<>()).put(secret.getMetadata().getName(), secret);
                 case Function f -> {
                     FunctionKey key = FunctionKey.of(f, f.getMetadata().getName());
                     ResourceFiles.Document first = index.functions().putIfAbsent(key, d);

@@ -13,6 +13,12 @@ public interface LocalConfig {
     /** The directory of resource YAML to serve; local mode is on when set. */
     Optional<Path> dir();
 
+    /**
+     * Where local mode keeps what must outlive a restart besides the async queue (the fired ticks of schedules).
+     * Default: {@code .lamina} in the directory.
+     */
+    Optional<Path> stateDir();
+
     /** How often the directory (and code it points at) is checked for edits. */
     @WithDefault("1s")
     Duration pollInterval();

@@ -2,7 +2,6 @@ package dev.lamina.local;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
-import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
@@ -77,7 +76,6 @@ final class LocalFunctions implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
-    private List<String> mappings = List.of();
     private final Map<FunctionKey, State> functions = new TreeMap<>();
 
     LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes) {
@@ -87,10 +85,9 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /** Applies one read of the directory. */
-    Report apply(ResourceFiles.Contents contents) {
+    Report apply(DirectoryIndex index) {
         List<String> changes = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        DirectoryIndex index = DirectoryIndex.of(contents, problems);
+        List<String> problems = new ArrayList<>(index.problems());
         List<Path> codeFiles = new ArrayList<>();
         index.functions().forEach((key, document) -> {
             FunctionSpec spec = ((Function) document.resource()).getSpec();
@@ -118,13 +115,8 @@ final class LocalFunctions implements AutoCloseable {
                         + " refers to Function " + function + ", which is not in the directory"));
             }
         });
-        mappings = index.mappings().stream().map(d -> (EventSourceMapping) d.resource())
-                .map(m -> String.format("  %-20s %-16s not polled: Lamina does not run event sources yet",
-                        FunctionKey.of(m, m.getMetadata().getName()), m.getSpec().source() == null ? "?"
-                                : m.getSpec().source().type()))
-                .toList();
         watched = List.copyOf(codeFiles);
-        return new Report(changes, problems, contents.unused());
+        return new Report(changes, problems, index.unused());
     }
 
     /** One Function: its $LATEST, its versions, its aliases; on a problem it keeps serving as before. */
@@ -164,7 +156,7 @@ final class LocalFunctions implements AutoCloseable {
         return watched;
     }
 
-    /** What the console shows for each function and event source mapping. */
+    /** What the console shows for each function. */
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         functions.forEach((key, s) -> {
@@ -184,7 +176,6 @@ final class LocalFunctions implements AutoCloseable {
             }
             lines.add(line.toString());
         });
-        lines.addAll(mappings);
         return lines;
     }
 

@@ -1,7 +1,10 @@
 package dev.lamina.local;
 
+import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
+import dev.lamina.sources.SourceCollaborators;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -44,10 +48,17 @@ public class LocalMode {
     private ScheduledExecutorService watcher;
     private CodeStore code;
     private LocalFunctions functions;
+    private LocalSources sources;
+    private final AsyncEvents async;
+    private final MeterRegistry registry;
+    private final LocalMappingStates mappingStates = new LocalMappingStates();
     private List<Object> fingerprint = List.of();
 
-    public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog,
+    public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, AsyncEvents async,
+                     MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
+        this.async = async;
+        this.registry = registry;
         this.config = config;
         this.gateway = gateway;
         this.catalog = catalog;
@@ -74,7 +85,12 @@ public class LocalMode {
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
                 gateway.region(), gateway.accountId(), config.functionLogs()));
-        LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
+        LocalSecrets secrets = new LocalSecrets();
+        Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
+        sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
+                secrets, new FileTickStore(stateDir.resolve("schedules")), mappingStates, registry,
+                InstantSource.system(), gateway.region(), gateway.accountId()), secrets, mappingStates);
+        LocalFunctions.Report report = read(dir);
         fingerprint = fingerprint(dir, functions.watchedCodeFiles());
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lamina-local-watch");
@@ -105,6 +121,8 @@ public class LocalMode {
         System.out.println();
         System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
         functions.describe().forEach(System.out::println);
+        sources.describe().forEach(System.out::println);
+        mappingStates.startPrinting();
         if (!loaded.report().unused().isEmpty()) {
             System.out.println("  Used in a cluster only: " + String.join(", ", loaded.report().unused()));
         }
@@ -119,6 +137,9 @@ public class LocalMode {
     void stop(@Observes ShutdownEvent event) {
         if (watcher != null) {
             watcher.shutdownNow();
+        }
+        if (sources != null) {
+            sources.close();
         }
         if (functions != null) {
             functions.close();
@@ -148,7 +169,7 @@ public class LocalMode {
                 }
                 now = later;
             }
-            LocalFunctions.Report report = functions.apply(ResourceFiles.read(dir));
+            LocalFunctions.Report report = read(dir);
             fingerprint = fingerprint(dir, functions.watchedCodeFiles());
             report.changes().forEach(c -> System.out.println("lamina: " + c));
             report.problems().forEach(p -> System.out.println("lamina: ! " + p));
@@ -157,6 +178,14 @@ public class LocalMode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Reads the directory and applies it: functions first, so mappings find the functions they invoke. */
+    private LocalFunctions.Report read(Path dir) {
+        DirectoryIndex index = DirectoryIndex.of(ResourceFiles.read(dir));
+        LocalFunctions.Report report = functions.apply(index);
+        sources.apply(index);
+        return report;
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -121,6 +122,7 @@ final class ResourceFiles {
                 case LAMINA_API + " FunctionVersion" -> FunctionVersion.class;
                 case LAMINA_API + " EventSourceMapping" -> EventSourceMapping.class;
                 case "v1 ConfigMap" -> ConfigMap.class;
+                case "v1 Secret" -> Secret.class;
                 default -> null;
             };
             if (type == null) {

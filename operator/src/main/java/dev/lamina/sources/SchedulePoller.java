@@ -69,13 +69,19 @@ final class SchedulePoller implements Poller {
             Instant now = with.clock().instant();
             Optional<Instant> due = latestDue(from, now);
             if (due.isPresent()) {
-                if (fire(due.get())) {
-                    from = due.get();
-                    backoff = RECHECK;
-                    continue;
+                switch (fire(due.get())) {
+                    case FIRED -> {
+                        from = due.get();
+                        backoff = RECHECK;
+                    }
+                    // A function that appears is found within a recheck, not after a long backoff.
+                    case NO_FUNCTION -> sleep(RECHECK);
+                    case REFUSED -> {
+                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+                                : backoff.multipliedBy(2);
+                        sleep(backoff);
+                    }
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                sleep(backoff);
             } else {
                 Duration untilNext = expression.next(from).map(next -> Duration.between(now, next))
                         .orElse(RECHECK);
@@ -94,14 +100,16 @@ final class SchedulePoller implements Poller {
         return due;
     }
 
-    /** Queues the invocation of one tick; true once it is queued and recorded. */
-    private boolean fire(Instant tick) {
+    private enum Firing { FIRED, NO_FUNCTION, REFUSED }
+
+    /** Queues the invocation of one tick and records it once queued. */
+    private Firing fire(Instant tick) {
         FunctionRef function = mapping.function();
         if (with.functions().find(function).isEmpty()) {
             reporter.waiting("FunctionNotFound", "function " + function.name()
                     + (function.qualifier() == null ? "" : ":" + function.qualifier())
                     + " does not exist in this namespace; the schedule fires once it does");
-            return false;
+            return Firing.NO_FUNCTION;
         }
         byte[] event = (schedule.input() != null ? schedule.input() : scheduledEvent(tick))
                 .getBytes(StandardCharsets.UTF_8);
@@ -110,13 +118,13 @@ final class SchedulePoller implements Poller {
         if (result instanceof IntakeResult.Rejected rejected) {
             metrics.failedInvoke(1);
             reporter.problem("InvocationRejected", rejected.errorType() + ": " + rejected.message());
-            return false;
+            return Firing.REFUSED;
         }
         with.ticks().fired(mapping.key(), tick);
         metrics.invoked(1);
         reporter.enabled(MappingState.OK);
         LOG.debugf("schedule %s fired its tick %s", mapping.key(), tick);
-        return true;
+        return Firing.FIRED;
     }
 
     /** EventBridge's Scheduled Event for a tick; its id is the same however often the tick fires. */

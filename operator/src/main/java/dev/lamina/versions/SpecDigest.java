@@ -1,12 +1,12 @@
 package dev.lamina.versions;
 
-import dev.lamina.api.CodeSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lamina.api.CodeSource;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +40,8 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
                 "quarkus.http.test-port", "0",
                 "quarkus.http.host", "127.0.0.1",
                 "quarkus.kubernetes-client.devservices.enabled", "false"));
-        config.put("lamina.async.data-dir", asyncDataDir().toString());
+        config.put("lamina.async.data-dir", temporaryDirectory("lamina-async-").toString());
+        config.put("lamina.local.state-dir", stateDirectory().toString());
         config.putAll(extra());
         return config;
     }
@@ -68,10 +71,15 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
-    /** A fresh directory for the async event queue of one application start; deleted when the tests end. */
-    static Path asyncDataDir() {
+    /** Where local mode keeps its state (fired schedule ticks); fresh unless a profile prepares one. */
+    protected Path stateDirectory() {
+        return temporaryDirectory("lamina-state-");
+    }
+
+    /** A fresh directory; deleted when the tests end. */
+    static Path temporaryDirectory(String prefix) {
         try {
-            Path dir = Files.createTempDirectory("lamina-async-");
+            Path dir = Files.createTempDirectory(prefix);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
             return dir;
         } catch (IOException e) {
@@ -102,6 +110,38 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         @Override
         protected Path directory() {
             return copyOf("local-versions");
+        }
+    }
+
+    /**
+     * A schedule whose last tick was recorded days ago (so it fires once at start, for the latest missed tick) and a
+     * function recording what it gets in {@link #RECORDED}.
+     */
+    public static final class Sources extends LocalModeProfile {
+        public static final Path RECORDED = temporaryDirectory("lamina-recorded-").resolve("events.jsonl");
+
+        @Override
+        protected Path directory() {
+            Path dir = copyOf("local-sources");
+            try {
+                Path yaml = dir.resolve("nightly.yaml");
+                Files.writeString(yaml, Files.readString(yaml).replace("@OUT@", RECORDED.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return dir;
+        }
+
+        @Override
+        protected Path stateDirectory() {
+            Path state = temporaryDirectory("lamina-state-");
+            try {
+                Path tick = Files.createDirectories(state.resolve("schedules/default")).resolve("nightly");
+                Files.writeString(tick, Instant.now().minus(Duration.ofDays(3)) + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return state;
         }
     }
 
