@@ -6,6 +6,8 @@ import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.api.EventSourceMappingStatus;
 import dev.lamina.api.Labels;
+import dev.lamina.sources.MappingKey;
+import dev.lamina.sources.MappingState;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -13,12 +15,15 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Validates an event source mapping against the functions, versions and aliases that exist, and reports its state.
- * Polling the source is the pollers' work, not this reconciler's.
+ * Reports an event source mapping's state: what its poller says (pollers run on this replica, the Lease holder, and
+ * report through {@link MappingStates}), after checking the functions, versions and aliases it names. Ready only
+ * while its source is polled without a problem, or when it is disabled as asked.
  */
 @ControllerConfiguration(name = EventSourceMappingReconciler.NAME)
 // Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
@@ -28,11 +33,19 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
 
     private final FunctionReferences<EventSourceMapping> references =
             new FunctionReferences<>(m -> m.getSpec().function());
+    private final MappingStates states;
+
+    @Inject
+    public EventSourceMappingReconciler(MappingStates states) {
+        this.states = states;
+    }
 
     @Override
     public List<EventSource<?, EventSourceMapping>> prepareEventSources(
             EventSourceContext<EventSourceMapping> context) {
-        return references.eventSources(context, true);
+        List<EventSource<?, EventSourceMapping>> sources = new ArrayList<>(references.eventSources(context, true));
+        sources.add(states.changes());
+        return sources;
     }
 
     @Override
@@ -40,32 +53,65 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
                                                        Context<EventSourceMapping> context) {
         EventSourceMappingSpec spec = mapping.getSpec();
         long generation = FunctionStatusFactory.generation(mapping);
-        String state = spec.enabled() ? "Enabled" : "Disabled";
         EventSourceMappingStatus previous = mapping.getStatus();
         List<Condition> conditions = previous == null || previous.conditions() == null
                 ? List.of() : previous.conditions();
-        Optional<Problem> problem = check(mapping, context);
-        if (problem.isPresent()) {
-            String reason = problem.get().reason();
-            String message = problem.get().message();
-            boolean known = Conditions.find(conditions, Condition.STALLED)
-                    .filter(c -> c.isTrue() && message.equals(c.message())).isPresent();
+        MappingKey key = new MappingKey(mapping.getMetadata().getNamespace(), mapping.getMetadata().getName());
+        Optional<MappingState> polled = states.of(key).filter(s -> s.generation() == generation);
+        Outcome outcome = check(mapping, context).map(p -> new Outcome(Lead.STALLED, p, "Failed"))
+                .orElseGet(() -> outcome(spec, polled));
+        if (outcome.lead() != Lead.READY && outcome.problem() != null) {
+            boolean known = conditions.stream().anyMatch(c -> !Condition.RECONCILING.equals(c.type())
+                    && outcome.problem().message().equals(c.message()));
             if (!known) {
-                KubernetesEvents.record(context.getClient(), mapping, KubernetesEvents.WARNING, reason, message);
+                KubernetesEvents.record(context.getClient(), mapping, KubernetesEvents.WARNING,
+                        outcome.problem().reason(), outcome.problem().message());
             }
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
-        } else {
-            String message = state + ": " + spec.source().type() + " -> " + spec.function() + ":" + qualifier(spec);
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, state, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, state, message,
-                    generation));
         }
-        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false,
-                problem.map(Problem::reason).orElse(state), "", generation));
-        mapping.setStatus(new EventSourceMappingStatus(generation, conditions, state, spec.source().type(),
-                spec.effectiveBatchSize(), previous == null ? null : previous.lastProcessingResult()));
+        String reason = outcome.problem().reason();
+        String message = outcome.problem().message();
+        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, outcome.lead() == Lead.READY, reason,
+                message, generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, outcome.lead() == Lead.STALLED,
+                reason, message, generation));
+        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING,
+                outcome.lead() == Lead.RECONCILING, reason, message, generation));
+        mapping.setStatus(new EventSourceMappingStatus(generation, conditions, outcome.state(),
+                spec.source().type(), spec.effectiveBatchSize(),
+                polled.map(MappingState::lastProcessingResult)
+                        .orElse(previous == null ? null : previous.lastProcessingResult()),
+                // Carried over as read: the status is patched with the difference from what was read, so a tick the
+                // poller recorded since stays.
+                previous == null ? null : previous.lastScheduledTick()));
         return UpdateControl.patchStatus(mapping);
+    }
+
+    /** Which kstatus condition leads. */
+    private enum Lead { READY, RECONCILING, STALLED }
+
+    private record Outcome(Lead lead, Problem problem, String state) {
+    }
+
+    /** The status a poller's report means; no report yet means the poller is starting. */
+    private static Outcome outcome(EventSourceMappingSpec spec, Optional<MappingState> polled) {
+        String what = spec.source().type() + " -> " + spec.function() + ":" + qualifier(spec);
+        if (polled.isEmpty()) {
+            return new Outcome(Lead.RECONCILING, new Problem("Creating", "starting to poll " + what), "Creating");
+        }
+        MappingState state = polled.get();
+        String name = state.state().name();
+        if (state.problem() != null) {
+            Problem problem = new Problem(state.problem().reason(), state.problem().message());
+            return new Outcome(state.state() == MappingState.State.Failed ? Lead.STALLED : Lead.RECONCILING,
+                    problem, name);
+        }
+        return switch (state.state()) {
+            case Enabled -> new Outcome(Lead.READY, new Problem("Enabled", "polling " + what), name);
+            case Disabled -> new Outcome(Lead.READY, new Problem("Disabled", "not polling " + what
+                    + ", as asked (enabled: false)"), name);
+            case Creating, Disabling -> new Outcome(Lead.RECONCILING, new Problem(name, name + " " + what), name);
+            case Failed -> new Outcome(Lead.STALLED, new Problem("Failed", "polling " + what + " failed"), name);
+        };
     }
 
     private static Optional<Problem> check(EventSourceMapping mapping, Context<EventSourceMapping> context) {

@@ -3,7 +3,10 @@ package dev.lamina.controller;
 import io.javaoperatorsdk.operator.Operator;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Whether this replica holds the controller role right now: it does while it holds the Lease, or always when no
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Singleton
 public class Leadership {
     private final AtomicBoolean holdsLease = new AtomicBoolean();
+    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final Instance<Operator> operator;
 
     public Leadership(Instance<Operator> operator) {
@@ -24,11 +28,18 @@ public class Leadership {
                 || operator.get().getConfigurationService().getLeaderElectionConfiguration().isEmpty();
     }
 
+    /** Tells {@code listener} whenever this replica takes ({@code true}) or loses ({@code false}) the Lease. */
+    public void onChange(Consumer<Boolean> listener) {
+        listeners.add(listener);
+    }
+
     void leaseTaken() {
         holdsLease.set(true);
+        listeners.forEach(l -> l.accept(true));
     }
 
     void leaseLost() {
         holdsLease.set(false);
+        listeners.forEach(l -> l.accept(false));
     }
 }

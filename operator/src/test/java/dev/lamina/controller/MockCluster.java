@@ -4,13 +4,19 @@ import dev.lamina.api.Alias;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
+import dev.lamina.async.AsyncFunction;
+import dev.lamina.async.AttemptOutcome;
+import dev.lamina.async.IntakeResult;
+import dev.lamina.cluster.LeaderSources;
+import dev.lamina.cluster.StatusTickStore;
+import dev.lamina.sources.SourceCollaborators;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,12 +29,18 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -46,16 +58,23 @@ public final class MockCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesClient operatorClient;
     private final Operator operator;
+    private final LeaderSources sources;
+    private final List<String> queued;
 
     private MockCluster(KubernetesMockServer server, KubernetesClient client, KubernetesClient operatorClient,
-                        Operator operator) {
+                        Operator operator, LeaderSources sources, List<String> queued) {
         this.server = server;
         this.client = client;
         this.operatorClient = operatorClient;
         this.operator = operator;
+        this.sources = sources;
+        this.queued = queued;
     }
 
-    /** Starts an API server and an operator running {@link FunctionReconciler}, {@link AliasReconciler} and {@link EventSourceMappingReconciler}. */
+    /**
+     * Starts an API server and an operator running {@link FunctionReconciler}, {@link AliasReconciler} and
+     * {@link EventSourceMappingReconciler}, leading: its event sources are polled (see {@link #sources}).
+     */
     public static MockCluster start(ControllerSettings settings) {
         var server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
@@ -76,11 +95,47 @@ public final class MockCluster implements AutoCloseable {
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withStopOnInformerErrorDuringStartup(true));
+        MappingStates states = new MappingStates();
         List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(),
-                new EventSourceMappingReconciler());
+                new EventSourceMappingReconciler(states));
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();
-        return new MockCluster(server, client, operatorClient, operator);
+        List<String> queued = new CopyOnWriteArrayList<>();
+        LeaderSources sources = sources(operatorClient, states, queued);
+        sources.lead();
+        return new MockCluster(server, client, operatorClient, operator, sources, queued);
+    }
+
+    /**
+     * Event sources as the Lease holder runs them, against this API server, with a gateway that finds the Functions
+     * of the cluster and records what would be queued for them (as {@code namespace/function payload}).
+     */
+    public static LeaderSources sources(KubernetesClient client, MappingStates states, List<String> queued) {
+        return new LeaderSources(client, new SourceCollaborators(
+                ref -> Optional.ofNullable(client.resources(Function.class).inNamespace(ref.namespace())
+                        .withName(ref.name()).get()).map(f -> new AsyncFunction("arn:aws:lambda:us-east-1:"
+                        + "000000000000:function:" + ref.name(), f.getSpec().async(),
+                        f.getSpec().concurrency().reserved())),
+                (ref, payload, requestId, trace) -> new AttemptOutcome.Success("$LATEST", new byte[0]),
+                (ref, payload) -> {
+                    queued.add(ref.namespace() + "/" + ref.name() + " " + new String(payload, StandardCharsets.UTF_8));
+                    return CompletableFuture.completedFuture(new IntakeResult.Accepted("event-" + queued.size()));
+                },
+                (namespace, secret) -> {
+                    throw new IllegalStateException("no credentials in the mock cluster");
+                },
+                new StatusTickStore(client), states, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
+                "000000000000"));
+    }
+
+    /** The event sources this cluster's operator polls as the Lease holder. */
+    public LeaderSources sources() {
+        return sources;
+    }
+
+    /** What the event sources queued so far, as {@code namespace/function payload}. */
+    public List<String> queued() {
+        return queued;
     }
 
     private static CustomResourceDefinitionContext statusSubresource(Class<? extends CustomResource<?, ?>> kind) {
@@ -179,6 +234,7 @@ public final class MockCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        sources.close();
         operator.stop();
         client.close();
         server.destroy();
