@@ -31,6 +31,8 @@ import java.util.List;
         message = "startingPosition AT_TIMESTAMP needs startingPositionTimestamp")
 @ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || !(has(self.parallelizationFactor) || has(self.bisectBatchOnFunctionError) || has(self.maximumRetryAttempts) || has(self.maximumRecordAgeInSeconds) || has(self.tumblingWindowInSeconds))",
         message = "parallelizationFactor, bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAgeInSeconds and tumblingWindowInSeconds apply to Kinesis and DynamoDB streams only")
+@ValidationRule(value = "!has(self.destinationConfig) || !(has(self.source.sqs) || has(self.source.schedule))",
+        message = "destinationConfig applies to streams and Kafka: an SQS queue sends failed messages to its own dead-letter queue (its redrive policy), and a schedule's invocations use the Function's async onFailure")
 @ValidationRule(value = "!has(self.scalingConfig) || has(self.source.sqs)",
         message = "scalingConfig.maximumConcurrency applies to SQS sources only")
 public record EventSourceMappingSpec(
@@ -52,7 +54,7 @@ public record EventSourceMappingSpec(
         FilterCriteria filterCriteria,
         @JsonPropertyDescription("Concurrency of the SQS poller.")
         ScalingConfig scalingConfig,
-        @JsonPropertyDescription("Where batches that finally failed are recorded.")
+        @JsonPropertyDescription("Streams and Kafka: where batches that finally failed are recorded.")
         DestinationConfig destinationConfig,
         @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP.")
         @Pattern("^(TRIM_HORIZON|LATEST|AT_TIMESTAMP)$") String startingPosition,
