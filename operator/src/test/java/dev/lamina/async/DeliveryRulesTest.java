@@ -47,8 +47,9 @@ class DeliveryRulesTest {
         return Json.MAPPER.readTree(text);
     }
 
-    private static long millisBetween(ScriptedFunctions.Call earlier, ScriptedFunctions.Call later) {
-        return Duration.ofNanos(later.nanoTime() - earlier.nanoTime()).toMillis();
+    /** The time between two attempts on the clock delivery schedules them by (no second clock to round against). */
+    private static Duration between(ScriptedFunctions.Call earlier, ScriptedFunctions.Call later) {
+        return Duration.between(earlier.at(), later.at());
     }
 
     @ParameterizedTest(name = "maximumRetryAttempts = {0}")
@@ -65,9 +66,9 @@ class DeliveryRulesTest {
             assertThat(call.payload()).isEqualTo("{\"order\":7}");
         });
         for (int retry = 1; retry <= retries; retry++) {
-            assertThat(millisBetween(calls.get(retry - 1), calls.get(retry)))
+            assertThat(between(calls.get(retry - 1), calls.get(retry)))
                     .as("retry %d waits at least its configured delay", retry)
-                    .isGreaterThanOrEqualTo(Harness.FAST.functionErrorRetryDelay(retry).toMillis());
+                    .isGreaterThanOrEqualTo(Harness.FAST.functionErrorRetryDelay(retry));
         }
         assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RetriesExhausted");
         assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(retries + 1);
@@ -102,9 +103,9 @@ class DeliveryRulesTest {
         List<ScriptedFunctions.Call> calls = async.functions.calls("busy");
         assertThat(calls).hasSize(4);
         for (int failure = 1; failure <= 3; failure++) {
-            assertThat(millisBetween(calls.get(failure - 1), calls.get(failure)))
+            assertThat(between(calls.get(failure - 1), calls.get(failure)))
                     .as("backoff after throttle %d", failure)
-                    .isGreaterThanOrEqualTo(Harness.FAST.backoff(failure).toMillis());
+                    .isGreaterThanOrEqualTo(Harness.FAST.backoff(failure));
         }
         assertThat(record.at("/requestContext/condition").asText()).isEqualTo("Success");
         assertThat(record.at("/requestContext/approximateInvokeCount").asInt())

@@ -20,9 +20,9 @@ final class Harness implements AutoCloseable {
             .withMissingFunctionGrace(Duration.ofMillis(500))
             .withIdlePoll(Duration.ofMillis(100));
 
-    final ScriptedFunctions functions = new ScriptedFunctions();
-    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final TestClock clock = new TestClock();
+    final ScriptedFunctions functions = new ScriptedFunctions(clock);
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final AsyncInvocations async;
 
     Harness(Path dataDirectory) {

@@ -2,6 +2,8 @@ package dev.lamina.async;
 
 import dev.lamina.api.FunctionSpec;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,7 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
         AttemptOutcome answer(int n, Call call);
     }
 
-    record Call(FunctionRef function, String payload, String requestId, String traceHeader, long nanoTime) {
+    record Call(FunctionRef function, String payload, String requestId, String traceHeader, Instant at) {
     }
 
     private record Deployed(AsyncFunction function, Script script) {
@@ -29,6 +31,12 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
     private final Map<String, Deployed> deployed = new ConcurrentHashMap<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** The clock delivery schedules attempts by: calls are timed on it, so delays are compared on one clock. */
+    private final InstantSource clock;
+
+    ScriptedFunctions(InstantSource clock) {
+        this.clock = clock;
+    }
 
     void deploy(String name, FunctionSpec.Async config, Script script) {
         deploy(name, config, null, script);
@@ -78,7 +86,7 @@ final class ScriptedFunctions implements AsyncFunctions, FunctionInvoker {
         if (target == null) {
             return new AttemptOutcome.NotFound("Function not found: " + function);
         }
-        Call call = new Call(function, new String(payload, StandardCharsets.UTF_8), requestId, traceHeader, System.nanoTime());
+        Call call = new Call(function, new String(payload, StandardCharsets.UTF_8), requestId, traceHeader, clock.instant());
         calls.add(call);
         return target.script().answer(counts.merge(function.name(), 1, Integer::sum), call);
     }

@@ -32,6 +32,7 @@ final class Sqs implements AutoCloseable {
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS.forSecret("default", SECRET))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(30)))
                 .build();
     }
 

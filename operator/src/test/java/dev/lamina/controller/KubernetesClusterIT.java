@@ -149,7 +149,8 @@ class KubernetesClusterIT {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                             "http://127.0.0.1:" + forward.getLocalPort()
                                     + "/2015-03-31/functions/hello/invocations"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":\"k3s\"}")).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":\"k3s\"}"))
+                    .timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"hello\":\"k3s\"}");

@@ -37,7 +37,8 @@ final class Gateway {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(200)
                         .socketTimeout(Duration.ofSeconds(60)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofMinutes(2)))
                 .build();
     }
 
@@ -48,7 +49,7 @@ final class Gateway {
     /** The Prometheus text of /q/metrics. */
     static String metrics() {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint().resolve("/q/metrics")).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint().resolve("/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.body();
         } catch (IOException e) {

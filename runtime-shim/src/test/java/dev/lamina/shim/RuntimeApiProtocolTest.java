@@ -148,6 +148,7 @@ class RuntimeApiProtocolTest {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + shim.runtimeApiAddress().getPort() + API + path))
                 .header(header, value)
+                .timeout(java.time.Duration.ofSeconds(30))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x"))
                 .build();
         try {
