@@ -88,8 +88,7 @@ class VersionPodsTest {
         client.resource(Fixtures.imageFunction(ns, "burst")).create();
         eventually().until(() -> deployment(ns, "burst-latest") != null);
         try (VersionPods latest = environments.version(ns, "burst", Labels.LATEST, () -> { })) {
-            eventually().until(() -> latest.wanted() == 0);
-            latest.scaleTo(3, List.of());
+            scaleWhenSeen(latest, 3);
             eventually().until(() -> replicas(ns, "burst-latest") == 3 && latest.wanted() == 3);
 
             // A spec change makes the operator update the Deployment: the count the autoscaler set stays.
@@ -105,7 +104,7 @@ class VersionPodsTest {
         client.resource(Fixtures.imageFunction(ns, "calm")).create();
         eventually().until(() -> deployment(ns, "calm-latest") != null);
         try (VersionPods latest = environments.version(ns, "calm", Labels.LATEST, () -> { })) {
-            latest.scaleTo(3, List.of());
+            scaleWhenSeen(latest, 3);
             for (int i = 1; i <= 3; i++) {
                 setReady(client.resource(pod(ns, "calm-latest-" + i, "calm", Labels.LATEST)).create(), "10.0.0." + i);
             }
@@ -191,5 +190,13 @@ class VersionPodsTest {
 
     private static int replicas(String ns, String name) {
         return deployment(ns, name).getSpec().getReplicas();
+    }
+
+    /** Scales once the pods' informers have seen the Deployment, which may lag behind the API server a moment. */
+    private static void scaleWhenSeen(VersionPods pods, int environments) {
+        eventually().until(() -> {
+            pods.scaleTo(environments, List.of());
+            return true;
+        });
     }
 }
