@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -184,7 +185,10 @@ final class LocalFunctions implements AutoCloseable {
         if (spec == null) {
             throw new Problem("spec is missing");
         }
-        validate(spec);
+        Optional<String> invalid = LocalChecks.function(spec);
+        if (invalid.isPresent()) {
+            throw new Problem(invalid.get());
+        }
         Map<String, ConfigMap> configMaps = index.configMapsOf(key);
         Resolved current = resolve(spec, file.getParent(), configMaps);
         if (state.latest == null || !state.latest.configSha256().equals(current.configSha256())) {
@@ -249,7 +253,10 @@ final class LocalFunctions implements AutoCloseable {
                 if (snapshot == null) {
                     throw new Problem("snapshot is missing");
                 }
-                validate(snapshot);
+                Optional<String> invalid = LocalChecks.function(snapshot);
+                if (invalid.isPresent()) {
+                    throw new Problem(invalid.get());
+                }
                 Resolved resolved = resolve(snapshot, d.file().getParent(), configMaps);
                 Known known = state.versions.get(number);
                 if (known == null) {
@@ -297,37 +304,11 @@ final class LocalFunctions implements AutoCloseable {
         state.aliases.putAll(next);
     }
 
-    /** The alias routed by the shared rules, after the checks the CRD makes in a cluster (there is no API server). */
+    /** The alias routed by the shared rules, after the checks the CRD makes in a cluster. */
     private static AliasRoute route(State state, AliasSpec spec, AliasRoute previous) throws Problem {
-        if (spec.name() == null || FunctionVersions.isNumber(spec.name())
-                || !spec.name().matches("[a-zA-Z0-9_-]{1,128}")) {
-            throw new Problem("the alias name must be letters, digits, - and _, and not a number");
-        }
-        if (spec.functionVersion() == null) {
-            throw new Problem("functionVersion is missing");
-        }
-        Map<String, Double> weights = spec.routingConfig() == null ? null
-                : spec.routingConfig().additionalVersionWeights();
-        if (weights != null && !weights.isEmpty()) {
-            if (weights.size() > 1) {
-                throw new Problem("additionalVersionWeights may name one version only");
-            }
-            Map.Entry<String, Double> w = weights.entrySet().iterator().next();
-            if (spec.functionVersion().equals(Labels.LATEST) || w.getKey().equals(Labels.LATEST)) {
-                throw new Problem("weighted routing needs published versions, not $LATEST");
-            }
-            if (w.getKey().equals(spec.functionVersion())) {
-                throw new Problem("additionalVersionWeights must not name the alias's own functionVersion");
-            }
-            if (w.getValue() == null || w.getValue() < 0 || w.getValue() > 1) {
-                throw new Problem("a routing weight is between 0.0 and 1.0");
-            }
-        }
-        for (String version : AliasRouting.table(spec).keySet()) {
-            if (!version.equals(Labels.LATEST) && !FunctionVersions.isNumber(version)) {
-                throw new Problem("version " + version + " is not a version number (an alias cannot point at an"
-                        + " alias)");
-            }
+        Optional<String> invalid = LocalChecks.alias(spec);
+        if (invalid.isPresent()) {
+            throw new Problem(invalid.get());
         }
         return switch (AliasRouting.resolve(spec, version -> version.equals(Labels.LATEST) ? state.latest.deployed()
                 : deployed(state.versions.get(FunctionVersions.number(version))))) {
@@ -387,32 +368,6 @@ final class LocalFunctions implements AutoCloseable {
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }
         return new Known(resource, catalog.deploy(ref, info, pool), resolved.configSha256());
-    }
-
-    /** The checks the CRD's schema and rules make in a cluster, which local mode has no API server for. */
-    private static void validate(FunctionSpec spec) throws Problem {
-        if ((spec.image() == null) == (spec.code() == null)) {
-            throw new Problem("set exactly one of image (a container image) or code (runtime + code packaging)");
-        }
-        if ((spec.code() == null) != (spec.runtime() == null)) {
-            throw new Problem("runtime is required with code, and only with code");
-        }
-        if (spec.code() != null && spec.handler() == null && !spec.runtime().startsWith("provided")) {
-            throw new Problem("handler is required for the " + spec.runtime() + " runtime");
-        }
-        if (spec.code() != null) {
-            int sources = (spec.code().configMap() != null ? 1 : 0) + (spec.code().url() != null ? 1 : 0)
-                    + (spec.code().image() != null ? 1 : 0) + (spec.code().path() != null ? 1 : 0);
-            if (sources != 1) {
-                throw new Problem("code names exactly one of configMap, url, image or path");
-            }
-            if (spec.code().image() != null) {
-                throw new Problem("code from an image needs a container engine, which local mode does not have");
-            }
-            if ((spec.code().url() == null) != (spec.code().sha256() == null)) {
-                throw new Problem("a code url needs its sha256, and sha256 goes with a url");
-            }
-        }
     }
 
     private static String describeState(Resolved resolved) {
