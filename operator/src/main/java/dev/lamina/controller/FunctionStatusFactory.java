@@ -23,7 +23,7 @@ final class FunctionStatusFactory {
 
     /** The status when the spec cannot be applied: nothing was changed. */
     static FunctionStatus stalled(Function function, List<Problem> problems, Optional<String> latestVersion,
-                                  Collection<Deployment> deployments, Optional<String> url) {
+                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
         long generation = generation(function);
         String reason = problems.getFirst().reason();
         String message = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
@@ -35,12 +35,12 @@ final class FunctionStatusFactory {
         FunctionStatus previous = function.getStatus();
         return new FunctionStatus(generation, conditions, latestVersion.orElse(null),
                 previous == null ? null : previous.latestVersionSha256(),
-                url.orElse(null), counts(deployments));
+                invokeUrl.orElse(null), counts(deployments));
     }
 
     /** The status after the plan was applied. */
     static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
-                                  Collection<Deployment> deployments, Optional<String> url) {
+                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
         long generation = generation(function);
         List<String> rollingOut = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
@@ -80,7 +80,7 @@ final class FunctionStatusFactory {
                     message, generation));
         }
         return new FunctionStatus(generation, conditions, latestVersion.orElse(null), latestSha256,
-                url.orElse(null), counts(deployments));
+                invokeUrl.orElse(null), counts(deployments));
     }
 
     /** The status while a failed reconciliation is retried: everything else stays as last reported. */
@@ -100,7 +100,7 @@ final class FunctionStatusFactory {
         return previous == null
                 ? new FunctionStatus(null, conditions, null, null, null, null)
                 : new FunctionStatus(previous.observedGeneration(), conditions, previous.latestVersion(),
-                previous.latestVersionSha256(), previous.url(), previous.environments());
+                previous.latestVersionSha256(), previous.invokeUrl(), previous.environments());
     }
 
     static EnvironmentCounts counts(Collection<Deployment> deployments) {
