@@ -112,7 +112,7 @@ final class FunctionStatusFactory {
                 ready += deployment.getStatus().getReadyReplicas();
             }
         }
-        return new EnvironmentCounts(ready, 0, desired);
+        return new EnvironmentCounts(ready, desired);
     }
 
     /** The deployment controller has seen the current spec and every replica runs it. */
