@@ -14,7 +14,8 @@ public record AliasStatus(
         @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
         @JsonPropertyDescription("The effective routing table: version → share of traffic, summing to 1.") Map<String, Double> routing,
         @JsonPropertyDescription("The routing table in words, e.g. 3=90%,4=10%.") String weights,
-        @JsonPropertyDescription("Progress of a traffic-shifting deployment.") DeploymentStatus deployment) {
+        @JsonPropertyDescription("Progress of a traffic-shifting deployment.") DeploymentStatus deployment)
+        implements HasConditions {
 
     /** Where a deployment stands. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -14,5 +14,6 @@ public record EventSourceMappingStatus(
         @JsonPropertyDescription("Enabled, Disabled or Failed.") String state,
         @JsonPropertyDescription("The source kind: sqs, kafka, kinesis, dynamodbStreams or schedule.") String sourceType,
         @JsonPropertyDescription("The batch size in force.") Integer batchSize,
-        @JsonPropertyDescription("Outcome of the last batch: OK, or the error that stopped it.") String lastProcessingResult) {
+        @JsonPropertyDescription("Outcome of the last batch: OK, or the error that stopped it.") String lastProcessingResult)
+        implements HasConditions {
 }

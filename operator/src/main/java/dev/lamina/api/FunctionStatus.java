@@ -15,5 +15,6 @@ public record FunctionStatus(
         @JsonPropertyDescription("SHA-256 of the code and configuration last published.") String latestVersionSha256,
         @JsonPropertyDescription("The gateway's Invoke API URL for the function (POST an event to it); not a Function URL.")
         String invokeUrl,
-        @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments) {
+        @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments)
+        implements HasConditions {
 }

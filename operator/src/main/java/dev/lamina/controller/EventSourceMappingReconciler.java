@@ -1,7 +1,6 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.api.EventSourceMappingStatus;
@@ -39,31 +38,20 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
     public UpdateControl<EventSourceMapping> reconcile(EventSourceMapping mapping,
                                                        Context<EventSourceMapping> context) {
         EventSourceMappingSpec spec = mapping.getSpec();
-        long generation = FunctionStatusFactory.generation(mapping);
         String state = spec.enabled() ? "Enabled" : "Disabled";
-        EventSourceMappingStatus previous = mapping.getStatus();
-        List<Condition> conditions = previous == null || previous.conditions() == null
-                ? List.of() : previous.conditions();
+        StatusConditions conditions = StatusConditions.of(mapping);
         Optional<Problem> problem = check(mapping, context);
+        List<Condition> next;
         if (problem.isPresent()) {
-            String reason = problem.get().reason();
-            String message = problem.get().message();
-            boolean known = Conditions.find(conditions, Condition.STALLED)
-                    .filter(c -> c.isTrue() && message.equals(c.message())).isPresent();
-            if (!known) {
-                KubernetesEvents.record(context.getClient(), mapping, KubernetesEvents.WARNING, reason, message);
-            }
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
+            List<Problem> problems = List.of(problem.get());
+            KubernetesEvents.recordNewProblems(context.getClient(), mapping, conditions, problems);
+            next = conditions.stalled(problems);
         } else {
-            String message = state + ": " + spec.source().type() + " -> " + spec.function() + ":" + qualifier(spec);
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, state, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, state, message,
-                    generation));
+            next = conditions.ready(state, state + ": " + spec.source().type() + " -> " + spec.function() + ":"
+                    + qualifier(spec));
         }
-        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false,
-                problem.map(Problem::reason).orElse(state), "", generation));
-        mapping.setStatus(new EventSourceMappingStatus(generation, conditions, state, spec.source().type(),
+        EventSourceMappingStatus previous = mapping.getStatus();
+        mapping.setStatus(new EventSourceMappingStatus(conditions.generation(), next, state, spec.source().type(),
                 spec.effectiveBatchSize(), previous == null ? null : previous.lastProcessingResult()));
         return UpdateControl.patchStatus(mapping);
     }
