@@ -76,6 +76,11 @@ public record EventSourceMappingSpec(
         enabled = enabled == null || enabled;
     }
 
+    /** The version or alias invoked: the configured qualifier or $LATEST. */
+    public String effectiveQualifier() {
+        return qualifier == null ? Labels.LATEST : qualifier;
+    }
+
     /** The batch size in force: the configured one or Lambda's default for the source. */
     public int effectiveBatchSize() {
         if (batchSize != null) {
