@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A named pointer to a function version, optionally splitting traffic with a second version. */
-@JsonClassDescription("A Lambda alias: a name (FUNCTION:NAME) that points at a published version of a Function, optionally sending a share of the traffic to a second version, with progressive delivery and provisioned concurrency.")
+@JsonClassDescription("A Lambda alias: a name (FUNCTION:NAME) that points at a published version of a Function, optionally sending a share of the traffic to a second version, with provisioned concurrency. Progressive delivery (spec.deployment) is modelled but not acted on yet.")
 @Group(Function.GROUP)
 @Version(Function.VERSION)
 @ShortNames("fnalias")

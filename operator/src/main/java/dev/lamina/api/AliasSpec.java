@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Map;
 
 /** A Lambda alias: NAME resolves FUNCTION:NAME to a version, with optional weighted routing and progressive delivery. */
-@JsonClassDescription("Which Function the alias belongs to, its name, the version it points at and how traffic moves to new versions.")
+@JsonClassDescription("Which Function the alias belongs to, its name, the version it points at, weighted routing and provisioned concurrency; progressive delivery (deployment) is modelled but not acted on yet.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.routingConfig) || !has(self.routingConfig.additionalVersionWeights) || !(self.functionVersion in self.routingConfig.additionalVersionWeights)",
         message = "routingConfig.additionalVersionWeights must not name the alias's own functionVersion")
@@ -39,8 +39,11 @@ public record AliasSpec(
         RoutingConfig routingConfig,
         @JsonPropertyDescription("Execution environments kept initialised for this alias's versions, before traffic arrives (0 = none). Needs a published version.")
         @Min(0) @Default("0") Integer provisionedConcurrency,
-        @JsonPropertyDescription("Progressive delivery: follow new versions with a canary or linear traffic shift and automatic rollback.")
+        @JsonPropertyDescription("Progressive delivery: follow new versions with a canary or linear traffic shift and automatic rollback." + AliasSpec.NO_DEPLOYMENTS)
         DeploymentPreference deployment) {
+
+    /** Said of the progressive delivery fields: traffic moves only when functionVersion or routingConfig change. */
+    static final String NO_DEPLOYMENTS = " Not acted on yet: Lamina does not run deployments; change functionVersion or routingConfig to move traffic.";
 
     public AliasSpec {
         provisionedConcurrency = provisionedConcurrency == null ? 0 : provisionedConcurrency;
@@ -60,14 +63,14 @@ public record AliasSpec(
     /** How a new version replaces the current one, like SAM's DeploymentPreference. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeploymentPreference(
-            @JsonPropertyDescription("Move the alias to each newly published version of the function.")
+            @JsonPropertyDescription("Move the alias to each newly published version of the function." + AliasSpec.NO_DEPLOYMENTS)
             @Default("false") Boolean followLatest,
-            @JsonPropertyDescription("Traffic shifting: AllAtOnce, CanaryNPercentMMinutes or LinearNPercentEveryMMinutes (e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute).")
+            @JsonPropertyDescription("Traffic shifting: AllAtOnce, CanaryNPercentMMinutes or LinearNPercentEveryMMinutes (e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute)." + AliasSpec.NO_DEPLOYMENTS)
             @Pattern("^(AllAtOnce|Canary[1-9][0-9]?Percent[1-9][0-9]*Minutes?|Linear[1-9][0-9]?PercentEvery[1-9][0-9]*Minutes?)$")
             @Default("AllAtOnce") String type,
-            @JsonPropertyDescription("When to roll back to the previous version.")
+            @JsonPropertyDescription("When to roll back to the previous version." + AliasSpec.NO_DEPLOYMENTS)
             Rollback rollback,
-            @JsonPropertyDescription("Functions invoked before and after traffic moves; a failing hook rolls back.")
+            @JsonPropertyDescription("Functions invoked before and after traffic moves; a failing hook rolls back." + AliasSpec.NO_DEPLOYMENTS)
             Hooks hooks) {
 
         public DeploymentPreference {

@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /** What the operator observed about an Alias, including the routing table in force. */
-@JsonClassDescription("What Lamina observed about the alias: conditions, the routing table in force and deployment progress.")
+@JsonClassDescription("What Lamina observed about the alias: conditions and the routing table in force.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AliasStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
         @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
         @JsonPropertyDescription("The effective routing table: version → share of traffic, summing to 1.") Map<String, Double> routing,
         @JsonPropertyDescription("The routing table in words, e.g. 3=90%,4=10%.") String weights,
-        @JsonPropertyDescription("Progress of a traffic-shifting deployment.") DeploymentStatus deployment) {
+        @JsonPropertyDescription("Progress of a traffic-shifting deployment. Not reported yet: Lamina does not run deployments.")
+        DeploymentStatus deployment)
+        implements HasConditions {
 
     /** Where a deployment stands. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

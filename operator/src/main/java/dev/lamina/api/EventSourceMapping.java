@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** Reads records from a queue, stream or schedule and invokes a function with them in batches. */
-@JsonClassDescription("A Lambda event source mapping: Lamina polls a queue, stream or schedule and invokes a Function with batches of records, with filtering, retries and a failure destination.")
+@JsonClassDescription("A Lambda event source mapping: a queue, stream or schedule whose records invoke a Function in batches, with filtering, retries and a failure destination. Lamina validates mappings but does not poll any source yet.")
 @Group(Function.GROUP)
 @Version(Function.VERSION)
 @ShortNames("esm")

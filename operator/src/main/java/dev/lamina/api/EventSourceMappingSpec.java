@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Lambda's event source mapping: which source, which function, how records are batched, filtered and retried. */
-@JsonClassDescription("Which source to poll, which Function (and qualifier) to invoke, and how records are batched, filtered and retried.")
+@JsonClassDescription("Which source to poll, which Function (and qualifier) to invoke, and how records are batched, filtered and retried. Lamina polls SQS queues and schedules; Kinesis, DynamoDB streams and Kafka are modelled but not polled yet.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || !self.source.sqs.queueUrl.endsWith('.fifo') || self.batchSize <= 10",
         message = "batchSize for an SQS FIFO queue is at most 10")
@@ -40,7 +40,7 @@ public record EventSourceMappingSpec(
         @Required @Size(max = Names.FUNCTION_MAX_LENGTH) @Pattern(Names.FUNCTION) String function,
         @JsonPropertyDescription("Version number, alias name or $LATEST to invoke; default $LATEST.")
         @Pattern(Names.QUALIFIER) String qualifier,
-        @JsonPropertyDescription("Whether the mapping polls its source.")
+        @JsonPropertyDescription("Whether the mapping should poll its source (false: state Disabled).")
         @Default("true") Boolean enabled,
         @JsonPropertyDescription("The queue, stream or schedule to read.")
         @Required EventSource source,
@@ -54,28 +54,37 @@ public record EventSourceMappingSpec(
         FilterCriteria filterCriteria,
         @JsonPropertyDescription("Concurrency of the SQS poller.")
         ScalingConfig scalingConfig,
-        @JsonPropertyDescription("Streams and Kafka: where batches that finally failed are recorded.")
+        @JsonPropertyDescription("Streams and Kafka: where batches that finally failed are recorded." + EventSourceMappingSpec.NOT_POLLED)
         DestinationConfig destinationConfig,
-        @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP.")
+        @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP." + EventSourceMappingSpec.NOT_POLLED)
         @Pattern("^(TRIM_HORIZON|LATEST|AT_TIMESTAMP)$") String startingPosition,
-        @JsonPropertyDescription("The RFC 3339 time to start at, with AT_TIMESTAMP, e.g. 2025-01-31T08:00:00Z.")
+        @JsonPropertyDescription("The RFC 3339 time to start at, with AT_TIMESTAMP, e.g. 2025-01-31T08:00:00Z." + EventSourceMappingSpec.NOT_POLLED)
         @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
         String startingPositionTimestamp,
-        @JsonPropertyDescription("Streams: concurrent batches per shard (1-10), in order per partition key.")
+        @JsonPropertyDescription("Streams: concurrent batches per shard (1-10), in order per partition key." + EventSourceMappingSpec.NOT_POLLED)
         @Min(1) @Max(10) Integer parallelizationFactor,
-        @JsonPropertyDescription("Streams: split a failing batch in two and retry each half.")
+        @JsonPropertyDescription("Streams: split a failing batch in two and retry each half." + EventSourceMappingSpec.NOT_POLLED)
         Boolean bisectBatchOnFunctionError,
-        @JsonPropertyDescription("Streams: retries of a failing batch (-1 = until the record expires, up to 10000).")
+        @JsonPropertyDescription("Streams: retries of a failing batch (-1 = until the record expires, up to 10000)." + EventSourceMappingSpec.NOT_POLLED)
         @Min(-1) @Max(10000) Integer maximumRetryAttempts,
-        @JsonPropertyDescription("Streams: oldest record age sent, in seconds (-1 = no limit, else 60-604800).")
+        @JsonPropertyDescription("Streams: oldest record age sent, in seconds (-1 = no limit, else 60-604800)." + EventSourceMappingSpec.NOT_POLLED)
         @Min(-1) @Max(604800)
         @ValidationRule(value = "self == -1 || self >= 60", message = "maximumRecordAgeInSeconds is -1 (no limit) or at least 60")
         Integer maximumRecordAgeInSeconds,
-        @JsonPropertyDescription("Streams: tumbling window length in seconds (0-900).")
+        @JsonPropertyDescription("Streams: tumbling window length in seconds (0-900)." + EventSourceMappingSpec.NOT_POLLED)
         @Min(0) @Max(900) Integer tumblingWindowInSeconds) {
+
+    /** Said of the fields only a poller would act on. */
+    /** For the fields of the kinds Lamina does not poll yet. */
+    static final String NOT_POLLED = " Not acted on yet: Lamina polls SQS queues and schedules, not streams or Kafka.";
 
     public EventSourceMappingSpec {
         enabled = enabled == null || enabled;
+    }
+
+    /** The version or alias invoked: the configured qualifier or $LATEST. */
+    public String effectiveQualifier() {
+        return qualifier == null ? Labels.LATEST : qualifier;
     }
 
     /** The batch size in force: the configured one or Lambda's default for the source. */

@@ -11,10 +11,13 @@ import java.util.List;
 public record EventSourceMappingStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
         @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
-        @JsonPropertyDescription("Enabled, Disabled or Failed.") String state,
+        @JsonPropertyDescription("Lambda's mapping state: Creating, Enabled, Disabling, Disabled or Failed (the conditions say why).")
+        String state,
         @JsonPropertyDescription("The source kind: sqs, kafka, kinesis, dynamodbStreams or schedule.") String sourceType,
-        @JsonPropertyDescription("The batch size in force.") Integer batchSize,
-        @JsonPropertyDescription("Outcome of the last batch: OK, or the error that stopped it.") String lastProcessingResult,
+        @JsonPropertyDescription("The batch size the mapping asks for: the configured one or the source's default.")
+        Integer batchSize,
+        @JsonPropertyDescription("Lambda's LastProcessingResult: No records processed, OK, or PROBLEM: and what went wrong.")
+        String lastProcessingResult,
         @JsonPropertyDescription("Schedules: the last tick fired (RFC 3339), so a tick fires once across restarts and failovers.")
-        String lastScheduledTick) {
+        String lastScheduledTick) implements HasConditions {
 }

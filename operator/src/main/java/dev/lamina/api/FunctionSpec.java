@@ -38,7 +38,7 @@ public record FunctionSpec(
         String runtime,
         @JsonPropertyDescription("Where the code comes from, for code packaging. Exclusive with image.")
         CodeSource code,
-        @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging.")
+        @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging." + FunctionSpec.CLUSTER_ONLY)
         @Size(max = 5) List<CodeSource> layers,
         @JsonPropertyDescription("The handler the runtime calls, e.g. example.Thumbnail::handleRequest or index.handler. For images it overrides the image's CMD.")
         @Size(min = 1, max = 128) String handler,
@@ -48,7 +48,7 @@ public record FunctionSpec(
         @Min(128) @Max(10240) @Default("128") Integer memoryMB,
         @JsonPropertyDescription("Seconds an invocation may run before it is stopped (1-900).")
         @Min(1) @Max(900) @Default("3") Integer timeoutSeconds,
-        @JsonPropertyDescription("Size of /tmp in MB (512-10240).")
+        @JsonPropertyDescription("Size of /tmp in MB (512-10240)." + FunctionSpec.CLUSTER_ONLY)
         @Min(512) @Max(10240) @Default("512") Integer ephemeralStorageMB,
         @JsonPropertyDescription("Environment variables for the function (at most 256). Names start with a letter; variables the Lambda runtime sets (AWS_REGION, _HANDLER, ...) cannot be set, and AWS credentials belong in secretEnvironment.")
         @Size(max = 256)
@@ -59,14 +59,14 @@ public record FunctionSpec(
         @ValidationRule(value = "self.all(k, !(k in ['AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']))",
                 message = "AWS credentials do not belong in plain environment variables: put them in secretEnvironment")
         Map<String, String> environment,
-        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function.")
+        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function." + FunctionSpec.CLUSTER_ONLY)
         @Size(max = 64)
         @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))",
                 message = "secretEnvironment names must be unique")
         @ValidationRule(value = "self.all(s, !(s.name in " + FunctionSpec.RESERVED_VARIABLES + "))",
                 message = FunctionSpec.RESERVED_VARIABLES_MESSAGE)
         List<SecretEnvVar> secretEnvironment,
-        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS (at most 5): a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user.")
+        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS (at most 5): a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user." + FunctionSpec.CLUSTER_ONLY)
         @Size(max = 5)
         @ValidationRule(value = "self.all(a, self.exists_one(b, b.mountPath == a.mountPath))",
                 message = "fileSystems mount paths must be unique")
@@ -79,12 +79,17 @@ public record FunctionSpec(
         Scaling scaling,
         @JsonPropertyDescription("Asynchronous invocation: retries, event age, destinations and dead-letter queue.")
         Async async,
-        @JsonPropertyDescription("A Function URL: an HTTP endpoint invoking the function with the HTTP API 2.0 event.")
+        @JsonPropertyDescription("A Function URL: an HTTP endpoint invoking the function with the HTTP API 2.0 event." + FunctionSpec.NO_FUNCTION_URLS)
         FunctionUrl url,
         @JsonPropertyDescription("Publish a new immutable FunctionVersion whenever the code or configuration changes.")
         @Default("false") Boolean publish,
         @JsonPropertyDescription("How many published versions to keep; older ones are deleted unless an alias points at them.")
         @Min(1) @Max(1000) @Default("10") Integer versionHistoryLimit) {
+
+    /** Said of fields only the cluster mode applies. */
+    static final String CLUSTER_ONLY = " Local mode does not apply this yet.";
+    /** Said of the Function URL fields: the gateway serves the Invoke API only. */
+    static final String NO_FUNCTION_URLS = " Not acted on yet: Lamina does not serve Function URLs; invoke through status.invokeUrl.";
 
     /** Variables the Lambda runtime sets itself, as a CEL list. */
     static final String RESERVED_VARIABLES = "['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', "
@@ -193,11 +198,11 @@ public record FunctionSpec(
     /** A Function URL. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FunctionUrl(
-            @JsonPropertyDescription("NONE: anyone reaching the gateway may call; KUBERNETES: a bearer token the Kubernetes API accepts is required.")
+            @JsonPropertyDescription("NONE: anyone reaching the gateway may call; KUBERNETES: a bearer token the Kubernetes API accepts is required." + FunctionSpec.NO_FUNCTION_URLS)
             @Pattern("^(NONE|KUBERNETES)$") @Default("NONE") String authType,
-            @JsonPropertyDescription("BUFFERED (default) or RESPONSE_STREAM.")
+            @JsonPropertyDescription("BUFFERED (default) or RESPONSE_STREAM." + FunctionSpec.NO_FUNCTION_URLS)
             @Pattern("^(BUFFERED|RESPONSE_STREAM)$") @Default("BUFFERED") String invokeMode,
-            @JsonPropertyDescription("Cross-origin resource sharing settings.")
+            @JsonPropertyDescription("Cross-origin resource sharing settings." + FunctionSpec.NO_FUNCTION_URLS)
             Cors cors) {
 
         public FunctionUrl {

@@ -6,13 +6,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** What the operator observed about a Function. */
-@JsonClassDescription("What Lamina observed about the function: conditions, the latest published version, its URL and its execution environments.")
+@JsonClassDescription("What Lamina observed about the function: conditions, the latest published version, the URL to invoke it and its execution environments.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FunctionStatus(
         @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
         @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
         @JsonPropertyDescription("The newest published version number, if any.") String latestVersion,
         @JsonPropertyDescription("SHA-256 of the code and configuration last published.") String latestVersionSha256,
-        @JsonPropertyDescription("The URL to invoke the function through the gateway.") String url,
-        @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments) {
+        @JsonPropertyDescription("The gateway's Invoke API URL for the function (POST an event to it); not a Function URL.")
+        String invokeUrl,
+        @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments)
+        implements HasConditions {
 }

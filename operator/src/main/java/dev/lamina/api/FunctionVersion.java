@@ -49,6 +49,7 @@ public class FunctionVersion extends CustomResource<FunctionVersion.Spec, Functi
     public record Status(
             @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
             @JsonPropertyDescription("Ready, Reconciling and Stalled conditions, with reasons.") List<Condition> conditions,
-            @JsonPropertyDescription("Execution environments of this version.") EnvironmentCounts environments) {
+            @JsonPropertyDescription("Execution environments of this version.") EnvironmentCounts environments)
+            implements HasConditions {
     }
 }

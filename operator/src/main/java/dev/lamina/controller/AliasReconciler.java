@@ -4,8 +4,6 @@ import dev.lamina.versions.AliasRouting;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;
-import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -41,35 +39,20 @@ public class AliasReconciler implements Reconciler<Alias> {
         AliasSpec spec = alias.getSpec();
         Map<String, Double> table = AliasRouting.table(spec);
         Optional<Problem> problem = check(alias, table, context);
-        long generation = FunctionStatusFactory.generation(alias);
-        List<Condition> conditions = alias.getStatus() == null || alias.getStatus().conditions() == null
-                ? List.of() : alias.getStatus().conditions();
+        StatusConditions conditions = StatusConditions.of(alias);
         AliasStatus status;
         if (problem.isPresent()) {
-            String reason = problem.get().reason();
-            String message = problem.get().message();
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, reason, message,
-                    generation));
-            boolean known = alias.getStatus() != null && Conditions.find(alias.getStatus().conditions(),
-                    Condition.STALLED).filter(c -> c.isTrue() && message.equals(c.message())).isPresent();
-            if (!known) {
-                KubernetesEvents.record(context.getClient(), alias, KubernetesEvents.WARNING, reason, message);
-            }
-            status = new AliasStatus(generation, conditions, null, null, currentDeployment(alias));
+            List<Problem> problems = List.of(problem.get());
+            KubernetesEvents.recordNewProblems(context.getClient(), alias, conditions, problems);
+            status = new AliasStatus(conditions.generation(), conditions.stalled(problems), null, null,
+                    currentDeployment(alias));
         } else {
             String weights = AliasRouting.describe(table);
             String message = spec.function() + ":" + spec.name() + " routes " + weights
                     + (spec.provisionedConcurrency() > 0
                     ? " with provisioned concurrency " + spec.provisionedConcurrency() : "");
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, "Routing", message,
-                    generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, "Routing", message,
-                    generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, "Routing", message,
-                    generation));
-            status = new AliasStatus(generation, conditions, table, weights, currentDeployment(alias));
+            status = new AliasStatus(conditions.generation(), conditions.ready("Routing", message), table, weights,
+                    currentDeployment(alias));
         }
         alias.setStatus(status);
         return UpdateControl.patchStatus(alias);

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging
  * @param codeFetcherImage image with sh, wget, sha256sum, unzip and cp, used by init containers to fetch code
  * @param region           the region reported to functions (AWS_REGION) and used in ARNs
- * @param gatewayUrl       base URL of the gateway as users reach it, for status.url; empty when unknown
+ * @param gatewayUrl       base URL of the gateway as users reach it, for status.invokeUrl; empty when unknown
  * @param runAsUser        uid functions run as when no file system asks for one
  * @param runAsGroup       gid functions run as when no file system asks for one
  * @param recheckInterval  how soon a Function stalled on something the operator does not watch (a Secret) is rechecked

@@ -1,7 +1,6 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.api.EventSourceMappingStatus;
@@ -22,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Reports an event source mapping's state: what its poller says (pollers run on this replica, the Lease holder, and
- * report through {@link MappingStates}), after checking the functions, versions and aliases it names. Ready only
- * while its source is polled without a problem, or when it is disabled as asked.
+ * report through {@link MappingStates}), after checking the function and qualifier it names. Ready only while its
+ * source is polled without a problem, or when it is disabled as asked.
  */
 @ControllerConfiguration(name = EventSourceMappingReconciler.NAME)
 // Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
@@ -52,66 +51,55 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
     public UpdateControl<EventSourceMapping> reconcile(EventSourceMapping mapping,
                                                        Context<EventSourceMapping> context) {
         EventSourceMappingSpec spec = mapping.getSpec();
-        long generation = FunctionStatusFactory.generation(mapping);
-        EventSourceMappingStatus previous = mapping.getStatus();
-        List<Condition> conditions = previous == null || previous.conditions() == null
-                ? List.of() : previous.conditions();
+        StatusConditions conditions = StatusConditions.of(mapping);
         MappingKey key = new MappingKey(mapping.getMetadata().getNamespace(), mapping.getMetadata().getName());
-        Optional<MappingState> polled = states.of(key).filter(s -> s.generation() == generation);
-        Outcome outcome = check(mapping, context).map(p -> new Outcome(Lead.STALLED, p, "Failed"))
-                .orElseGet(() -> outcome(spec, polled));
-        if (outcome.lead() != Lead.READY && outcome.problem() != null) {
-            boolean known = conditions.stream().anyMatch(c -> !Condition.RECONCILING.equals(c.type())
-                    && outcome.problem().message().equals(c.message()));
-            if (!known) {
-                KubernetesEvents.record(context.getClient(), mapping, KubernetesEvents.WARNING,
-                        outcome.problem().reason(), outcome.problem().message());
-            }
+        Optional<MappingState> polled = states.of(key).filter(s -> s.generation() == conditions.generation());
+        Optional<Problem> invalid = check(mapping, context);
+        List<Condition> next;
+        String state;
+        if (invalid.isPresent()) {
+            KubernetesEvents.recordNewProblems(context.getClient(), mapping, conditions, List.of(invalid.get()));
+            next = conditions.stalled(List.of(invalid.get()));
+            state = MappingState.State.Failed.name();
+        } else if (polled.isEmpty()) {
+            next = conditions.reconciling("Creating", "starting to poll " + route(spec));
+            state = MappingState.State.Creating.name();
+        } else {
+            next = conditions(mapping, spec, conditions, polled.get(), context);
+            state = polled.get().state().name();
         }
-        String reason = outcome.problem().reason();
-        String message = outcome.problem().message();
-        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, outcome.lead() == Lead.READY, reason,
-                message, generation));
-        conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, outcome.lead() == Lead.STALLED,
-                reason, message, generation));
-        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING,
-                outcome.lead() == Lead.RECONCILING, reason, message, generation));
-        mapping.setStatus(new EventSourceMappingStatus(generation, conditions, outcome.state(),
-                spec.source().type(), spec.effectiveBatchSize(),
-                polled.map(MappingState::lastProcessingResult)
-                        .orElse(previous == null ? null : previous.lastProcessingResult()),
+        EventSourceMappingStatus previous = mapping.getStatus();
+        mapping.setStatus(new EventSourceMappingStatus(conditions.generation(), next, state, spec.source().type(),
+                spec.effectiveBatchSize(), polled.map(MappingState::lastProcessingResult)
+                .orElse(previous == null ? null : previous.lastProcessingResult()),
                 // Carried over as read: the status is patched with the difference from what was read, so a tick the
                 // poller recorded since stays.
                 previous == null ? null : previous.lastScheduledTick()));
         return UpdateControl.patchStatus(mapping);
     }
 
-    /** Which kstatus condition leads. */
-    private enum Lead { READY, RECONCILING, STALLED }
-
-    private record Outcome(Lead lead, Problem problem, String state) {
+    /** What a poller's report means: a problem it retries (Reconciling) or cannot get past (Stalled), or Ready. */
+    private static List<Condition> conditions(EventSourceMapping mapping, EventSourceMappingSpec spec,
+                                              StatusConditions conditions, MappingState polled,
+                                              Context<EventSourceMapping> context) {
+        if (polled.problem() != null) {
+            Problem problem = new Problem(polled.problem().reason(), polled.problem().message());
+            KubernetesEvents.recordNewProblems(context.getClient(), mapping, conditions, List.of(problem));
+            return polled.state() == MappingState.State.Failed ? conditions.stalled(List.of(problem))
+                    : conditions.reconciling(problem.reason(), problem.message());
+        }
+        return switch (polled.state()) {
+            case Enabled -> conditions.ready("Enabled", "polling " + route(spec));
+            case Disabled -> conditions.ready("Disabled", "not polling " + route(spec) + ", as asked (enabled: false)");
+            case Creating, Disabling -> conditions.reconciling(polled.state().name(),
+                    polled.state().name() + " " + route(spec));
+            case Failed -> conditions.stalled("Failed", "polling " + route(spec) + " failed");
+        };
     }
 
-    /** The status a poller's report means; no report yet means the poller is starting. */
-    private static Outcome outcome(EventSourceMappingSpec spec, Optional<MappingState> polled) {
-        String what = spec.source().type() + " -> " + spec.function() + ":" + qualifier(spec);
-        if (polled.isEmpty()) {
-            return new Outcome(Lead.RECONCILING, new Problem("Creating", "starting to poll " + what), "Creating");
-        }
-        MappingState state = polled.get();
-        String name = state.state().name();
-        if (state.problem() != null) {
-            Problem problem = new Problem(state.problem().reason(), state.problem().message());
-            return new Outcome(state.state() == MappingState.State.Failed ? Lead.STALLED : Lead.RECONCILING,
-                    problem, name);
-        }
-        return switch (state.state()) {
-            case Enabled -> new Outcome(Lead.READY, new Problem("Enabled", "polling " + what), name);
-            case Disabled -> new Outcome(Lead.READY, new Problem("Disabled", "not polling " + what
-                    + ", as asked (enabled: false)"), name);
-            case Creating, Disabling -> new Outcome(Lead.RECONCILING, new Problem(name, name + " " + what), name);
-            case Failed -> new Outcome(Lead.STALLED, new Problem("Failed", "polling " + what + " failed"), name);
-        };
+    /** The source kind and the function it invokes, e.g. {@code schedule -> tick:$LATEST}. */
+    private static String route(EventSourceMappingSpec spec) {
+        return spec.source().type() + " -> " + spec.function() + ":" + spec.effectiveQualifier();
     }
 
     private static Optional<Problem> check(EventSourceMapping mapping, Context<EventSourceMapping> context) {
@@ -121,16 +109,12 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
             return Optional.of(new Problem("FunctionNotFound", "function " + spec.function()
                     + " does not exist in this namespace"));
         }
-        String qualifier = qualifier(spec);
+        String qualifier = spec.effectiveQualifier();
         boolean found = qualifier.matches("[0-9]+")
                 ? FunctionReferences.versionExists(context, namespace, spec.function(), qualifier)
                 : Labels.LATEST.equals(qualifier) || FunctionReferences.aliases(context, namespace, spec.function())
                 .stream().anyMatch(a -> qualifier.equals(a.getSpec().name()));
         return found ? Optional.empty() : Optional.of(new Problem("QualifierNotFound", "function "
                 + spec.function() + " has no " + (qualifier.matches("[0-9]+") ? "version " : "alias ") + qualifier));
-    }
-
-    private static String qualifier(EventSourceMappingSpec spec) {
-        return spec.qualifier() == null ? Labels.LATEST : spec.qualifier();
     }
 }

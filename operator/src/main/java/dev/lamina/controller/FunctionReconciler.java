@@ -1,11 +1,8 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
-import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
-import dev.lamina.api.FunctionStatus;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.versions.AliasRouting;
@@ -107,7 +104,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         // Validate
         List<Problem> problems = FunctionValidator.validate(spec, around, settings);
         if (!problems.isEmpty()) {
-            reportNewProblems(function, problems, context);
+            KubernetesEvents.recordNewProblems(context.getClient(), function, StatusConditions.of(function), problems);
             function.setStatus(FunctionStatusFactory.stalled(function, problems,
                     VersionPlanner.newest(existing, recorded), currentDeployments, invokeUrl(function)));
             // Secrets are not watched: look again later in case the missing one appears.
@@ -185,21 +182,6 @@ public class FunctionReconciler implements Reconciler<Function> {
         specs.forEach((version, versionSpec) -> targets.add(new VersionTarget(name, version, versionSpec,
                 codes.get(version) == null ? "" : codes.get(version), minimum.getOrDefault(version, 0))));
         return targets;
-    }
-
-    /** Events for problems not reported yet, so a Function stuck for hours does not flood its Events. */
-    private static void reportNewProblems(Function function, List<Problem> problems, Context<Function> context) {
-        String known = Optional.ofNullable(function.getStatus()).map(FunctionStatus::conditions)
-                .flatMap(c -> Conditions.find(c, Condition.STALLED))
-                .filter(Condition::isTrue)
-                .map(Condition::message)
-                .orElse("");
-        for (Problem problem : problems) {
-            if (!known.contains(problem.message())) {
-                KubernetesEvents.record(context.getClient(), function, KubernetesEvents.WARNING, problem.reason(),
-                        problem.message());
-            }
-        }
     }
 
     private Optional<String> invokeUrl(Function function) {

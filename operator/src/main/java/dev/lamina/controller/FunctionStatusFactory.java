@@ -1,7 +1,6 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import dev.lamina.api.EnvironmentCounts;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionStatus;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A Function's status in kstatus terms: Ready once every version's Deployment has rolled out, Reconciling while one
@@ -23,25 +21,17 @@ final class FunctionStatusFactory {
 
     /** The status when the spec cannot be applied: nothing was changed. */
     static FunctionStatus stalled(Function function, List<Problem> problems, Optional<String> latestVersion,
-                                  Collection<Deployment> deployments, Optional<String> url) {
-        long generation = generation(function);
-        String reason = problems.getFirst().reason();
-        String message = problems.stream().map(Problem::message).collect(Collectors.joining("; "));
-        List<Condition> conditions = previousConditions(function);
-        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, reason, message, generation));
-        conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, reason, message, generation));
-        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, reason,
-                "waiting for the spec to be fixed", generation));
+                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
+        StatusConditions conditions = StatusConditions.of(function);
         FunctionStatus previous = function.getStatus();
-        return new FunctionStatus(generation, conditions, latestVersion.orElse(null),
-                previous == null ? null : previous.latestVersionSha256(),
-                url.orElse(null), counts(deployments));
+        return new FunctionStatus(conditions.generation(), conditions.stalled(problems), latestVersion.orElse(null),
+                previous == null ? null : previous.latestVersionSha256(), invokeUrl.orElse(null),
+                counts(deployments));
     }
 
     /** The status after the plan was applied. */
     static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
-                                  Collection<Deployment> deployments, Optional<String> url) {
-        long generation = generation(function);
+                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
         List<String> rollingOut = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
         for (Deployment deployment : deployments) {
@@ -51,56 +41,35 @@ final class FunctionStatusFactory {
                 }
             });
         }
-        List<Condition> conditions = previousConditions(function);
+        StatusConditions conditions = StatusConditions.of(function);
+        List<Condition> next;
         if (!stuck.isEmpty()) {
-            String message = String.join("; ", stuck);
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "RolloutStalled",
-                    message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, true, "RolloutStalled",
-                    message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, "RolloutStalled",
-                    message, generation));
+            next = conditions.stalled("RolloutStalled", String.join("; ", stuck));
         } else if (!rollingOut.isEmpty()) {
-            String message = "waiting for Deployment " + String.join(", ", rollingOut) + " to roll out";
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "RollingOut",
-                    message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, "RollingOut",
-                    message, generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, true, "RollingOut",
-                    message, generation));
+            next = conditions.reconciling("RollingOut",
+                    "waiting for Deployment " + String.join(", ", rollingOut) + " to roll out");
         } else {
             int published = deployments.size() - 1;
-            String message = "$LATEST" + (published > 0 ? " and " + published + " published version"
-                    + (published > 1 ? "s" : "") : "") + " deployed";
-            conditions = Conditions.with(conditions, Conditions.of(Condition.READY, true, "Deployed", message,
-                    generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.STALLED, false, "Deployed", message,
-                    generation));
-            conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, false, "Deployed",
-                    message, generation));
+            next = conditions.ready("Deployed", "$LATEST" + (published > 0 ? " and " + published
+                    + " published version" + (published > 1 ? "s" : "") : "") + " deployed");
         }
-        return new FunctionStatus(generation, conditions, latestVersion.orElse(null), latestSha256,
-                url.orElse(null), counts(deployments));
+        return new FunctionStatus(conditions.generation(), next, latestVersion.orElse(null), latestSha256,
+                invokeUrl.orElse(null), counts(deployments));
     }
 
     /** The status while a failed reconciliation is retried: everything else stays as last reported. */
     static FunctionStatus retrying(Function function, Exception failure) {
-        long generation = generation(function);
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = "applying the spec failed, retrying: " + cause.getMessage();
-        List<Condition> conditions = previousConditions(function);
-        conditions = Conditions.with(conditions, Conditions.of(Condition.READY, false, "Retrying", message,
-                generation));
-        conditions = Conditions.with(conditions, Conditions.of(Condition.RECONCILING, true, "Retrying", message,
-                generation));
+        List<Condition> conditions = StatusConditions.of(function)
+                .reconciling("Retrying", "applying the spec failed, retrying: " + cause.getMessage());
         FunctionStatus previous = function.getStatus();
         return previous == null
                 ? new FunctionStatus(null, conditions, null, null, null, null)
                 : new FunctionStatus(previous.observedGeneration(), conditions, previous.latestVersion(),
-                previous.latestVersionSha256(), previous.url(), previous.environments());
+                previous.latestVersionSha256(), previous.invokeUrl(), previous.environments());
     }
 
     static EnvironmentCounts counts(Collection<Deployment> deployments) {
@@ -112,7 +81,7 @@ final class FunctionStatusFactory {
                 ready += deployment.getStatus().getReadyReplicas();
             }
         }
-        return new EnvironmentCounts(ready, 0, desired);
+        return new EnvironmentCounts(ready, desired);
     }
 
     /** The deployment controller has seen the current spec and every replica runs it. */
@@ -135,15 +104,5 @@ final class FunctionStatusFactory {
                 .findFirst()
                 .map(DeploymentCondition::getMessage)
                 .map(m -> "Deployment " + deployment.getMetadata().getName() + ": " + m);
-    }
-
-    static long generation(io.fabric8.kubernetes.api.model.HasMetadata resource) {
-        Long generation = resource.getMetadata().getGeneration();
-        return generation == null ? 0 : generation;
-    }
-
-    private static List<Condition> previousConditions(Function function) {
-        return function.getStatus() == null || function.getStatus().conditions() == null
-                ? List.of() : function.getStatus().conditions();
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -19,6 +20,17 @@ final class KubernetesEvents {
     static final String NORMAL = "Normal";
 
     private KubernetesEvents() {
+    }
+
+    /**
+     * A Warning for each problem the resource's Stalled condition does not tell of yet, so a resource stuck for hours
+     * does not flood its Events.
+     */
+    static void recordNewProblems(KubernetesClient client, HasMetadata about, StatusConditions reported,
+                                  List<Problem> problems) {
+        problems.stream()
+                .filter(problem -> !reported.tellsOf(problem))
+                .forEach(problem -> record(client, about, WARNING, problem.reason(), problem.message()));
     }
 
     static void record(KubernetesClient client, HasMetadata about, String type, String reason, String message) {

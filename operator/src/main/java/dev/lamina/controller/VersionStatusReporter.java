@@ -1,7 +1,5 @@
 package dev.lamina.controller;
 
-import dev.lamina.api.Condition;
-import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
@@ -29,16 +27,14 @@ final class VersionStatusReporter {
             if (current != null && counts.equals(current.environments())) {
                 continue;
             }
-            long generation = FunctionStatusFactory.generation(version);
-            var conditions = Conditions.with(current == null ? null : current.conditions(),
-                    Conditions.of(Condition.READY, true, "Deployed", "Deployment " + deployment.getMetadata().getName()
-                            + " runs this version", generation));
+            StatusConditions conditions = StatusConditions.of(version);
             FunctionVersion update = new FunctionVersion();
             update.setMetadata(new ObjectMetaBuilder()
                     .withName(version.getMetadata().getName())
                     .withNamespace(version.getMetadata().getNamespace())
                     .build());
-            update.setStatus(new FunctionVersion.Status(generation, conditions, counts));
+            update.setStatus(new FunctionVersion.Status(conditions.generation(), conditions.ready("Deployed",
+                    "Deployment " + deployment.getMetadata().getName() + " runs this version"), counts));
             context.getClient().resource(update).patchStatus();
         }
     }

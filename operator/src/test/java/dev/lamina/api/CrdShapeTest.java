@@ -18,7 +18,7 @@ class CrdShapeTest {
 
     static Stream<Arguments> kinds() {
         return Stream.of(
-                Arguments.of("Function", "functions", "fn", List.of("Ready", "Latest Version", "URL", "Environments", "Age")),
+                Arguments.of("Function", "functions", "fn", List.of("Ready", "Latest Version", "Invoke URL", "Environments", "Age")),
                 Arguments.of("FunctionVersion", "functionversions", "fnv", List.of("Function", "Version", "Environments", "Age")),
                 Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Age")),
                 Arguments.of("EventSourceMapping", "eventsourcemappings", "esm", List.of("Function", "Source", "State", "Age")));

@@ -59,7 +59,7 @@ class FunctionReconcilerTest {
         Function function = function(ns, "hello");
         assertThat(function.getStatus().observedGeneration()).isEqualTo(function.getMetadata().getGeneration());
         assertThat(function.getStatus().latestVersion()).isNull();
-        assertThat(function.getStatus().url())
+        assertThat(function.getStatus().invokeUrl())
                 .isEqualTo("http://lamina.lamina-system:8080/2015-03-31/functions/hello/invocations");
         assertThat(client.resources(FunctionVersion.class).inNamespace(ns).list().getItems())
                 .as("nothing is published without publish: true").isEmpty();
