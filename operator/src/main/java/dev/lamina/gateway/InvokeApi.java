@@ -3,6 +3,7 @@ package dev.lamina.gateway;
 import dev.lamina.async.AsyncIntake;
 import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
+import dev.lamina.shim.ShimContract;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -51,13 +52,13 @@ public class InvokeApi {
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         int expected = length == null ? 256 : (int) Math.min(Math.max(0, parseOrZero(length)),
-                RequestChecks.MAX_PAYLOAD);
+                ShimContract.MAX_PAYLOAD_BYTES);
         PayloadReader reader = new PayloadReader(expected);
         request.handler(reader::append);
         request.endHandler(end -> {
             if (reader.tooLarge) {
                 ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.tooLarge(
-                        "Request must be smaller than " + RequestChecks.MAX_PAYLOAD
+                        "Request must be smaller than " + ShimContract.MAX_PAYLOAD_BYTES
                                 + " bytes for the InvokeFunction operation"));
             } else {
                 dispatch(ctx, type, reader.body);
@@ -164,7 +165,7 @@ public class InvokeApi {
         }
 
         void append(Buffer chunk) {
-            if (!tooLarge && body.length() + chunk.length() > RequestChecks.MAX_PAYLOAD) {
+            if (!tooLarge && body.length() + chunk.length() > ShimContract.MAX_PAYLOAD_BYTES) {
                 tooLarge = true;
             }
             if (!tooLarge) {

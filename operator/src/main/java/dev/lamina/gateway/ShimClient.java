@@ -1,6 +1,7 @@
 package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
+import dev.lamina.shim.ClientContext;
 import dev.lamina.shim.DirectInvocation;
 import dev.lamina.shim.DirectReply;
 import dev.lamina.shim.Shim;
@@ -78,31 +79,31 @@ final class ShimClient {
      * Sends one invocation on a taken slot. It waits in the environment when the slot allows it (see
      * {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment answers busy.
      */
-    Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
-                       String invokedArn, Duration limit) {
+    Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
+                       ClientContext clientContext, String requestId, String invokedArn, Duration limit) {
         Shim embedded = slot.embedded();
         if (embedded != null) {
-            return sendDirect(embedded, slot.mayWaitInEnvironment() || mayQueue, request, requestId, invokedArn,
-                    limit);
+            return sendDirect(embedded, slot.mayWaitInEnvironment() || mayQueue, request, clientContext, requestId,
+                    invokedArn, limit);
         }
         if (Context.isOnEventLoopThread()) {
-            return sendHere(slot, mayQueue, functionName, request, requestId, invokedArn, limit);
+            return sendHere(slot, mayQueue, functionName, request, clientContext, requestId, invokedArn, limit);
         }
         Promise<Reply> reply = Promise.promise();
         // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
-        vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, requestId,
-                invokedArn, limit).onComplete(reply));
+        vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, clientContext,
+                requestId, invokedArn, limit).onComplete(reply));
         return reply.future();
     }
 
     /** The answer comes back on the caller's Vert.x context when it has one, as an HTTP reply would. */
-    private Future<Reply> sendDirect(Shim shim, boolean mayWait, InvokeRequest request, String requestId,
-                                     String invokedArn, Duration limit) {
+    private Future<Reply> sendDirect(Shim shim, boolean mayWait, InvokeRequest request, ClientContext clientContext,
+                                     String requestId, String invokedArn, Duration limit) {
         Context caller = Vertx.currentContext();
         Promise<Reply> reply = Promise.promise();
         try {
             shim.invoke(new DirectInvocation(requestId, request.payload().getBytes(), request.traceId(),
-                            request.clientContext(), invokedArn, request.tailLog(), mayWait))
+                            clientContext, invokedArn, request.tailLog(), mayWait))
                     .orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((answer, error) -> {
                         if (caller != null) {
@@ -112,7 +113,7 @@ final class ShimClient {
                         }
                     });
         } catch (RuntimeException refused) {
-            // An invalid client context, or a shim that was stopped meanwhile: the call fails, it never hangs.
+            // A shim that was stopped meanwhile: the call fails, it never hangs.
             reply.fail(refused);
         }
         return reply.future();
@@ -129,7 +130,7 @@ final class ShimClient {
     }
 
     private Future<Reply> sendHere(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
-                                   String requestId, String invokedArn, Duration limit) {
+                                   ClientContext clientContext, String requestId, String invokedArn, Duration limit) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(slot.address().getHostString())
@@ -146,8 +147,8 @@ final class ShimClient {
             if (request.tailLog()) {
                 headers.add(LOG_TYPE, TAIL);
             }
-            if (request.clientContext() != null) {
-                headers.add(CLIENT_CONTEXT, request.clientContext());
+            if (clientContext != null) {
+                headers.add(CLIENT_CONTEXT, clientContext.encoded());
             }
             if (request.traceId() != null) {
                 headers.add(TRACE_ID, request.traceId());
