@@ -22,9 +22,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class InvokeApi {
 
-    private static final CharSequence INVOCATION_TYPE = HttpHeaders.createOptimized("X-Amz-Invocation-Type");
-    private static final CharSequence EXECUTED_VERSION = HttpHeaders.createOptimized("X-Amz-Executed-Version");
-    private static final CharSequence AMZN_REQUEST_ID = HttpHeaders.createOptimized(ErrorBodies.REQUEST_ID);
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private final GatewayInvoker invoker;
@@ -38,13 +35,14 @@ public class InvokeApi {
     }
 
     void routes(@Observes Router router) {
-        router.post("/2015-03-31/functions/:name/invocations").handler(this::invoke);
+        router.post(ShimContract.invokePath(":name")).handler(this::invoke);
     }
 
     private void invoke(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String type = request.getHeader(INVOCATION_TYPE);
-        if (type != null && !type.equals("RequestResponse") && !type.equals("Event") && !type.equals("DryRun")) {
+        String type = request.getHeader(InvokeHeaders.INVOCATION_TYPE);
+        if (type != null && !type.equals(ShimContract.REQUEST_RESPONSE) && !type.equals(ShimContract.EVENT)
+                && !type.equals(ShimContract.DRY_RUN)) {
             ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(
                     "1 validation error detected: Value '" + type + "' at 'invocationType' failed to satisfy"
                             + " constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"));
@@ -69,11 +67,11 @@ public class InvokeApi {
 
     private void dispatch(RoutingContext ctx, String type, Buffer payload) {
         HttpServerRequest http = ctx.request();
-        boolean event = "Event".equals(type);
+        boolean event = ShimContract.EVENT.equals(type);
         InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
-                http.getParam("Qualifier"), payload, event || "DryRun".equals(type),
-                "Tail".equals(http.getHeader(ShimClient.LOG_TYPE)), http.getHeader(ShimClient.CLIENT_CONTEXT),
-                http.getHeader(ShimClient.TRACE_ID), null);
+                http.getParam("Qualifier"), payload, event || ShimContract.DRY_RUN.equals(type),
+                ShimContract.TAIL.equals(http.getHeader(InvokeHeaders.LOG_TYPE)),
+                http.getHeader(InvokeHeaders.CLIENT_CONTEXT), http.getHeader(InvokeHeaders.TRACE_ID), null);
         invoker.invoke(request).thenAccept(outcome -> {
             if (event && outcome instanceof InvokeOutcome.DryRunPassed passed) {
                 enqueue(ctx, request, passed.requestId());
@@ -108,7 +106,7 @@ public class InvokeApi {
                 .whenComplete((result, failure) -> context.runOnContext(v -> {
                     switch (result) {
                         case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)
-                                .putHeader(AMZN_REQUEST_ID, accepted.requestId()).end();
+                                .putHeader(InvokeHeaders.AMZN_REQUEST_ID, accepted.requestId()).end();
                         case IntakeResult.Rejected rejected -> ErrorBodies.write(ctx.response(), checkId,
                                 new ServiceError(rejected.errorType(), rejected.status(), rejected.message()));
                         case null -> ErrorBodies.write(ctx.response(), checkId,
@@ -125,11 +123,11 @@ public class InvokeApi {
             }
             case InvokeOutcome.FunctionError f -> {
                 headers(response, f.requestId(), f.executedVersion(), f.logResult());
-                response.putHeader(ShimClient.FUNCTION_ERROR, f.errorType());
+                response.putHeader(InvokeHeaders.FUNCTION_ERROR, f.errorType());
                 response.end(f.payload());
             }
             case InvokeOutcome.DryRunPassed d -> response.setStatusCode(204)
-                    .putHeader(AMZN_REQUEST_ID, d.requestId()).end();
+                    .putHeader(InvokeHeaders.AMZN_REQUEST_ID, d.requestId()).end();
             case InvokeOutcome.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
                     Math.max(1, t.retryAfter().toSeconds()));
             case InvokeOutcome.NotFound n -> ErrorBodies.write(response, n.requestId(),
@@ -140,10 +138,10 @@ public class InvokeApi {
 
     private static void headers(HttpServerResponse response, String requestId, String version, String logResult) {
         response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-                .putHeader(AMZN_REQUEST_ID, requestId)
-                .putHeader(EXECUTED_VERSION, version);
+                .putHeader(InvokeHeaders.AMZN_REQUEST_ID, requestId)
+                .putHeader(InvokeHeaders.EXECUTED_VERSION, version);
         if (logResult != null) {
-            response.putHeader(ShimClient.LOG_RESULT, logResult);
+            response.putHeader(InvokeHeaders.LOG_RESULT, logResult);
         }
     }
 

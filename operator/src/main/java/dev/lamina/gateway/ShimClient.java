@@ -5,6 +5,7 @@ import dev.lamina.shim.ClientContext;
 import dev.lamina.shim.DirectInvocation;
 import dev.lamina.shim.DirectReply;
 import dev.lamina.shim.Shim;
+import dev.lamina.shim.ShimContract;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -33,17 +34,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class ShimClient {
 
-    static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("Lamina-Request-Id");
-    static final CharSequence INVOKED_ARN = HttpHeaders.createOptimized("Lamina-Invoked-Function-Arn");
-    static final CharSequence WAIT = HttpHeaders.createOptimized("Lamina-Wait");
-    static final CharSequence BUSY = HttpHeaders.createOptimized("Lamina-Busy");
-    static final CharSequence LOG_TYPE = HttpHeaders.createOptimized("X-Amz-Log-Type");
-    static final CharSequence CLIENT_CONTEXT = HttpHeaders.createOptimized("X-Amz-Client-Context");
-    static final CharSequence TRACE_ID = HttpHeaders.createOptimized("X-Amzn-Trace-Id");
-    static final CharSequence FUNCTION_ERROR = HttpHeaders.createOptimized("X-Amz-Function-Error");
-    static final CharSequence LOG_RESULT = HttpHeaders.createOptimized("X-Amz-Log-Result");
-    private static final CharSequence TAIL = HttpHeaders.createOptimized("Tail");
-    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(ShimContract.LAMINA_REQUEST_ID);
+    private static final CharSequence INVOKED_ARN =
+            HttpHeaders.createOptimized(ShimContract.LAMINA_INVOKED_FUNCTION_ARN);
+    private static final CharSequence WAIT = HttpHeaders.createOptimized(ShimContract.LAMINA_WAIT);
+    private static final CharSequence DO_NOT_WAIT = HttpHeaders.createOptimized(ShimContract.DO_NOT_WAIT);
+    private static final CharSequence BUSY = HttpHeaders.createOptimized(ShimContract.LAMINA_BUSY);
+    private static final CharSequence TAIL = HttpHeaders.createOptimized(ShimContract.TAIL);
 
     /**
      * What an environment answered.
@@ -135,30 +132,30 @@ final class ShimClient {
                 .setMethod(HttpMethod.POST)
                 .setHost(slot.address().getHostString())
                 .setPort(slot.address().getPort())
-                .setURI("/2015-03-31/functions/" + functionName + "/invocations")
+                .setURI(ShimContract.invokePath(functionName))
                 .setIdleTimeout(limit.toMillis());
         return client().request(options).compose(http -> {
             MultiMap headers = http.headers();
             headers.add(REQUEST_ID, requestId);
             headers.add(INVOKED_ARN, invokedArn);
             if (!slot.mayWaitInEnvironment() && !mayQueue) {
-                headers.add(WAIT, FALSE);
+                headers.add(WAIT, DO_NOT_WAIT);
             }
             if (request.tailLog()) {
-                headers.add(LOG_TYPE, TAIL);
+                headers.add(InvokeHeaders.LOG_TYPE, TAIL);
             }
             if (clientContext != null) {
-                headers.add(CLIENT_CONTEXT, clientContext.encoded());
+                headers.add(InvokeHeaders.CLIENT_CONTEXT, clientContext.encoded());
             }
             if (request.traceId() != null) {
-                headers.add(TRACE_ID, request.traceId());
+                headers.add(InvokeHeaders.TRACE_ID, request.traceId());
             }
             return http.send(request.payload());
         }).compose(response -> response.body().map(body -> new Reply(
                 response.statusCode(),
                 response.statusCode() == 429 && response.getHeader(BUSY) != null,
-                response.getHeader(FUNCTION_ERROR),
-                response.getHeader(LOG_RESULT),
+                response.getHeader(InvokeHeaders.FUNCTION_ERROR),
+                response.getHeader(InvokeHeaders.LOG_RESULT),
                 body)));
     }
 
