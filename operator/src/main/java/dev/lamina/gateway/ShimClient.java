@@ -1,6 +1,7 @@
 package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
+import dev.lamina.environments.Transport;
 import dev.lamina.shim.ClientContext;
 import dev.lamina.shim.DirectInvocation;
 import dev.lamina.shim.DirectReply;
@@ -18,6 +19,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,12 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Forwards invocations to environments: to a shim embedded in this process (local mode) by a direct call, which spares
- * each invocation an HTTP round trip over loopback; to any other over its invoke endpoint (the runtime shim's contract)
- * on pooled keep-alive connections. Each event loop has its own client, so a request and the connection it goes out on
- * share a thread: answering a call never hops between event loops. Calls from other threads (a waiting invocation
- * handed a slot by an environment that just started, async delivery, event sources) move onto an event loop first:
- * Vert.x's client driven from foreign threads under load can leave a request waiting for a pooled connection forever.
+ * Forwards invocations to environments, over the {@link Transport} each one's pool chose: to a shim embedded in this
+ * process (local mode) by a direct call, which spares each invocation an HTTP round trip over loopback; to any other
+ * over its invoke endpoint ({@link ShimContract}) on pooled keep-alive connections. Each event loop has its own
+ * client, so a request and the connection it goes out on share a thread: answering a call never hops between event
+ * loops. Calls from other threads (a waiting invocation handed a slot by an environment that just started, async
+ * delivery, event sources) move onto an event loop first: Vert.x's client driven from foreign threads under load can
+ * leave a request waiting for a pooled connection forever.
  */
 final class ShimClient {
 
@@ -73,24 +76,19 @@ final class ShimClient {
     }
 
     /**
-     * Sends one invocation on a taken slot. It waits in the environment when the slot allows it (see
-     * {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment answers busy.
+     * Sends one invocation on a taken slot, over the transport its pool chose. It waits in the environment when the
+     * slot allows it (see {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment
+     * answers busy.
      */
     Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
                        ClientContext clientContext, String requestId, String invokedArn, Duration limit) {
-        Shim embedded = slot.embedded();
-        if (embedded != null) {
-            return sendDirect(embedded, slot.mayWaitInEnvironment() || mayQueue, request, clientContext, requestId,
-                    invokedArn, limit);
-        }
-        if (Context.isOnEventLoopThread()) {
-            return sendHere(slot, mayQueue, functionName, request, clientContext, requestId, invokedArn, limit);
-        }
-        Promise<Reply> reply = Promise.promise();
-        // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
-        vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, clientContext,
-                requestId, invokedArn, limit).onComplete(reply));
-        return reply.future();
+        boolean mayWait = slot.mayWaitInEnvironment() || mayQueue;
+        return switch (slot.transport()) {
+            case Transport.Direct(Shim shim) ->
+                    sendDirect(shim, mayWait, request, clientContext, requestId, invokedArn, limit);
+            case Transport.Http(InetSocketAddress address) ->
+                    sendHttp(address, mayWait, functionName, request, clientContext, requestId, invokedArn, limit);
+        };
     }
 
     /** The answer comes back on the caller's Vert.x context when it has one, as an HTTP reply would. */
@@ -126,19 +124,33 @@ final class ShimClient {
         }
     }
 
-    private Future<Reply> sendHere(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
-                                   ClientContext clientContext, String requestId, String invokedArn, Duration limit) {
+    private Future<Reply> sendHttp(InetSocketAddress address, boolean mayWait, String functionName,
+                                   InvokeRequest request, ClientContext clientContext, String requestId,
+                                   String invokedArn, Duration limit) {
+        if (Context.isOnEventLoopThread()) {
+            return sendHere(address, mayWait, functionName, request, clientContext, requestId, invokedArn, limit);
+        }
+        Promise<Reply> reply = Promise.promise();
+        // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
+        vertx.getOrCreateContext().runOnContext(v -> sendHere(address, mayWait, functionName, request, clientContext,
+                requestId, invokedArn, limit).onComplete(reply));
+        return reply.future();
+    }
+
+    private Future<Reply> sendHere(InetSocketAddress address, boolean mayWait, String functionName,
+                                   InvokeRequest request, ClientContext clientContext, String requestId,
+                                   String invokedArn, Duration limit) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setHost(slot.address().getHostString())
-                .setPort(slot.address().getPort())
+                .setHost(address.getHostString())
+                .setPort(address.getPort())
                 .setURI(ShimContract.invokePath(functionName))
                 .setIdleTimeout(limit.toMillis());
         return client().request(options).compose(http -> {
             MultiMap headers = http.headers();
             headers.add(REQUEST_ID, requestId);
             headers.add(INVOKED_ARN, invokedArn);
-            if (!slot.mayWaitInEnvironment() && !mayQueue) {
+            if (!mayWait) {
                 headers.add(WAIT, DO_NOT_WAIT);
             }
             if (request.tailLog()) {
