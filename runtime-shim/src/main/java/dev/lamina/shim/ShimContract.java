@@ -24,8 +24,6 @@ public final class ShimContract {
     public static final String READY_PATH = "/ready";
     /** {@code GET}: the environment's state as JSON (the pod's liveness). */
     public static final String STATE_PATH = "/state";
-    /** {@code GET}: Prometheus metrics. */
-    public static final String METRICS_PATH = "/metrics";
 
     /** The request id the gateway chose; the shim makes one when it is absent, and echoes it on every answer. */
     public static final String LAMINA_REQUEST_ID = "Lamina-Request-Id";

@@ -17,7 +17,6 @@ import static dev.lamina.shim.ShimContract.LAMINA_WAIT;
 import static dev.lamina.shim.ShimContract.LOG_RESULT;
 import static dev.lamina.shim.ShimContract.LOG_TYPE;
 import static dev.lamina.shim.ShimContract.MAX_PAYLOAD_BYTES;
-import static dev.lamina.shim.ShimContract.METRICS_PATH;
 import static dev.lamina.shim.ShimContract.READY_PATH;
 import static dev.lamina.shim.ShimContract.REQUEST_RESPONSE;
 import static dev.lamina.shim.ShimContract.STATE_PATH;
@@ -94,7 +93,7 @@ final class InvokeHandler extends HttpConnection {
             case STATE_PATH -> get ? Body.ignored(() -> Responses.json(ctx, HttpResponseStatus.OK, Json.state(
                     environment.ready(), environment.inFlight(), environment.capacity(), environment.waiting(),
                     environment.pendingInitError()))) : notAllowed(ctx, request);
-            case METRICS_PATH -> get ? Body.ignored(() -> Responses.text(ctx, HttpResponseStatus.OK, PROMETHEUS,
+            case "/metrics" -> get ? Body.ignored(() -> Responses.text(ctx, HttpResponseStatus.OK, PROMETHEUS,
                     metrics.render())) : notAllowed(ctx, request);
             default -> Body.ignored(() -> Responses.serviceError(ctx, HttpResponseStatus.NOT_FOUND,
                     "ResourceNotFoundException", "No resource at " + path));
