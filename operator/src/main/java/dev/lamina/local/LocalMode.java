@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
+import dev.lamina.shim.ShimContract;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -97,8 +98,7 @@ public class LocalMode {
         functions.describe().forEach(System.out::println);
         loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
         System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
-                + " --function-name NAME out.json   |   curl -d '{}' " + address
-                + "/2015-03-31/functions/NAME/invocations");
+                + " --function-name NAME out.json   |   curl -d '{}' " + address + ShimContract.invokePath("NAME"));
         System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
         System.out.println();
     }
