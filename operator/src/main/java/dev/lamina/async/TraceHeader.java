@@ -1,12 +1,12 @@
 package dev.lamina.async;
 
+import dev.lamina.shim.ShimContract;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An {@code X-Amzn-Trace-Id} header and the recursion lineage it carries.
@@ -42,7 +42,7 @@ public final class TraceHeader {
         }
         if (!fields.containsKey("Root")) {
             Map<String, String> withRoot = new LinkedHashMap<>();
-            withRoot.put("Root", newRoot());
+            withRoot.put("Root", ShimContract.newTraceRoot());
             withRoot.putAll(fields);
             withRoot.putIfAbsent("Sampled", "0");
             fields = withRoot;
@@ -93,11 +93,6 @@ public final class TraceHeader {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    private static String newRoot() {
-        var random = ThreadLocalRandom.current();
-        return "1-%08x-%016x%08x".formatted(System.currentTimeMillis() / 1000, random.nextLong(), random.nextInt());
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.lamina.environments.PoolListener;
 import dev.lamina.environments.PoolState;
 import dev.lamina.environments.Slot;
 import dev.lamina.environments.SlotTable;
+import dev.lamina.environments.Transport;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.cluster.VersionPods.Environment;
 import java.net.InetSocketAddress;
@@ -171,7 +172,8 @@ public final class PodEnvironmentPool implements EnvironmentPool {
         }
         for (Environment e : current.values()) {
             if (!rows.containsKey(e.pod())) {
-                rows.put(e.pod(), new Row(table.add(e.pod(), e.address(), slots, e.ready()), e.address(), e.ready()));
+                Transport transport = new Transport.Http(e.address());
+                rows.put(e.pod(), new Row(table.add(e.pod(), transport, slots, e.ready()), e.address(), e.ready()));
                 added = true;
             }
         }

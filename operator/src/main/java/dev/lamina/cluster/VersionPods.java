@@ -1,6 +1,7 @@
 package dev.lamina.cluster;
 
 import dev.lamina.api.Labels;
+import dev.lamina.shim.ShimContract;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,17 +17,14 @@ import java.util.stream.Stream;
 
 /**
  * The execution environments of one function version on Kubernetes: the pods of the version's Deployment, each one an
- * environment whose shim takes invocations on its "invoke" port (8080) once it started. Scaling sets the
- * Deployment's replica count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the
- * lowest {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
+ * environment whose shim takes invocations on its invoke port once it started. Scaling sets the Deployment's replica
+ * count; when it shrinks, the pods the caller names (idle ones, longest idle first) get the lowest
+ * {@value #DELETION_COST} so the ReplicaSet removes them and never one that is running an invocation.
  */
 public final class VersionPods implements AutoCloseable {
     /** Read by the ReplicaSet controller: among ready pods, the lowest cost goes first when scaling down. */
     public static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     static final String REMOVE_FIRST = "-1000";
-    static final String SHIM_CONTAINER = "lamina-shim";
-    static final String INVOKE_PORT_NAME = "invoke";
-    static final int DEFAULT_INVOKE_PORT = 8080;
 
     /**
      * One environment.
@@ -123,20 +121,21 @@ public final class VersionPods implements AutoCloseable {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         boolean listening = ready || ip != null && status.getInitContainerStatuses() != null
                 && status.getInitContainerStatuses().stream()
-                .anyMatch(c -> SHIM_CONTAINER.equals(c.getName()) && Boolean.TRUE.equals(c.getStarted()));
+                .anyMatch(c -> ShimContract.CONTAINER_NAME.equals(c.getName())
+                        && Boolean.TRUE.equals(c.getStarted()));
         // A pod IP is a literal: no name lookup happens here.
         return new Environment(pod.getMetadata().getName(),
                 ip == null ? null : new InetSocketAddress(ip, invokePort(pod)), listening, ready);
     }
 
-    /** The shim's port named "invoke" in the pod's spec (the operator's pod template says 8080). */
+    /** The shim's invoke port as the pod's spec names it ({@link ShimContract#INVOKE_PORT} unless it says otherwise). */
     private static int invokePort(Pod pod) {
         return Stream.concat(pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
                 .flatMap(c -> c.getPorts().stream())
-                .filter(port -> INVOKE_PORT_NAME.equals(port.getName()))
+                .filter(port -> ShimContract.INVOKE_PORT_NAME.equals(port.getName()))
                 .map(ContainerPort::getContainerPort)
                 .findFirst()
-                .orElse(DEFAULT_INVOKE_PORT);
+                .orElse(ShimContract.INVOKE_PORT);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Function;
+import dev.lamina.shim.ShimContract;
 
 /** The URL a user invokes a function at through the gateway (Lambda's Invoke API path). */
 final class InvokeUrls {
@@ -9,6 +10,6 @@ final class InvokeUrls {
 
     static String forFunction(String gatewayBase, Function function) {
         String base = gatewayBase.endsWith("/") ? gatewayBase.substring(0, gatewayBase.length() - 1) : gatewayBase;
-        return base + "/2015-03-31/functions/" + function.getMetadata().getName() + "/invocations";
+        return base + ShimContract.invokePath(function.getMetadata().getName());
     }
 }

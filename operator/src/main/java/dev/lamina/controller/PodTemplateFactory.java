@@ -4,6 +4,7 @@ import dev.lamina.api.CodeSource;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionSpec.FileSystemMount;
 import dev.lamina.api.Labels;
+import dev.lamina.shim.ShimContract;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -36,9 +37,6 @@ import java.util.Objects;
  */
 final class PodTemplateFactory {
     static final String FUNCTION_CONTAINER = "function";
-    static final String SHIM_CONTAINER = "lamina-shim";
-    static final int INVOKE_PORT = 8080;
-    static final int RUNTIME_API_PORT = 9001;
     /** Lambda gives a function one vCPU per 1769 MB of memory. */
     private static final int MB_PER_VCPU = 1769;
     private static final int MAX_MILLICORES = 6000;
@@ -130,7 +128,7 @@ final class PodTemplateFactory {
     private List<EnvVar> functionEnvironment(VersionTarget target) {
         FunctionSpec spec = target.spec();
         List<EnvVar> env = new ArrayList<>();
-        env.add(env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + RUNTIME_API_PORT));
+        env.add(env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + ShimContract.SIDECAR_RUNTIME_API_PORT));
         if (spec.handler() != null) {
             env.add(env("_HANDLER", spec.handler()));
         }
@@ -172,12 +170,13 @@ final class PodTemplateFactory {
         Quantity memory = plusMegabytes(new Quantity(settings.shimMemory()), SHIM_HEAP_PER_SLOT_MB * extraSlots);
         Quantity cpu = new Quantity(settings.shimCpu());
         return new ContainerBuilder()
-                .withName(SHIM_CONTAINER)
+                .withName(ShimContract.CONTAINER_NAME)
                 .withImage(settings.shimImage())
                 .withRestartPolicy("Always")
-                .withArgs("--port", Integer.toString(INVOKE_PORT),
-                        "--runtime-api-port", Integer.toString(RUNTIME_API_PORT))
-                .addNewPort().withName("invoke").withContainerPort(INVOKE_PORT).withProtocol("TCP").endPort()
+                .withArgs("--port", Integer.toString(ShimContract.INVOKE_PORT),
+                        "--runtime-api-port", Integer.toString(ShimContract.SIDECAR_RUNTIME_API_PORT))
+                .addNewPort().withName(ShimContract.INVOKE_PORT_NAME).withContainerPort(ShimContract.INVOKE_PORT)
+                .withProtocol("TCP").endPort()
                 .withEnv(
                         env("AWS_LAMBDA_FUNCTION_NAME", target.function()),
                         env("AWS_LAMBDA_FUNCTION_VERSION", target.version()),
@@ -192,16 +191,16 @@ final class PodTemplateFactory {
                 .addToLimits("memory", memory).addToLimits("cpu", cpu)
                 .endResources()
                 .withNewStartupProbe()
-                .withNewTcpSocket().withNewPort(INVOKE_PORT).endTcpSocket()
+                .withNewTcpSocket().withNewPort(ShimContract.INVOKE_PORT).endTcpSocket()
                 .withPeriodSeconds(1).withFailureThreshold(120)
                 .endStartupProbe()
                 // Ready only once the runtime asked for its first event: its init is done.
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath("/ready").withNewPort(INVOKE_PORT).endHttpGet()
+                .withNewHttpGet().withPath(ShimContract.READY_PATH).withNewPort(ShimContract.INVOKE_PORT).endHttpGet()
                 .withPeriodSeconds(1).withFailureThreshold(1).withSuccessThreshold(1).withTimeoutSeconds(1)
                 .endReadinessProbe()
                 .withNewLivenessProbe()
-                .withNewHttpGet().withPath("/state").withNewPort(INVOKE_PORT).endHttpGet()
+                .withNewHttpGet().withPath(ShimContract.STATE_PATH).withNewPort(ShimContract.INVOKE_PORT).endHttpGet()
                 .withPeriodSeconds(10).withFailureThreshold(3).withTimeoutSeconds(5)
                 .endLivenessProbe()
                 .withVolumeMounts(mount("shim-tmp", "/tmp", false))

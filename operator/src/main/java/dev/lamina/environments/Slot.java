@@ -1,16 +1,13 @@
 package dev.lamina.environments;
 
-import dev.lamina.shim.Shim;
-import java.net.InetSocketAddress;
-
 /**
- * One taken invocation slot on one execution environment. The holder sends exactly one invocation to
- * {@link #address()} and then calls {@link #release()} exactly once.
+ * One taken invocation slot on one execution environment. The holder sends exactly one invocation over
+ * {@link #transport()} and then calls {@link #release()} exactly once.
  */
 public interface Slot {
 
-    /** Where the environment's invoke endpoint listens. */
-    InetSocketAddress address();
+    /** How to reach the environment. */
+    Transport transport();
 
     /**
      * Whether the environment may hold the invocation until its slot there is free, rather than answer busy at once.
@@ -20,12 +17,6 @@ public interface Slot {
      * gateways send to the same environments: a busy answer then means another slot should be tried.
      */
     boolean mayWaitInEnvironment();
-
-    /**
-     * The environment's shim when it runs in this process (local mode), to be invoked directly rather than over
-     * HTTP on {@link #address()}; null for an environment elsewhere (a pod).
-     */
-    Shim embedded();
 
     /** Gives the slot back. */
     void release();

@@ -1,7 +1,5 @@
 package dev.lamina.environments;
 
-import dev.lamina.shim.Shim;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,9 +37,9 @@ public final class SlotTable<E> {
         this.onlySender = onlySender;
     }
 
-    /** Adds an environment that is starting (its invoke endpoint already listens) or already initialised. */
-    public synchronized Entry<E> add(E environment, InetSocketAddress address, int slots, boolean ready) {
-        Entry<E> entry = new Entry<>(this, environment, address, slots, ready, nanoClock.getAsLong());
+    /** Adds an environment that is starting (it already takes invocations) or already initialised. */
+    public synchronized Entry<E> add(E environment, Transport transport, int slots, boolean ready) {
+        Entry<E> entry = new Entry<>(this, environment, transport, slots, ready, nanoClock.getAsLong());
         Entry<E>[] grown = Arrays.copyOf(entries, entries.length + 1);
         grown[entries.length] = entry;
         entries = grown;
@@ -156,18 +154,17 @@ public final class SlotTable<E> {
     public static final class Entry<E> {
         private final SlotTable<E> table;
         private final E environment;
-        private final InetSocketAddress address;
+        private final Transport transport;
         private final int slots;
         /** Slots taken; -1 once retired. */
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean ready;
         private volatile long idleSinceNanos;
 
-        private Entry(SlotTable<E> table, E environment, InetSocketAddress address, int slots, boolean ready,
-                      long now) {
+        private Entry(SlotTable<E> table, E environment, Transport transport, int slots, boolean ready, long now) {
             this.table = table;
             this.environment = environment;
-            this.address = address;
+            this.transport = transport;
             this.slots = slots;
             this.ready = ready;
             this.idleSinceNanos = now;
@@ -222,18 +219,13 @@ public final class SlotTable<E> {
         }
 
         @Override
-        public InetSocketAddress address() {
-            return entry.address;
+        public Transport transport() {
+            return entry.transport;
         }
 
         @Override
         public boolean mayWaitInEnvironment() {
             return mayWait;
-        }
-
-        @Override
-        public Shim embedded() {
-            return entry.environment instanceof Shim shim ? shim : null;
         }
 
         @Override

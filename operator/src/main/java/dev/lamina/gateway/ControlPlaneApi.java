@@ -260,7 +260,7 @@ public class ControlPlaneApi {
     private static void ok(RoutingContext ctx, ObjectNode body) {
         try {
             ctx.response().putHeader("Content-Type", "application/json")
-                    .putHeader(ErrorBodies.REQUEST_ID, RequestIds.next())
+                    .putHeader(InvokeHeaders.AMZN_REQUEST_ID, RequestIds.next())
                     .end(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             ctx.fail(e);

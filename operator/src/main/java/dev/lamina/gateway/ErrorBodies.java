@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpServerResponse;
 /** Writes Lambda service errors: {@code x-amzn-ErrorType} plus the JSON body AWS SDKs read. */
 final class ErrorBodies {
 
-    static final String ERROR_TYPE = "x-amzn-ErrorType";
-    static final String REQUEST_ID = "x-amzn-RequestId";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ErrorBodies() {
@@ -40,8 +38,8 @@ final class ErrorBodies {
             throw new IllegalStateException(e);
         }
         response.setStatusCode(status)
-                .putHeader(ERROR_TYPE, code)
-                .putHeader(REQUEST_ID, requestId)
+                .putHeader(InvokeHeaders.AMZN_ERROR_TYPE, code)
+                .putHeader(InvokeHeaders.AMZN_REQUEST_ID, requestId)
                 .putHeader("Content-Type", "application/json")
                 .end(json);
     }

@@ -2,6 +2,7 @@ package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
 import dev.lamina.scaling.ConcurrencyLimits;
+import dev.lamina.shim.ClientContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -71,9 +72,11 @@ public class GatewayInvoker implements Invoker {
         if (request.dryRun()) {
             return done(new InvokeAnswer.DryRunPassed(requestId));
         }
-        String contextError = RequestChecks.clientContextError(request.clientContext());
-        if (contextError != null) {
-            return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidParameter(contextError)));
+        ClientContext clientContext;
+        try {
+            clientContext = ClientContext.decode(request.clientContext());
+        } catch (IllegalArgumentException invalid) {
+            return done(new InvokeAnswer.Failed(requestId, ServiceError.invalidParameter(invalid.getMessage())));
         }
         String payloadError = RequestChecks.payloadError(request.payload());
         if (payloadError != null) {
@@ -95,7 +98,7 @@ public class GatewayInvoker implements Invoker {
         ConcurrencyLimits.Permit permit = (ConcurrencyLimits.Permit) admission;
         long start = System.nanoTime();
         version.demand().increment();
-        Call call = new Call(request, function.name(), version, requestId,
+        Call call = new Call(request, clientContext, function.name(), version, requestId,
                 arns.function(function.name(), qualifier),
                 Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE));
         call.attempt(0);
@@ -125,15 +128,18 @@ public class GatewayInvoker implements Invoker {
     private final class Call {
         final CompletableFuture<InvokeAnswer> result = new CompletableFuture<>();
         final InvokeRequest request;
+        /** Checked once, here: the environment is handed it as it is. */
+        final ClientContext clientContext;
         final String functionName;
         final DeployedVersion version;
         final String requestId;
         final String invokedArn;
         final Duration answerWithin;
 
-        Call(InvokeRequest request, String functionName, DeployedVersion version, String requestId,
-             String invokedArn, Duration answerWithin) {
+        Call(InvokeRequest request, ClientContext clientContext, String functionName, DeployedVersion version,
+             String requestId, String invokedArn, Duration answerWithin) {
             this.request = request;
+            this.clientContext = clientContext;
             this.functionName = functionName;
             this.version = version;
             this.requestId = requestId;
@@ -153,7 +159,7 @@ public class GatewayInvoker implements Invoker {
 
         private void forward(Slot slot, int busyAnswers) {
             boolean mayQueue = busyAnswers >= BUSY_RETRIES;
-            shims.send(slot, mayQueue, functionName, request, requestId, invokedArn, answerWithin)
+            shims.send(slot, mayQueue, functionName, request, clientContext, requestId, invokedArn, answerWithin)
                     .onComplete(sent -> answered(slot, busyAnswers, sent));
         }
 

@@ -1,6 +1,7 @@
 package dev.lamina.gateway;
 
 import dev.lamina.async.IntakeResult;
+import dev.lamina.shim.ShimContract;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -18,9 +19,6 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class InvokeApi {
 
-    private static final CharSequence INVOCATION_TYPE = HttpHeaders.createOptimized("X-Amz-Invocation-Type");
-    private static final CharSequence EXECUTED_VERSION = HttpHeaders.createOptimized("X-Amz-Executed-Version");
-    private static final CharSequence AMZN_REQUEST_ID = HttpHeaders.createOptimized(ErrorBodies.REQUEST_ID);
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private final GatewayInvoker invoker;
@@ -34,13 +32,14 @@ public class InvokeApi {
     }
 
     void routes(@Observes Router router) {
-        router.post("/2015-03-31/functions/:name/invocations").handler(this::invoke);
+        router.post(ShimContract.invokePath(":name")).handler(this::invoke);
     }
 
     private void invoke(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String type = request.getHeader(INVOCATION_TYPE);
-        if (type != null && !type.equals("RequestResponse") && !type.equals("Event") && !type.equals("DryRun")) {
+        String type = request.getHeader(InvokeHeaders.INVOCATION_TYPE);
+        if (type != null && !type.equals(ShimContract.REQUEST_RESPONSE) && !type.equals(ShimContract.EVENT)
+                && !type.equals(ShimContract.DRY_RUN)) {
             ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(
                     "1 validation error detected: Value '" + type + "' at 'invocationType' failed to satisfy"
                             + " constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"));
@@ -48,13 +47,13 @@ public class InvokeApi {
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         int expected = length == null ? 256 : (int) Math.min(Math.max(0, parseOrZero(length)),
-                RequestChecks.MAX_PAYLOAD);
+                ShimContract.MAX_PAYLOAD_BYTES);
         PayloadReader reader = new PayloadReader(expected);
         request.handler(reader::append);
         request.endHandler(end -> {
             if (reader.tooLarge) {
                 ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.tooLarge(
-                        "Request must be smaller than " + RequestChecks.MAX_PAYLOAD
+                        "Request must be smaller than " + ShimContract.MAX_PAYLOAD_BYTES
                                 + " bytes for the InvokeFunction operation"));
             } else {
                 dispatch(ctx, type, reader.body);
@@ -64,15 +63,15 @@ public class InvokeApi {
     }
 
     private void dispatch(RoutingContext ctx, String type, Buffer payload) {
-        if ("Event".equals(type)) {
+        if (ShimContract.EVENT.equals(type)) {
             enqueue(ctx, payload);
             return;
         }
         HttpServerRequest http = ctx.request();
         InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
-                http.getParam("Qualifier"), payload, "DryRun".equals(type),
-                "Tail".equals(http.getHeader(ShimClient.LOG_TYPE)), http.getHeader(ShimClient.CLIENT_CONTEXT),
-                http.getHeader(ShimClient.TRACE_ID), null);
+                http.getParam("Qualifier"), payload, ShimContract.DRY_RUN.equals(type),
+                ShimContract.TAIL.equals(http.getHeader(InvokeHeaders.LOG_TYPE)),
+                http.getHeader(InvokeHeaders.CLIENT_CONTEXT), http.getHeader(InvokeHeaders.TRACE_ID), null);
         invoker.invoke(request).thenAccept(answer -> write(ctx.response(), answer));
     }
 
@@ -91,11 +90,11 @@ public class InvokeApi {
             return;
         }
         Context context = ctx.vertx().getOrCreateContext();
-        async.enqueue(config.namespace(), address, payload.getBytes(), http.getHeader(ShimClient.TRACE_ID))
+        async.enqueue(config.namespace(), address, payload.getBytes(), http.getHeader(InvokeHeaders.TRACE_ID))
                 .whenComplete((result, failure) -> context.runOnContext(v -> {
                     switch (result) {
                         case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)
-                                .putHeader(AMZN_REQUEST_ID, accepted.requestId()).end();
+                                .putHeader(InvokeHeaders.AMZN_REQUEST_ID, accepted.requestId()).end();
                         case IntakeResult.Rejected rejected -> ErrorBodies.write(ctx.response(), refusalId,
                                 new ServiceError(rejected.errorType(), rejected.status(), rejected.message()));
                         case null -> ErrorBodies.write(ctx.response(), refusalId,
@@ -112,11 +111,11 @@ public class InvokeApi {
             }
             case InvokeAnswer.FunctionError f -> {
                 headers(response, f.requestId(), f.executedVersion(), f.logResult());
-                response.putHeader(ShimClient.FUNCTION_ERROR, f.errorType());
+                response.putHeader(InvokeHeaders.FUNCTION_ERROR, f.errorType());
                 response.end(f.payload());
             }
             case InvokeAnswer.DryRunPassed d -> response.setStatusCode(204)
-                    .putHeader(AMZN_REQUEST_ID, d.requestId()).end();
+                    .putHeader(InvokeHeaders.AMZN_REQUEST_ID, d.requestId()).end();
             case InvokeAnswer.Throttled t -> ErrorBodies.throttle(response, t.requestId(), t.reason(),
                     Math.max(1, t.retryAfter().toSeconds()));
             case InvokeAnswer.NotFound n -> ErrorBodies.write(response, n.requestId(),
@@ -127,10 +126,10 @@ public class InvokeApi {
 
     private static void headers(HttpServerResponse response, String requestId, String version, String logResult) {
         response.putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-                .putHeader(AMZN_REQUEST_ID, requestId)
-                .putHeader(EXECUTED_VERSION, version);
+                .putHeader(InvokeHeaders.AMZN_REQUEST_ID, requestId)
+                .putHeader(InvokeHeaders.EXECUTED_VERSION, version);
         if (logResult != null) {
-            response.putHeader(ShimClient.LOG_RESULT, logResult);
+            response.putHeader(InvokeHeaders.LOG_RESULT, logResult);
         }
     }
 
@@ -152,7 +151,7 @@ public class InvokeApi {
         }
 
         void append(Buffer chunk) {
-            if (!tooLarge && body.length() + chunk.length() > RequestChecks.MAX_PAYLOAD) {
+            if (!tooLarge && body.length() + chunk.length() > ShimContract.MAX_PAYLOAD_BYTES) {
                 tooLarge = true;
             }
             if (!tooLarge) {

@@ -9,18 +9,16 @@ import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Base64;
 
-/** The Invoke API's checks of what a caller sends, with Lambda's messages. Streaming: nothing is materialised. */
+/**
+ * The Invoke API's check of a payload, with Lambda's message. Streaming: nothing is materialised. The checks the
+ * shim's invoke endpoint makes too (payload size, client context) are in {@link dev.lamina.shim.ShimContract}.
+ */
 final class RequestChecks {
 
-    /** Largest synchronous request payload. */
-    static final int MAX_PAYLOAD = 6 * 1024 * 1024;
     /** Lambda's words for a payload that is not JSON. */
     private static final String UNPARSABLE =
             "Could not parse request body into json: Could not parse payload into json: ";
-    /** Largest X-Amz-Client-Context (base64). */
-    static final int MAX_CLIENT_CONTEXT = 3583;
 
     /** Only tokens are looked at: no field-name symbol table to build per payload. */
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -49,31 +47,6 @@ final class RequestChecks {
             return UNPARSABLE + e.getOriginalMessage();
         } catch (IOException e) {
             return "Could not parse request body into json: " + e.getMessage();
-        }
-    }
-
-    /** Null when the client context is absent or base64 of a JSON object within the size limit, else why not. */
-    static String clientContextError(String clientContext) {
-        if (clientContext == null) {
-            return null;
-        }
-        if (clientContext.length() > MAX_CLIENT_CONTEXT) {
-            return "Client context must be at most " + MAX_CLIENT_CONTEXT + " bytes of base64-encoded data.";
-        }
-        byte[] json;
-        try {
-            json = Base64.getDecoder().decode(clientContext);
-        } catch (IllegalArgumentException e) {
-            return "Client context must be a valid Base64-encoded JSON object.";
-        }
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return "Client context must be a valid Base64-encoded JSON object.";
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null ? null : "Client context must be a valid Base64-encoded JSON object.";
-        } catch (IOException e) {
-            return "Client context must be a valid Base64-encoded JSON object.";
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.lamina.gateway;
 
 import dev.lamina.environments.Slot;
+import dev.lamina.environments.Transport;
+import dev.lamina.shim.ClientContext;
 import dev.lamina.shim.DirectInvocation;
 import dev.lamina.shim.DirectReply;
 import dev.lamina.shim.Shim;
+import dev.lamina.shim.ShimContract;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -16,6 +19,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,26 +27,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Forwards invocations to environments: to a shim embedded in this process (local mode) by a direct call, which spares
- * each invocation an HTTP round trip over loopback; to any other over its invoke endpoint (the runtime shim's contract)
- * on pooled keep-alive connections. Each event loop has its own client, so a request and the connection it goes out on
- * share a thread: answering a call never hops between event loops. Calls from other threads (a waiting invocation
- * handed a slot by an environment that just started, async delivery, event sources) move onto an event loop first:
- * Vert.x's client driven from foreign threads under load can leave a request waiting for a pooled connection forever.
+ * Forwards invocations to environments, over the {@link Transport} each one's pool chose: to a shim embedded in this
+ * process (local mode) by a direct call, which spares each invocation an HTTP round trip over loopback; to any other
+ * over its invoke endpoint ({@link ShimContract}) on pooled keep-alive connections. Each event loop has its own
+ * client, so a request and the connection it goes out on share a thread: answering a call never hops between event
+ * loops. Calls from other threads (a waiting invocation handed a slot by an environment that just started, async
+ * delivery, event sources) move onto an event loop first: Vert.x's client driven from foreign threads under load can
+ * leave a request waiting for a pooled connection forever.
  */
 final class ShimClient {
 
-    static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("Lamina-Request-Id");
-    static final CharSequence INVOKED_ARN = HttpHeaders.createOptimized("Lamina-Invoked-Function-Arn");
-    static final CharSequence WAIT = HttpHeaders.createOptimized("Lamina-Wait");
-    static final CharSequence BUSY = HttpHeaders.createOptimized("Lamina-Busy");
-    static final CharSequence LOG_TYPE = HttpHeaders.createOptimized("X-Amz-Log-Type");
-    static final CharSequence CLIENT_CONTEXT = HttpHeaders.createOptimized("X-Amz-Client-Context");
-    static final CharSequence TRACE_ID = HttpHeaders.createOptimized("X-Amzn-Trace-Id");
-    static final CharSequence FUNCTION_ERROR = HttpHeaders.createOptimized("X-Amz-Function-Error");
-    static final CharSequence LOG_RESULT = HttpHeaders.createOptimized("X-Amz-Log-Result");
-    private static final CharSequence TAIL = HttpHeaders.createOptimized("Tail");
-    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(ShimContract.LAMINA_REQUEST_ID);
+    private static final CharSequence INVOKED_ARN =
+            HttpHeaders.createOptimized(ShimContract.LAMINA_INVOKED_FUNCTION_ARN);
+    private static final CharSequence WAIT = HttpHeaders.createOptimized(ShimContract.LAMINA_WAIT);
+    private static final CharSequence DO_NOT_WAIT = HttpHeaders.createOptimized(ShimContract.DO_NOT_WAIT);
+    private static final CharSequence BUSY = HttpHeaders.createOptimized(ShimContract.LAMINA_BUSY);
+    private static final CharSequence TAIL = HttpHeaders.createOptimized(ShimContract.TAIL);
 
     /**
      * What an environment answered.
@@ -75,34 +76,29 @@ final class ShimClient {
     }
 
     /**
-     * Sends one invocation on a taken slot. It waits in the environment when the slot allows it (see
-     * {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment answers busy.
+     * Sends one invocation on a taken slot, over the transport its pool chose. It waits in the environment when the
+     * slot allows it (see {@link Slot#mayWaitInEnvironment()}) or when {@code mayQueue}; otherwise a busy environment
+     * answers busy.
      */
-    Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request, String requestId,
-                       String invokedArn, Duration limit) {
-        Shim embedded = slot.embedded();
-        if (embedded != null) {
-            return sendDirect(embedded, slot.mayWaitInEnvironment() || mayQueue, request, requestId, invokedArn,
-                    limit);
-        }
-        if (Context.isOnEventLoopThread()) {
-            return sendHere(slot, mayQueue, functionName, request, requestId, invokedArn, limit);
-        }
-        Promise<Reply> reply = Promise.promise();
-        // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
-        vertx.getOrCreateContext().runOnContext(v -> sendHere(slot, mayQueue, functionName, request, requestId,
-                invokedArn, limit).onComplete(reply));
-        return reply.future();
+    Future<Reply> send(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
+                       ClientContext clientContext, String requestId, String invokedArn, Duration limit) {
+        boolean mayWait = slot.mayWaitInEnvironment() || mayQueue;
+        return switch (slot.transport()) {
+            case Transport.Direct(Shim shim) ->
+                    sendDirect(shim, mayWait, request, clientContext, requestId, invokedArn, limit);
+            case Transport.Http(InetSocketAddress address) ->
+                    sendHttp(address, mayWait, functionName, request, clientContext, requestId, invokedArn, limit);
+        };
     }
 
     /** The answer comes back on the caller's Vert.x context when it has one, as an HTTP reply would. */
-    private Future<Reply> sendDirect(Shim shim, boolean mayWait, InvokeRequest request, String requestId,
-                                     String invokedArn, Duration limit) {
+    private Future<Reply> sendDirect(Shim shim, boolean mayWait, InvokeRequest request, ClientContext clientContext,
+                                     String requestId, String invokedArn, Duration limit) {
         Context caller = Vertx.currentContext();
         Promise<Reply> reply = Promise.promise();
         try {
             shim.invoke(new DirectInvocation(requestId, request.payload().getBytes(), request.traceId(),
-                            request.clientContext(), invokedArn, request.tailLog(), mayWait))
+                            clientContext, invokedArn, request.tailLog(), mayWait))
                     .orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((answer, error) -> {
                         if (caller != null) {
@@ -112,7 +108,7 @@ final class ShimClient {
                         }
                     });
         } catch (RuntimeException refused) {
-            // An invalid client context, or a shim that was stopped meanwhile: the call fails, it never hangs.
+            // A shim that was stopped meanwhile: the call fails, it never hangs.
             reply.fail(refused);
         }
         return reply.future();
@@ -128,36 +124,50 @@ final class ShimClient {
         }
     }
 
-    private Future<Reply> sendHere(Slot slot, boolean mayQueue, String functionName, InvokeRequest request,
-                                   String requestId, String invokedArn, Duration limit) {
+    private Future<Reply> sendHttp(InetSocketAddress address, boolean mayWait, String functionName,
+                                   InvokeRequest request, ClientContext clientContext, String requestId,
+                                   String invokedArn, Duration limit) {
+        if (Context.isOnEventLoopThread()) {
+            return sendHere(address, mayWait, functionName, request, clientContext, requestId, invokedArn, limit);
+        }
+        Promise<Reply> reply = Promise.promise();
+        // From a thread that is not Vert.x's, this is a fresh context on one of the event loops.
+        vertx.getOrCreateContext().runOnContext(v -> sendHere(address, mayWait, functionName, request, clientContext,
+                requestId, invokedArn, limit).onComplete(reply));
+        return reply.future();
+    }
+
+    private Future<Reply> sendHere(InetSocketAddress address, boolean mayWait, String functionName,
+                                   InvokeRequest request, ClientContext clientContext, String requestId,
+                                   String invokedArn, Duration limit) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setHost(slot.address().getHostString())
-                .setPort(slot.address().getPort())
-                .setURI("/2015-03-31/functions/" + functionName + "/invocations")
+                .setHost(address.getHostString())
+                .setPort(address.getPort())
+                .setURI(ShimContract.invokePath(functionName))
                 .setIdleTimeout(limit.toMillis());
         return client().request(options).compose(http -> {
             MultiMap headers = http.headers();
             headers.add(REQUEST_ID, requestId);
             headers.add(INVOKED_ARN, invokedArn);
-            if (!slot.mayWaitInEnvironment() && !mayQueue) {
-                headers.add(WAIT, FALSE);
+            if (!mayWait) {
+                headers.add(WAIT, DO_NOT_WAIT);
             }
             if (request.tailLog()) {
-                headers.add(LOG_TYPE, TAIL);
+                headers.add(InvokeHeaders.LOG_TYPE, TAIL);
             }
-            if (request.clientContext() != null) {
-                headers.add(CLIENT_CONTEXT, request.clientContext());
+            if (clientContext != null) {
+                headers.add(InvokeHeaders.CLIENT_CONTEXT, clientContext.encoded());
             }
             if (request.traceId() != null) {
-                headers.add(TRACE_ID, request.traceId());
+                headers.add(InvokeHeaders.TRACE_ID, request.traceId());
             }
             return http.send(request.payload());
         }).compose(response -> response.body().map(body -> new Reply(
                 response.statusCode(),
                 response.statusCode() == 429 && response.getHeader(BUSY) != null,
-                response.getHeader(FUNCTION_ERROR),
-                response.getHeader(LOG_RESULT),
+                response.getHeader(InvokeHeaders.FUNCTION_ERROR),
+                response.getHeader(InvokeHeaders.LOG_RESULT),
                 body)));
     }
 

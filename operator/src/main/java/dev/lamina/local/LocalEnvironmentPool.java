@@ -5,6 +5,7 @@ import dev.lamina.environments.PoolListener;
 import dev.lamina.environments.PoolState;
 import dev.lamina.environments.Slot;
 import dev.lamina.environments.SlotTable;
+import dev.lamina.environments.Transport;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.shim.Shim;
 import java.time.Duration;
@@ -134,7 +135,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
                 stops.execute(shim::close);
                 return;
             }
-            entry = table.add(shim, shim.invokeAddress(), slots, shim.ready());
+            entry = table.add(shim, new Transport.Direct(shim), slots, shim.ready());
         }
         shim.readyFuture().whenComplete((ok, initError) -> {
             if (initError == null) {

@@ -3,6 +3,7 @@ package dev.lamina.local;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
+import dev.lamina.shim.ShimContract;
 import dev.lamina.sources.SourceCollaborators;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.LaunchMode;
@@ -128,8 +129,7 @@ public class LocalMode {
         }
         loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
         System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
-                + " --function-name NAME out.json   |   curl -d '{}' " + address
-                + "/2015-03-31/functions/NAME/invocations");
+                + " --function-name NAME out.json   |   curl -d '{}' " + address + ShimContract.invokePath("NAME"));
         System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
         System.out.println();
     }

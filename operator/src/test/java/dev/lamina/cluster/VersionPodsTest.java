@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lamina.api.Labels;
 import dev.lamina.cluster.VersionPods.Environment;
 import dev.lamina.environments.Slot;
+import dev.lamina.environments.Transport;
 import dev.lamina.environments.VersionRef;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -135,7 +136,8 @@ class VersionPodsTest {
             setReady(client.resource(pod(ns, "busy-latest-b", "busy", Labels.LATEST)).create(), "10.0.1.2");
             eventually().until(() -> pool.state().ready() == 2);
             Slot running = pool.tryAcquire().orElseThrow();
-            String busyPod = running.address().getHostString().endsWith(".1") ? "busy-latest-a" : "busy-latest-b";
+            InetSocketAddress busyAddress = ((Transport.Http) running.transport()).address();
+            String busyPod = busyAddress.getHostString().endsWith(".1") ? "busy-latest-a" : "busy-latest-b";
             String idlePod = busyPod.endsWith("a") ? "busy-latest-b" : "busy-latest-a";
 
             pool.scaleTo(0, 0);

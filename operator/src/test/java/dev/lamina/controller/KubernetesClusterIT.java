@@ -9,6 +9,7 @@ import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.shim.ShimContract;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -145,7 +146,7 @@ class KubernetesClusterIT {
 
         Pod pod = startEnvironment(ns, "hello-latest");
         try (LocalPortForward forward = client.pods().inNamespace(ns).withName(pod.getMetadata().getName())
-                .portForward(PodTemplateFactory.INVOKE_PORT)) {
+                .portForward(ShimContract.INVOKE_PORT)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                             "http://127.0.0.1:" + forward.getLocalPort()
                                     + "/2015-03-31/functions/hello/invocations"))

@@ -13,8 +13,8 @@ class SlotTableTest {
     private final AtomicInteger releases = new AtomicInteger();
     private final SlotTable<String> table = new SlotTable<>(clock::get, releases::incrementAndGet, false);
 
-    private static InetSocketAddress port(int port) {
-        return new InetSocketAddress("127.0.0.1", port);
+    private static Transport port(int port) {
+        return new Transport.Http(new InetSocketAddress("127.0.0.1", port));
     }
 
     @Test
@@ -23,7 +23,7 @@ class SlotTableTest {
         table.add("b", port(2), 2, true);
         Slot first = table.tryAcquire().orElseThrow();
         Slot second = table.tryAcquire().orElseThrow();
-        assertThat(first.address()).isNotEqualTo(second.address());
+        assertThat(first.transport()).isNotEqualTo(second.transport());
         table.tryAcquire().orElseThrow();
         table.tryAcquire().orElseThrow();
         assertThat(table.tryAcquire()).isEmpty();
@@ -35,10 +35,10 @@ class SlotTableTest {
         SlotTable.Entry<String> starting = table.add("starting", port(1), 1, false);
         table.add("ready", port(2), 1, true);
         Slot slot = table.tryAcquire().orElseThrow();
-        assertThat(slot.address()).isEqualTo(port(2));
+        assertThat(slot.transport()).isEqualTo(port(2));
         assertThat(slot.mayWaitInEnvironment()).as("ready, and other gateways may send to it").isFalse();
         Slot early = table.tryAcquire().orElseThrow();
-        assertThat(early.address()).isEqualTo(port(1));
+        assertThat(early.transport()).isEqualTo(port(1));
         assertThat(early.mayWaitInEnvironment()).as("waits for the runtime's init").isTrue();
         starting.markReady();
         assertThat(table.readyCount()).isEqualTo(2);
@@ -69,7 +69,7 @@ class SlotTableTest {
         table.add("recent", port(2), 1, true);
         table.add("old", port(3), 1, true);
         Slot busy = table.tryAcquire().orElseThrow();
-        assertThat(busy.address()).isEqualTo(port(1));
+        assertThat(busy.transport()).isEqualTo(port(1));
         clock.set(10);
         Slot recent = table.tryAcquire().orElseThrow();
         clock.set(20);

@@ -7,8 +7,8 @@ import dev.lamina.environments.EnvironmentPool;
 import dev.lamina.environments.PoolListener;
 import dev.lamina.environments.PoolState;
 import dev.lamina.environments.Slot;
+import dev.lamina.environments.Transport;
 import dev.lamina.environments.VersionRef;
-import dev.lamina.shim.Shim;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -57,7 +57,7 @@ class SlotQueueTest {
         pool.free = 1;
         pool.starting = 0;
         pool.listener.slotsAvailable();
-        assertThat(waiter.get(30, TimeUnit.SECONDS).address()).isEqualTo(ControlledPool.ADDRESS);
+        assertThat(waiter.get(30, TimeUnit.SECONDS).transport()).isEqualTo(ControlledPool.TRANSPORT);
     }
 
     @Test
@@ -72,7 +72,7 @@ class SlotQueueTest {
 
     /** One environment's worth of state that the test sets. */
     private static final class ControlledPool implements EnvironmentPool {
-        static final InetSocketAddress ADDRESS = new InetSocketAddress("127.0.0.1", 9);
+        static final Transport TRANSPORT = new Transport.Http(new InetSocketAddress("127.0.0.1", 9));
         volatile int starting;
         volatile int free;
         PoolListener listener;
@@ -95,18 +95,13 @@ class SlotQueueTest {
             free--;
             return Optional.of(new Slot() {
                 @Override
-                public InetSocketAddress address() {
-                    return ADDRESS;
+                public Transport transport() {
+                    return TRANSPORT;
                 }
 
                 @Override
                 public boolean mayWaitInEnvironment() {
                     return true;
-                }
-
-                @Override
-                public Shim embedded() {
-                    return null;
                 }
 
                 @Override

@@ -7,11 +7,11 @@ package dev.lamina.shim;
  * @param requestId     the Lambda request id
  * @param payload       the event
  * @param traceId       X-Ray trace header, or null for a fresh one
- * @param clientContext base64 of the client context JSON, as {@code X-Amz-Client-Context} carries it, or null
+ * @param clientContext the client context, checked already (see {@link ClientContext#decode}), or null
  * @param functionArn   the ARN the runtime sees as invoked
  * @param tail          the caller wants the log tail
  * @param waitForSlot   false: answer busy at once when every slot is taken
  */
-public record DirectInvocation(String requestId, byte[] payload, String traceId, String clientContext,
+public record DirectInvocation(String requestId, byte[] payload, String traceId, ClientContext clientContext,
                                String functionArn, boolean tail, boolean waitForSlot) {
 }

@@ -43,6 +43,8 @@ public final class Main {
               AWS_REGION (us-east-1), AWS_LAMBDA_INITIALIZATION_TYPE (on-demand), AWS_LAMBDA_MAX_CONCURRENCY (1)
             """;
 
+    private static final String DEFAULT_FUNCTION_NAME = "function";
+
     private Main() {
     }
 
@@ -78,7 +80,7 @@ public final class Main {
             stopped.countDown();
         }, "lamina-shim-shutdown"));
         System.err.println("lamina-shim: invoke endpoint http://" + hostPort(shim.invokeAddress())
-                + "/2015-03-31/functions/function/invocations, Runtime API " + hostPort(shim.runtimeApiAddress())
+                + ShimContract.invokePath(DEFAULT_FUNCTION_NAME) + ", Runtime API " + hostPort(shim.runtimeApiAddress())
                 + (config.sidecar() ? " (sidecar mode)" : ""));
         stopped.await();
     }
@@ -96,9 +98,9 @@ public final class Main {
     /** The configuration for these arguments and this environment; null when help was asked for. */
     static ShimConfig parse(List<String> args, Map<String, String> env) {
         ShimConfig.Builder config = ShimConfig.builder()
-                .invokePort(8080)
+                .invokePort(ShimContract.INVOKE_PORT)
                 .invokeHost("0.0.0.0")
-                .functionName(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "function"))
+                .functionName(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", DEFAULT_FUNCTION_NAME))
                 .functionVersion(env.getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", ShimConfig.LATEST))
                 .handler(env.get("_HANDLER"))
                 .region(env.getOrDefault("AWS_REGION", "us-east-1"));
@@ -139,7 +141,8 @@ public final class Main {
             }
         }
         config.runtimeCommand(command);
-        config.runtimeApiPort(runtimeApiPort != null ? runtimeApiPort : command.isEmpty() ? 9001 : 0);
+        config.runtimeApiPort(runtimeApiPort != null ? runtimeApiPort
+                : command.isEmpty() ? ShimContract.SIDECAR_RUNTIME_API_PORT : 0);
         return config.build();
     }
 

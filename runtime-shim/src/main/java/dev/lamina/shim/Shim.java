@@ -1,6 +1,10 @@
 package dev.lamina.shim;
 
+import dev.lamina.shim.environment.Environment;
+import dev.lamina.shim.environment.Invocation;
+import dev.lamina.shim.environment.InvocationRequest;
 import dev.lamina.shim.http.ShimServer;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,9 +16,11 @@ import java.util.concurrent.CompletableFuture;
 public final class Shim implements AutoCloseable {
 
     private final ShimServer server;
+    private final Environment environment;
 
     private Shim(ShimServer server) {
         this.server = server;
+        this.environment = server.environment();
     }
 
     /**
@@ -42,7 +48,7 @@ public final class Shim implements AutoCloseable {
 
     /** True while the current runtime has finished init (made its first {@code /next}). */
     public boolean ready() {
-        return server.environment().ready();
+        return environment.ready();
     }
 
     /**
@@ -50,27 +56,37 @@ public final class Shim implements AutoCloseable {
      * failed. Later resets (after a timeout or crash) do not change it; see {@link #ready()} for the current state.
      */
     public CompletableFuture<Void> readyFuture() {
-        return server.environment().firstReady().copy();
+        return environment.firstReady().copy();
     }
 
     /**
-     * Invokes the function from this process without HTTP, as the invoke endpoint would for a buffered
-     * {@code RequestResponse} call; the future completes on the shim's event loop. Completing it from outside (a
-     * timeout, a cancel) abandons the invocation. Throws {@link IllegalArgumentException} for a client context that
-     * is not base64 of a JSON object.
+     * Invokes the function from this process without HTTP: admitted like a buffered {@code RequestResponse} call
+     * of the invoke endpoint, with the same answers; the future completes on the shim's event loop. Completing it
+     * from outside (a timeout, a cancel) abandons the invocation, as a caller closing its connection does. Throws
+     * {@link java.util.concurrent.RejectedExecutionException} once the shim has stopped.
      */
-    public CompletableFuture<DirectReply> invoke(DirectInvocation invocation) {
-        return server.invoke(invocation);
+    public CompletableFuture<DirectReply> invoke(DirectInvocation direct) {
+        CompletableFuture<DirectReply> reply = new CompletableFuture<>();
+        Invocation invocation = new Invocation(new InvocationRequest(direct.requestId(),
+                Unpooled.wrappedBuffer(direct.payload()), direct.traceId(), direct.clientContext(), null,
+                direct.functionArn(), direct.tail(), direct.waitForSlot()), new DirectSink(reply));
+        environment.admit(invocation);
+        reply.whenComplete((answered, abandoned) -> {
+            if (abandoned != null) {
+                environment.abandon(invocation);
+            }
+        });
+        return reply;
     }
 
     /** Invocations holding a slot now. */
     public int inFlight() {
-        return server.environment().inFlight();
+        return environment.inFlight();
     }
 
     /** Invocations served at a time ({@link ShimConfig#concurrency()}). */
     public int capacity() {
-        return server.environment().capacity();
+        return environment.capacity();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.lamina.shim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lamina.shim.support.JsonDocs;
@@ -32,7 +31,11 @@ class DirectInvokeTest {
               sleep 1
               echo '{}'
             }
+            context() {
+              grep -i '^Lambda-Runtime-Client-Context:' "$2" | cut -d' ' -f2- | tr -d '\r'
+            }
             """;
+    private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:direct-fn";
 
     @TempDir
     Path taskRoot;
@@ -51,8 +54,7 @@ class DirectInvokeTest {
     }
 
     private static DirectInvocation invocation(String requestId, String payload, boolean tail, boolean wait) {
-        return new DirectInvocation(requestId, payload.getBytes(StandardCharsets.UTF_8), null, null,
-                "arn:aws:lambda:us-east-1:000000000000:function:direct-fn", tail, wait);
+        return new DirectInvocation(requestId, payload.getBytes(StandardCharsets.UTF_8), null, null, ARN, tail, wait);
     }
 
     private static DirectReply answer(CompletableFuture<DirectReply> reply) throws Exception {
@@ -107,13 +109,17 @@ class DirectInvokeTest {
     }
 
     @Test
-    void aClientContextThatIsNotBase64JsonIsRefused() throws Exception {
-        try (Shim shim = start("function.handler")) {
-            DirectInvocation invalid = new DirectInvocation("direct-3", new byte[] {'{', '}'}, null, "not base64!",
-                    "arn:aws:lambda:us-east-1:000000000000:function:direct-fn", false, true);
+    void theCheckedClientContextReachesTheRuntimeDecoded() throws Exception {
+        try (Shim shim = start("function.context")) {
+            ClientContext context = ClientContext.decode(Base64.getEncoder().encodeToString(
+                    "{\"custom\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8)));
 
-            assertThatThrownBy(() -> shim.invoke(invalid)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("Client context");
+            DirectReply reply = answer(shim.invoke(
+                    new DirectInvocation("direct-3", new byte[] {'{', '}'}, null, context, ARN, false, true)));
+
+            assertThat(reply.functionError()).isNull();
+            assertThat(JsonDocs.parse(new String(reply.body(), StandardCharsets.UTF_8)).at("/custom/k").asText())
+                    .isEqualTo("v");
         }
     }
 }

@@ -32,7 +32,7 @@ import java.util.function.IntSupplier;
 /**
  * One execution environment: the slots callers take, the runtime generation that serves them, and every transition
  * between init, ready, reset and failure. All state lives on the shim's event loop: HTTP handlers call in on it,
- * everything else (process exits, the finishing of invocations) is posted to it.
+ * everything else (invocations from this process, process exits, the finishing of invocations) is posted to it.
  *
  * <p>Slots: an invocation holds one from admission until its END/REPORT lines are written. A runtime
  * <em>generation</em> is one runtime process (or, in sidecar mode, one life of the runtime container); after a timeout
@@ -238,27 +238,38 @@ public final class Environment implements RuntimeHost.Exits {
     // ---- invoke side -----------------------------------------------------------------------------------------
 
     /**
-     * Takes a free slot for the invocation, or queues it for one. Returns false (and keeps nothing) when the caller
-     * asked not to wait and every slot is taken.
+     * Where every invocation enters, from the invoke endpoint or from this process: takes a free slot for it, or
+     * queues it for one. When the caller asked not to wait and every slot is taken, its sink hears
+     * {@link InvocationSink#busy()} and nothing is kept. Callable from any thread: off the event loop, the invocation
+     * is handed to it, which throws {@link java.util.concurrent.RejectedExecutionException} once the shim stopped.
      */
-    public boolean admit(Invocation invocation) {
+    public void admit(Invocation invocation) {
+        if (loop.inEventLoop()) {
+            admitHere(invocation);
+        } else {
+            loop.execute(() -> admitHere(invocation));
+        }
+    }
+
+    private void admitHere(Invocation invocation) {
         if (phase instanceof Closed) {
             invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(),
                     "environment shut down")), null);
             release(invocation);
-            return true;
+            return;
         }
         if (slotsInUse >= config.concurrency()) {
             if (!invocation.request().waitForSlot()) {
                 metrics.busy();
-                return false;
+                release(invocation);
+                invocation.sink().busy();
+                return;
             }
             waitingForSlot.add(invocation);
             updateMirrors();
-            return true;
+            return;
         }
         takeSlot(invocation);
-        return true;
     }
 
     private void takeSlot(Invocation invocation) {
@@ -276,8 +287,15 @@ public final class Environment implements RuntimeHost.Exits {
         dispatch();
     }
 
-    /** The caller went away. An invocation not yet given to the runtime is dropped; a running one runs on. */
+    /**
+     * The caller went away. An invocation not yet given to the runtime is dropped; a running one runs on. Callable
+     * from any thread; does nothing once the shim stopped.
+     */
     public void abandon(Invocation invocation) {
+        execute(() -> abandonHere(invocation));
+    }
+
+    private void abandonHere(Invocation invocation) {
         switch (invocation.state) {
             case WAITING_FOR_SLOT -> {
                 if (waitingForSlot.remove(invocation)) {

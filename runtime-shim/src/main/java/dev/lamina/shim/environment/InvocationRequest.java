@@ -1,5 +1,7 @@
 package dev.lamina.shim.environment;
 
+import dev.lamina.shim.ClientContext;
+import dev.lamina.shim.ShimContract;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -7,8 +9,8 @@ import io.netty.buffer.ByteBuf;
  *
  * @param requestId       the Lambda request id (from the gateway or generated)
  * @param payload         the event; owned by the invocation once admitted
- * @param traceId         X-Ray trace header for {@code Lambda-Runtime-Trace-Id}
- * @param clientContext   decoded client context JSON, or null
+ * @param traceId         X-Ray trace header for {@code Lambda-Runtime-Trace-Id}; a fresh one when null
+ * @param clientContext   the client context, or null
  * @param cognitoIdentity Cognito identity JSON, or null
  * @param functionArn     the ARN the runtime sees as invoked
  * @param tail            the caller wants the log tail ({@code X-Amz-Log-Type: Tail})
@@ -18,9 +20,15 @@ public record InvocationRequest(
         String requestId,
         ByteBuf payload,
         String traceId,
-        String clientContext,
+        ClientContext clientContext,
         String cognitoIdentity,
         String functionArn,
         boolean tail,
         boolean waitForSlot) {
+
+    public InvocationRequest {
+        if (traceId == null) {
+            traceId = ShimContract.newTraceId();
+        }
+    }
 }

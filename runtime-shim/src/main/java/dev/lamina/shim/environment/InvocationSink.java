@@ -3,10 +3,14 @@ package dev.lamina.shim.environment;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The caller's side of one invocation: where its answer goes. Called on the shim's event loop. An invocation either
- * gets exactly one {@link #respond} or a {@link #startStream} followed by chunks and one {@link #endStream}.
+ * The caller's side of one invocation: where its answer goes. Called on the shim's event loop. An invocation gets
+ * exactly one {@link #respond}, or a {@link #startStream} followed by chunks and one {@link #endStream}, or one
+ * {@link #busy}.
  */
 public interface InvocationSink {
+
+    /** Every slot was taken and the caller asked not to wait: the invocation was refused and never ran. */
+    void busy();
 
     /** The whole answer; {@code tail} is the invocation's log tail when the caller asked for it, else null. */
     void respond(Outcome outcome, byte[] tail);

@@ -1,6 +1,32 @@
 package dev.lamina.shim.http;
 
+import static dev.lamina.shim.ShimContract.AMZN_ERROR_TYPE;
+import static dev.lamina.shim.ShimContract.AMZN_REQUEST_ID;
+import static dev.lamina.shim.ShimContract.CLIENT_CONTEXT;
+import static dev.lamina.shim.ShimContract.DO_NOT_WAIT;
+import static dev.lamina.shim.ShimContract.DRY_RUN;
+import static dev.lamina.shim.ShimContract.EVENT;
+import static dev.lamina.shim.ShimContract.EXECUTED_VERSION;
+import static dev.lamina.shim.ShimContract.FUNCTION_ERROR;
+import static dev.lamina.shim.ShimContract.INVOCATION_TYPE;
+import static dev.lamina.shim.ShimContract.LAMINA_BUSY;
+import static dev.lamina.shim.ShimContract.LAMINA_COGNITO_IDENTITY;
+import static dev.lamina.shim.ShimContract.LAMINA_INVOKED_FUNCTION_ARN;
+import static dev.lamina.shim.ShimContract.LAMINA_REQUEST_ID;
+import static dev.lamina.shim.ShimContract.LAMINA_WAIT;
+import static dev.lamina.shim.ShimContract.LOG_RESULT;
+import static dev.lamina.shim.ShimContract.LOG_TYPE;
+import static dev.lamina.shim.ShimContract.MAX_PAYLOAD_BYTES;
+import static dev.lamina.shim.ShimContract.READY_PATH;
+import static dev.lamina.shim.ShimContract.REQUEST_RESPONSE;
+import static dev.lamina.shim.ShimContract.STATE_PATH;
+import static dev.lamina.shim.ShimContract.TAIL;
+import static dev.lamina.shim.ShimContract.TRACE_ID;
+import static dev.lamina.shim.ShimContract.UNHANDLED;
+
+import dev.lamina.shim.ClientContext;
 import dev.lamina.shim.ShimConfig;
+import dev.lamina.shim.ShimContract;
 import dev.lamina.shim.environment.Environment;
 import dev.lamina.shim.environment.FunctionError;
 import dev.lamina.shim.environment.Invocation;
@@ -26,13 +52,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -41,11 +64,8 @@ import java.util.regex.Pattern;
  */
 final class InvokeHandler extends HttpConnection {
 
-    /** Lambda's synchronous payload limit. */
-    static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
-    private static final Pattern INVOKE = Pattern.compile("/2015-03-31/functions/[^/]+/invocations");
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final int MAX_CLIENT_CONTEXT = 3583;
+    private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final List<String> INVOCATION_TYPES = List.of(REQUEST_RESPONSE, EVENT, DRY_RUN);
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final String STREAM_TRAILERS = RuntimeApiHandler.ERROR_TYPE + ", " + RuntimeApiHandler.ERROR_BODY;
 
@@ -65,12 +85,12 @@ final class InvokeHandler extends HttpConnection {
     protected Body onRequest(ChannelHandlerContext ctx, HttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
         boolean get = request.method().equals(HttpMethod.GET);
-        if (INVOKE.matcher(path).matches()) {
+        if (ShimContract.isInvokePath(path)) {
             return request.method().equals(HttpMethod.POST) ? invoke(ctx, request) : notAllowed(ctx, request);
         }
         return switch (path) {
-            case "/ready" -> get ? Body.ignored(() -> ready(ctx)) : notAllowed(ctx, request);
-            case "/state" -> get ? Body.ignored(() -> Responses.json(ctx, HttpResponseStatus.OK, Json.state(
+            case READY_PATH -> get ? Body.ignored(() -> ready(ctx)) : notAllowed(ctx, request);
+            case STATE_PATH -> get ? Body.ignored(() -> Responses.json(ctx, HttpResponseStatus.OK, Json.state(
                     environment.ready(), environment.inFlight(), environment.capacity(), environment.waiting(),
                     environment.pendingInitError()))) : notAllowed(ctx, request);
             case "/metrics" -> get ? Body.ignored(() -> Responses.text(ctx, HttpResponseStatus.OK, PROMETHEUS,
@@ -93,21 +113,21 @@ final class InvokeHandler extends HttpConnection {
 
     private Body invoke(ChannelHandlerContext ctx, HttpRequest request) {
         HttpHeaders headers = request.headers();
-        String invocationType = headers.get("X-Amz-Invocation-Type", "RequestResponse");
-        String requestId = headers.get("Lamina-Request-Id", UUID.randomUUID().toString());
-        String clientContext;
+        String invocationType = headers.get(INVOCATION_TYPE, REQUEST_RESPONSE);
+        String requestId = headers.get(LAMINA_REQUEST_ID, UUID.randomUUID().toString());
+        ClientContext clientContext;
         try {
-            clientContext = clientContext(headers.get("X-Amz-Client-Context"));
+            clientContext = ClientContext.decode(headers.get(CLIENT_CONTEXT));
         } catch (IllegalArgumentException invalid) {
             return rejected(ctx, "InvalidRequestContentException", invalid.getMessage());
         }
-        if (!REQUEST_ID.matcher(requestId).matches()) {
+        if (!REQUEST_ID_FORMAT.matcher(requestId).matches()) {
             return rejected(ctx, "InvalidParameterValueException",
-                    "Lamina-Request-Id must be 1-128 letters, digits, '.', '_', ':' or '-'");
+                    LAMINA_REQUEST_ID + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
         }
-        if (!List.of("RequestResponse", "Event", "DryRun").contains(invocationType)) {
-            return rejected(ctx, "InvalidParameterValueException",
-                    "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got: " + invocationType);
+        if (!INVOCATION_TYPES.contains(invocationType)) {
+            return rejected(ctx, "InvalidParameterValueException", INVOCATION_TYPE + " must be "
+                    + REQUEST_RESPONSE + ", " + EVENT + " or " + DRY_RUN + ", got: " + invocationType);
         }
         return new BufferedBody(ctx.alloc(), MAX_PAYLOAD_BYTES, (payload, overflow, trailers) -> {
             if (overflow) {
@@ -115,83 +135,34 @@ final class InvokeHandler extends HttpConnection {
                         "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation");
                 return;
             }
-            String traceId = headers.get("X-Amzn-Trace-Id", newTraceId());
-            InvocationRequest invocation = new InvocationRequest(requestId, payload, traceId, clientContext,
-                    headers.get("Lamina-Cognito-Identity"),
-                    headers.get("Lamina-Invoked-Function-Arn", config.defaultFunctionArn()),
-                    "Tail".equals(headers.get("X-Amz-Log-Type")),
-                    !"false".equalsIgnoreCase(headers.get("Lamina-Wait")));
+            boolean event = invocationType.equals(EVENT);
+            InvocationRequest invocation = new InvocationRequest(requestId, payload, headers.get(TRACE_ID),
+                    clientContext, headers.get(LAMINA_COGNITO_IDENTITY),
+                    headers.get(LAMINA_INVOKED_FUNCTION_ARN, config.defaultFunctionArn()),
+                    !event && TAIL.equals(headers.get(LOG_TYPE)),
+                    event || !DO_NOT_WAIT.equalsIgnoreCase(headers.get(LAMINA_WAIT)));
             switch (invocationType) {
-                case "DryRun" -> {
+                case DRY_RUN -> {
                     payload.release();
                     Responses.send(ctx, HttpResponseStatus.NO_CONTENT, null, new byte[0]);
                 }
-                case "Event" -> {
-                    environment.admit(new Invocation(withWaiting(invocation), new DiscardingSink()));
+                case EVENT -> {
+                    environment.admit(new Invocation(invocation, new DiscardingSink()));
                     FullHttpResponse accepted = Responses.full(HttpResponseStatus.ACCEPTED, null, Unpooled.EMPTY_BUFFER);
-                    accepted.headers().set("Lamina-Request-Id", requestId).set("X-Amzn-RequestId", requestId);
+                    accepted.headers().set(LAMINA_REQUEST_ID, requestId).set(AMZN_REQUEST_ID, requestId);
                     ctx.writeAndFlush(accepted);
                 }
-                default -> admit(ctx, invocation);
+                default -> {
+                    Invocation caller = new Invocation(invocation, new CallerSink(ctx, invocation));
+                    open.add(caller);
+                    environment.admit(caller);
+                }
             }
         });
     }
 
-    private static InvocationRequest withWaiting(InvocationRequest request) {
-        return new InvocationRequest(request.requestId(), request.payload(), request.traceId(),
-                request.clientContext(), request.cognitoIdentity(), request.functionArn(), false, true);
-    }
-
-    private void admit(ChannelHandlerContext ctx, InvocationRequest request) {
-        Invocation invocation = new Invocation(request, new CallerSink(ctx, request));
-        open.add(invocation);
-        if (!environment.admit(invocation)) {
-            open.remove(invocation);
-            request.payload().release();
-            FullHttpResponse busy = Responses.full(HttpResponseStatus.TOO_MANY_REQUESTS, Responses.JSON,
-                    Unpooled.wrappedBuffer(Json.serviceError("All " + environment.capacity()
-                            + " slots of this execution environment are busy", "EnvironmentBusy")));
-            busy.headers().set("Lamina-Busy", "true")
-                    .set("x-amzn-ErrorType", "TooManyRequestsException")
-                    .set("Lamina-Request-Id", request.requestId());
-            ctx.writeAndFlush(busy);
-        }
-    }
-
     private static Body rejected(ChannelHandlerContext ctx, String code, String message) {
         return Body.ignored(() -> Responses.serviceError(ctx, HttpResponseStatus.BAD_REQUEST, code, message));
-    }
-
-    /** Lambda takes the client context as base64 of a JSON object, at most 3583 bytes encoded. */
-    static String clientContext(String encoded) {
-        if (encoded == null) {
-            return null;
-        }
-        if (encoded.length() > MAX_CLIENT_CONTEXT) {
-            throw new IllegalArgumentException("Client context must be at most " + MAX_CLIENT_CONTEXT + " bytes");
-        }
-        byte[] decoded;
-        try {
-            decoded = Base64.getDecoder().decode(encoded.strip());
-        } catch (IllegalArgumentException notBase64) {
-            throw new IllegalArgumentException("Client context must be a valid Base64-encoded JSON object.");
-        }
-        if (!Json.isObject(decoded)) {
-            throw new IllegalArgumentException("Client context must be a valid Base64-encoded JSON object.");
-        }
-        return new String(decoded, StandardCharsets.UTF_8);
-    }
-
-    /** An X-Ray trace header as Lambda makes one: {@code Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0}. */
-    static String newTraceId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        byte[] root = new byte[12];
-        byte[] parent = new byte[8];
-        random.nextBytes(root);
-        random.nextBytes(parent);
-        HexFormat hex = HexFormat.of();
-        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + hex.formatHex(root)
-                + ";Parent=" + hex.formatHex(parent) + ";Sampled=0";
     }
 
     @Override
@@ -231,14 +202,26 @@ final class InvokeHandler extends HttpConnection {
         }
 
         private void addCommonHeaders(HttpHeaders headers) {
-            headers.set("X-Amz-Executed-Version", config.functionVersion())
-                    .set("Lamina-Request-Id", request.requestId())
-                    .set("X-Amzn-RequestId", request.requestId())
-                    .set("X-Amzn-Trace-Id", request.traceId());
+            headers.set(EXECUTED_VERSION, config.functionVersion())
+                    .set(LAMINA_REQUEST_ID, request.requestId())
+                    .set(AMZN_REQUEST_ID, request.requestId())
+                    .set(TRACE_ID, request.traceId());
         }
 
         private void finished() {
             open.removeIf(invocation -> invocation.request() == request);
+        }
+
+        @Override
+        public void busy() {
+            finished();
+            FullHttpResponse busy = Responses.full(HttpResponseStatus.TOO_MANY_REQUESTS, Responses.JSON,
+                    Unpooled.wrappedBuffer(Json.serviceError("All " + environment.capacity()
+                            + " slots of this execution environment are busy", "EnvironmentBusy")));
+            busy.headers().set(LAMINA_BUSY, "true")
+                    .set(AMZN_ERROR_TYPE, "TooManyRequestsException")
+                    .set(LAMINA_REQUEST_ID, request.requestId());
+            ctx.writeAndFlush(busy);
         }
 
         @Override
@@ -255,10 +238,10 @@ final class InvokeHandler extends HttpConnection {
             FullHttpResponse response = Responses.full(HttpResponseStatus.OK, Responses.JSON, body);
             addCommonHeaders(response.headers());
             if (outcome instanceof Outcome.Failure) {
-                response.headers().set("X-Amz-Function-Error", "Unhandled");
+                response.headers().set(FUNCTION_ERROR, UNHANDLED);
             }
             if (tail != null) {
-                response.headers().set("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail));
+                response.headers().set(LOG_RESULT, Base64.getEncoder().encodeToString(tail));
             }
             ctx.writeAndFlush(response);
         }
@@ -272,7 +255,7 @@ final class InvokeHandler extends HttpConnection {
                     .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
                     .set(RuntimeApiHandler.RESPONSE_MODE, "streaming")
                     .set(HttpHeaderNames.TRAILER, request.tail()
-                            ? STREAM_TRAILERS + ", X-Amz-Log-Result" : STREAM_TRAILERS);
+                            ? STREAM_TRAILERS + ", " + LOG_RESULT : STREAM_TRAILERS);
             ctx.writeAndFlush(response);
         }
 
@@ -295,7 +278,7 @@ final class InvokeHandler extends HttpConnection {
                         .set(RuntimeApiHandler.ERROR_BODY, Base64.getEncoder().encodeToString(error.body()));
             }
             if (tail != null) {
-                last.trailingHeaders().set("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail));
+                last.trailingHeaders().set(LOG_RESULT, Base64.getEncoder().encodeToString(tail));
             }
             ctx.writeAndFlush(last);
         }
@@ -317,6 +300,11 @@ final class InvokeHandler extends HttpConnection {
 
     /** Event invocations: the caller got 202 already; the outcome is only logged. */
     private static final class DiscardingSink implements InvocationSink {
+        @Override
+        public void busy() {
+            // Never: an Event invocation waits for its slot.
+        }
+
         @Override
         public void respond(Outcome outcome, byte[] tail) {
             if (outcome instanceof Outcome.Success success) {

@@ -1,5 +1,6 @@
 package dev.lamina.shim.http;
 
+import dev.lamina.shim.ShimContract;
 import dev.lamina.shim.json.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -52,7 +53,7 @@ final class Responses {
     static ChannelFuture serviceError(ChannelHandlerContext ctx, HttpResponseStatus status, String code,
                                       String message) {
         FullHttpResponse response = full(status, JSON, Unpooled.wrappedBuffer(Json.serviceError(message, null)));
-        response.headers().set("x-amzn-ErrorType", code);
+        response.headers().set(ShimContract.AMZN_ERROR_TYPE, code);
         return ctx.writeAndFlush(response);
     }
 

@@ -233,7 +233,7 @@ final class RuntimeApiHandler extends HttpConnection {
             headers.set("Lambda-Runtime-Invoked-Function-Arn", event.functionArn());
             headers.set("Lambda-Runtime-Trace-Id", event.traceId());
             if (event.clientContext() != null) {
-                headers.set("Lambda-Runtime-Client-Context", event.clientContext());
+                headers.set("Lambda-Runtime-Client-Context", event.clientContext().json());
             }
             if (event.cognitoIdentity() != null) {
                 headers.set("Lambda-Runtime-Cognito-Identity", event.cognitoIdentity());

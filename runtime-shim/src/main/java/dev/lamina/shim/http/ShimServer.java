@@ -1,20 +1,14 @@
 package dev.lamina.shim.http;
 
-import dev.lamina.shim.DirectInvocation;
-import dev.lamina.shim.DirectReply;
 import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.environment.Environment;
-import dev.lamina.shim.environment.Invocation;
-import dev.lamina.shim.environment.InvocationRequest;
 import dev.lamina.shim.logs.FunctionLog;
 import dev.lamina.shim.metrics.ShimMetrics;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -103,33 +97,6 @@ public final class ShimServer implements AutoCloseable {
                 .bind(host, port)
                 .sync()
                 .channel();
-    }
-
-    /**
-     * An invocation from this process, without HTTP: admitted on the event loop like one from the invoke endpoint.
-     * Completing the returned future from outside (a timeout, a cancel) abandons the invocation, as a caller closing
-     * its connection does.
-     */
-    public CompletableFuture<DirectReply> invoke(DirectInvocation direct) {
-        String clientContext = InvokeHandler.clientContext(direct.clientContext());
-        CompletableFuture<DirectReply> reply = new CompletableFuture<>();
-        InvocationRequest request = new InvocationRequest(direct.requestId(), Unpooled.wrappedBuffer(direct.payload()),
-                direct.traceId() != null ? direct.traceId() : InvokeHandler.newTraceId(), clientContext, null,
-                direct.functionArn(), direct.tail(), direct.waitForSlot());
-        Invocation invocation = new Invocation(request, new DirectSink(reply));
-        EventLoop eventLoop = loop.next();
-        eventLoop.execute(() -> {
-            if (!environment.admit(invocation)) {
-                request.payload().release();
-                reply.complete(new DirectReply(true, null, null, new byte[0]));
-            }
-        });
-        reply.whenComplete((answered, abandoned) -> {
-            if (abandoned != null) {
-                eventLoop.execute(() -> environment.abandon(invocation));
-            }
-        });
-        return reply;
     }
 
     public Environment environment() {

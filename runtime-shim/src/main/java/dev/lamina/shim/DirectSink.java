@@ -1,6 +1,5 @@
-package dev.lamina.shim.http;
+package dev.lamina.shim;
 
-import dev.lamina.shim.DirectReply;
 import dev.lamina.shim.environment.FunctionError;
 import dev.lamina.shim.environment.InvocationSink;
 import dev.lamina.shim.environment.Outcome;
@@ -16,11 +15,18 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DirectSink implements InvocationSink {
 
+    private static final DirectReply BUSY = new DirectReply(true, null, null, new byte[0]);
+
     private final CompletableFuture<DirectReply> reply;
     private ByteArrayOutputStream stream;
 
     DirectSink(CompletableFuture<DirectReply> reply) {
         this.reply = reply;
+    }
+
+    @Override
+    public void busy() {
+        reply.complete(BUSY);
     }
 
     @Override
@@ -35,7 +41,7 @@ final class DirectSink implements InvocationSink {
                 }
             }
             case Outcome.Failure failure -> reply.complete(
-                    new DirectReply(false, "Unhandled", logResult(tail), failure.error().body()));
+                    new DirectReply(false, ShimContract.UNHANDLED, logResult(tail), failure.error().body()));
         }
     }
 
@@ -57,7 +63,7 @@ final class DirectSink implements InvocationSink {
     public void endStream(FunctionError error, byte[] tail) {
         reply.complete(error == null
                 ? new DirectReply(false, null, logResult(tail), stream.toByteArray())
-                : new DirectReply(false, "Unhandled", logResult(tail), error.body()));
+                : new DirectReply(false, ShimContract.UNHANDLED, logResult(tail), error.body()));
     }
 
     private static String logResult(byte[] tail) {

@@ -1,0 +1,97 @@
+package dev.lamina.shim;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * What the gateway and the shim agree on, spelled once: they ship as two images, and the operator builds the shim's
+ * pod. The invoke endpoint speaks Lambda's Invoke API ({@code POST /2015-03-31/functions/{name}/invocations} with
+ * its {@code X-Amz-*} headers and limits) plus Lamina's own {@code Lamina-*} headers, which only the gateway sends.
+ * {@link ClientContext} is the client context both sides accept.
+ */
+public final class ShimContract {
+
+    /** The shim's container in an environment's pod. */
+    public static final String CONTAINER_NAME = "lamina-shim";
+    /** The name of the container port the invoke endpoint listens on; the gateway finds the port by it. */
+    public static final String INVOKE_PORT_NAME = "invoke";
+    /** The invoke endpoint's port in a pod (and the command's default). */
+    public static final int INVOKE_PORT = 8080;
+    /** The Runtime API's port on 127.0.0.1 in a pod (the sidecar mode's default). */
+    public static final int SIDECAR_RUNTIME_API_PORT = 9001;
+    /** {@code GET}: 200 once the runtime finished init, else 503 (the pod's readiness). */
+    public static final String READY_PATH = "/ready";
+    /** {@code GET}: the environment's state as JSON (the pod's liveness). */
+    public static final String STATE_PATH = "/state";
+
+    /** The request id the gateway chose; the shim makes one when it is absent, and echoes it on every answer. */
+    public static final String LAMINA_REQUEST_ID = "Lamina-Request-Id";
+    /** The ARN the runtime sees as invoked (alias or version); the shim's own function ARN when absent. */
+    public static final String LAMINA_INVOKED_FUNCTION_ARN = "Lamina-Invoked-Function-Arn";
+    /** Cognito identity JSON for the runtime, when there is one. */
+    public static final String LAMINA_COGNITO_IDENTITY = "Lamina-Cognito-Identity";
+    /** {@value #DO_NOT_WAIT}: answer busy at once when every slot is taken, rather than queue the invocation. */
+    public static final String LAMINA_WAIT = "Lamina-Wait";
+    public static final String DO_NOT_WAIT = "false";
+    /** On a 429: every slot was taken and the caller asked not to wait (not a throttle of Lambda's). */
+    public static final String LAMINA_BUSY = "Lamina-Busy";
+
+    public static final String INVOCATION_TYPE = "X-Amz-Invocation-Type";
+    public static final String REQUEST_RESPONSE = "RequestResponse";
+    public static final String EVENT = "Event";
+    public static final String DRY_RUN = "DryRun";
+    /** {@value #TAIL}: answer with the invocation's log tail in {@link #LOG_RESULT}. */
+    public static final String LOG_TYPE = "X-Amz-Log-Type";
+    public static final String TAIL = "Tail";
+    /** Base64 of the client context JSON object; see {@link ClientContext}. */
+    public static final String CLIENT_CONTEXT = "X-Amz-Client-Context";
+    /** The X-Ray trace header; see {@link #newTraceId()}. */
+    public static final String TRACE_ID = "X-Amzn-Trace-Id";
+    /** Set when the function failed: {@value #UNHANDLED}. */
+    public static final String FUNCTION_ERROR = "X-Amz-Function-Error";
+    public static final String UNHANDLED = "Unhandled";
+    /** Base64 of the invocation's log tail. */
+    public static final String LOG_RESULT = "X-Amz-Log-Result";
+    public static final String EXECUTED_VERSION = "X-Amz-Executed-Version";
+    public static final String AMZN_REQUEST_ID = "x-amzn-RequestId";
+    /** A service error's code, with {@code {"Type":…,"Message":…}} as the body. */
+    public static final String AMZN_ERROR_TYPE = "x-amzn-ErrorType";
+
+    /** Lambda's limit for a synchronous request payload. */
+    public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    /** Lambda's limit for {@link #CLIENT_CONTEXT}, counted in base64 characters. */
+    public static final int MAX_CLIENT_CONTEXT_BYTES = 3583;
+
+    private static final String INVOKE_PATH_PREFIX = "/2015-03-31/functions/";
+    private static final String INVOKE_PATH_SUFFIX = "/invocations";
+    private static final Pattern INVOKE_PATH = Pattern.compile(
+            Pattern.quote(INVOKE_PATH_PREFIX) + "[^/]+" + Pattern.quote(INVOKE_PATH_SUFFIX));
+
+    private ShimContract() {
+    }
+
+    /** The Invoke API's path for a function: the invoke endpoint takes any name there. */
+    public static String invokePath(String functionName) {
+        return INVOKE_PATH_PREFIX + functionName + INVOKE_PATH_SUFFIX;
+    }
+
+    /** Whether the path is {@link #invokePath} of some function name. */
+    public static boolean isInvokePath(String path) {
+        return INVOKE_PATH.matcher(path).matches();
+    }
+
+    /** A new X-Ray trace root as Lambda makes one: {@code 1-<epoch seconds, 8 hex>-<24 hex>}. */
+    public static String newTraceRoot() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        HexFormat hex = HexFormat.of();
+        return "1-" + hex.toHexDigits((int) (System.currentTimeMillis() / 1000)) + "-"
+                + hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextInt());
+    }
+
+    /** A trace header for an invocation that came without one: {@code Root=<root>;Parent=<16 hex>;Sampled=0}. */
+    public static String newTraceId() {
+        long parent = ThreadLocalRandom.current().nextLong();
+        return "Root=" + newTraceRoot() + ";Parent=" + HexFormat.of().toHexDigits(parent) + ";Sampled=0";
+    }
+}
