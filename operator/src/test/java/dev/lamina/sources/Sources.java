@@ -9,8 +9,8 @@ import dev.lamina.api.SecretRef;
 import dev.lamina.api.SqsTarget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,8 @@ final class Sources {
 
     final ScriptedFunction function = new ScriptedFunction();
     volatile boolean secretMissing;
+    /** How far the pollers' clock runs ahead of the real one, to age records without waiting. */
+    volatile Duration clockAhead = Duration.ZERO;
     final Map<MappingKey, List<MappingState>> states = new ConcurrentHashMap<>();
     final MeterRegistry registry = new SimpleMeterRegistry();
     final SourceCollaborators with = new SourceCollaborators(function, function,
@@ -47,7 +49,7 @@ final class Sources {
                 }
             },
             (key, state) -> states.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(state),
-            registry, InstantSource.system(), "us-east-1", "000000000000");
+            registry, () -> Instant.now().plus(clockAhead), "us-east-1", "000000000000");
 
     List<MappingState> states(Mapping mapping) {
         return List.copyOf(states.getOrDefault(mapping.key(), List.of()));
@@ -62,6 +64,12 @@ final class Sources {
     double count(Mapping mapping, String metric) {
         var counter = registry.find(metric).tag("event_source_mapping", mapping.key().name()).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    /** The age of the oldest record of the mapping's last batch, in seconds. */
+    double oldestRecordAge(Mapping mapping) {
+        var gauge = registry.find("OldestRecordAge").tag("event_source_mapping", mapping.key().name()).gauge();
+        return gauge == null ? 0 : gauge.value();
     }
 
     /** An SQS mapping of the function {@code fn}, changed by the withers below. */

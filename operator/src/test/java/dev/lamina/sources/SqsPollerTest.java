@@ -148,6 +148,18 @@ class SqsPollerTest {
     }
 
     @Test
+    void theOldestRecordsAgeComesFromItsSentTimestamp() {
+        sources.clockAhead = Duration.ofHours(1);
+        String queue = mq.queue(name, 30);
+        mq.send(queue, "old", "older");
+
+        Mapping mapping = poll(sqs(queue).batchSize(2).window(5));
+
+        await().atMost(WITHIN).until(() -> sources.function.bodies().size() == 2);
+        assertThat(sources.oldestRecordAge(mapping)).isBetween(3600.0, 3600.0 + WITHIN.toSeconds());
+    }
+
+    @Test
     void onlyTheReportedFailuresStayOnTheQueue() {
         sources.function.reservedConcurrency = 1;
         String queue = mq.queue(name, 1);
