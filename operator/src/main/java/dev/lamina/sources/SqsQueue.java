@@ -39,7 +39,7 @@ final class SqsQueue implements AutoCloseable {
     private final Set<Thread> receiving = new HashSet<>();
     private boolean woken;
 
-    SqsQueue(SqsClient client, String url) {
+    private SqsQueue(SqsClient client, String url) {
         this.client = client;
         this.url = url;
     }
