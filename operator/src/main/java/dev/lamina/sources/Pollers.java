@@ -20,7 +20,7 @@ final class Pollers {
 
     /** Whether Lamina polls this kind of source. */
     static boolean supports(EventSource source) {
-        return source.schedule() != null;
+        return source.schedule() != null || source.sqs() != null;
     }
 
     /** The poller of an enabled mapping of a supported kind; an invalid spec is refused with the reason. */
@@ -28,6 +28,9 @@ final class Pollers {
         EventSource source = mapping.spec().source();
         if (source.schedule() != null) {
             return new SchedulePoller(mapping, with);
+        }
+        if (source.sqs() != null) {
+            return new SqsPoller(mapping, with);
         }
         throw new IllegalStateException("no poller for " + source.type() + " sources");
     }
