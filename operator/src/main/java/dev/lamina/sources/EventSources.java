@@ -22,6 +22,8 @@ public final class EventSources implements AutoCloseable {
 
     private final SourceCollaborators with;
     private final Map<MappingKey, Running> running = new HashMap<>();
+    /** One set of meters per mapping, outliving its pollers: a replaced poller shares them with the next. */
+    private final Map<MappingKey, SourceMetrics> metrics = new HashMap<>();
     private final ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor();
 
     private record Running(Mapping mapping, Poller poller) {
@@ -59,7 +61,7 @@ public final class EventSources implements AutoCloseable {
         } else {
             with.status().report(key, MappingState.of(MappingState.State.Creating, null, generation));
             try {
-                poller = Pollers.create(mapping, with);
+                poller = Pollers.create(mapping, with, metricsOf(mapping));
             } catch (IllegalArgumentException invalid) {
                 with.status().report(key, MappingState.failing(MappingState.State.Failed, "InvalidConfiguration",
                         invalid.getMessage(), generation));
@@ -77,9 +79,28 @@ public final class EventSources implements AutoCloseable {
     /** Stops polling a mapping that is gone. */
     public synchronized void remove(MappingKey key) {
         Running gone = running.remove(key);
+        SourceMetrics meters = metrics.remove(key);
         if (gone != null) {
-            stopThen(gone, () -> { });
+            stopThen(gone, () -> {
+                if (meters != null) {
+                    meters.close();
+                }
+            });
         }
+    }
+
+    /** The mapping's meters, made anew when it invokes another function (the function is one of their tags). */
+    private SourceMetrics metricsOf(Mapping mapping) {
+        SourceMetrics current = metrics.get(mapping.key());
+        if (current != null && current.function().equals(mapping.spec().function())) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        SourceMetrics fresh = new SourceMetrics(with.registry(), mapping);
+        metrics.put(mapping.key(), fresh);
+        return fresh;
     }
 
     private void stopThen(Running running, Runnable then) {
@@ -98,5 +119,7 @@ public final class EventSources implements AutoCloseable {
         running.values().forEach(r -> stopThen(r, () -> { }));
         running.clear();
         stops.close();
+        metrics.values().forEach(SourceMetrics::close);
+        metrics.clear();
     }
 }

@@ -24,13 +24,13 @@ final class Pollers {
     }
 
     /** The poller of an enabled mapping of a supported kind; an invalid spec is refused with the reason. */
-    static Poller create(Mapping mapping, SourceCollaborators with) {
+    static Poller create(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         EventSource source = mapping.spec().source();
         if (source.schedule() != null) {
-            return new SchedulePoller(mapping, with);
+            return new SchedulePoller(mapping, with, metrics);
         }
         if (source.sqs() != null) {
-            return new SqsPoller(mapping, with);
+            return new SqsPoller(mapping, with, metrics);
         }
         throw new IllegalStateException("no poller for " + source.type() + " sources");
     }

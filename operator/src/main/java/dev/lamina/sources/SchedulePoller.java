@@ -38,7 +38,7 @@ final class SchedulePoller implements Poller {
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread thread;
 
-    SchedulePoller(Mapping mapping, SourceCollaborators with) {
+    SchedulePoller(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         this.mapping = mapping;
         this.with = with;
         this.schedule = mapping.spec().source().schedule();
@@ -50,7 +50,7 @@ final class SchedulePoller implements Poller {
                 throw new IllegalArgumentException("schedule input is not JSON: " + e.getMessage(), e);
             }
         }
-        this.metrics = new SourceMetrics(with.registry(), mapping);
+        this.metrics = metrics;
         this.reporter = new StateReporter(mapping, with.status());
     }
 
@@ -166,6 +166,5 @@ final class SchedulePoller implements Poller {
                 Thread.currentThread().interrupt();
             }
         }
-        metrics.close();
     }
 }

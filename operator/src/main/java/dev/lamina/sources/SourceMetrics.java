@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SourceMetrics implements AutoCloseable {
     private final MeterRegistry registry;
+    private final String function;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter polled;
     private final Counter filteredOut;
@@ -26,6 +27,7 @@ final class SourceMetrics implements AutoCloseable {
 
     SourceMetrics(MeterRegistry registry, Mapping mapping) {
         this.registry = registry;
+        this.function = mapping.spec().function();
         Tags tags = Tags.of("namespace", mapping.key().namespace(), "event_source_mapping", mapping.key().name(),
                 "function_name", mapping.spec().function());
         polled = counter("PolledEventCount", tags);
@@ -43,6 +45,11 @@ final class SourceMetrics implements AutoCloseable {
         Counter counter = Counter.builder(name).tags(tags).register(registry);
         meters.add(counter);
         return counter;
+    }
+
+    /** The function the meters are tagged with. */
+    String function() {
+        return function;
     }
 
     void polled(int records) {

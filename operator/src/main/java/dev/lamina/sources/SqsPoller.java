@@ -86,7 +86,7 @@ final class SqsPoller implements Poller {
     private volatile boolean settled;
     private Thread supervisor;
 
-    SqsPoller(Mapping mapping, SourceCollaborators with) {
+    SqsPoller(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         EventSourceMappingSpec spec = mapping.spec();
         this.mapping = mapping;
         this.with = with;
@@ -100,7 +100,7 @@ final class SqsPoller implements Poller {
         this.reportFailures = spec.functionResponseTypes() != null
                 && spec.functionResponseTypes().contains("ReportBatchItemFailures");
         this.filter = EventFilter.of(spec.filterCriteria());
-        this.metrics = new SourceMetrics(with.registry(), mapping);
+        this.metrics = metrics;
         this.reporter = new StateReporter(mapping, with.status());
         this.health = new SourceHealth("queue " + target.queueUrl() + " of mapping " + mapping.key());
     }
@@ -430,7 +430,6 @@ final class SqsPoller implements Poller {
             if (open != null) {
                 open.close();
             }
-            metrics.close();
         }
     }
 }

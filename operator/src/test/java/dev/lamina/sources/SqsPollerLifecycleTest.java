@@ -180,7 +180,7 @@ class SqsPollerLifecycleTest {
             assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
             return error();
         };
-        SqsPoller poller = new SqsPoller(sqs(queue).mapping(), sources.with);
+        SqsPoller poller = poller(sqs(queue).mapping());
         poller.start();
         assertThat(invoked.await(20, TimeUnit.SECONDS)).isTrue();
 
@@ -198,7 +198,7 @@ class SqsPollerLifecycleTest {
     void recordsGatheredButNotSentComeBackWhenTheMappingCloses() throws InterruptedException {
         sources.function.reservedConcurrency = 1;
         String queue = mq.queue(name, 2);
-        SqsPoller poller = new SqsPoller(sqs(queue).batchSize(100).window(60).mapping(), sources.with);
+        SqsPoller poller = poller(sqs(queue).batchSize(100).window(60).mapping());
         poller.start();
         mq.send(queue, "a", "b", "c");
         await().atMost(WITHIN).until(() -> mq.visible(queue) == 0);
@@ -222,7 +222,7 @@ class SqsPollerLifecycleTest {
             assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
             return ok("");
         };
-        SqsPoller poller = new SqsPoller(sqs(queue).batchSize(10).window(1).mapping(), sources.with);
+        SqsPoller poller = poller(sqs(queue).batchSize(10).window(1).mapping());
         poller.start();
         assertThat(invoked.await(20, TimeUnit.SECONDS)).isTrue();
 
@@ -233,5 +233,9 @@ class SqsPollerLifecycleTest {
         assertThat(closing.join(WITHIN)).isTrue();
         assertThat(sources.function.bodies()).containsExactlyInAnyOrder("a", "b");
         await().atMost(WITHIN).until(() -> mq.count(queue) == 0);
+    }
+
+    private SqsPoller poller(Mapping mapping) {
+        return new SqsPoller(mapping, sources.with, new SourceMetrics(sources.with.registry(), mapping));
     }
 }
