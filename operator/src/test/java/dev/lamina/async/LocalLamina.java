@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * Lamina in local mode as a user runs it: {@code java -jar quarkus-run.jar local <dir> --port 0}, in its own process,
  * built by {@code package} (so only *IT tests use it). Its output goes to a log file next to the test's temp files.
  */
-final class LocalLamina implements AutoCloseable {
+public final class LocalLamina implements AutoCloseable {
 
     private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Pattern SERVING = Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+)");
@@ -33,14 +34,25 @@ final class LocalLamina implements AutoCloseable {
     }
 
     /** Starts local mode on {@code dir} with these {@code -D} settings and waits (generously) until it serves. */
-    static LocalLamina start(Path dir, Path log, List<String> systemProperties) throws Exception {
+    public static LocalLamina start(Path dir, Path log, List<String> systemProperties) throws Exception {
+        return start(dir, log, systemProperties, Map.of());
+    }
+
+    /**
+     * Starts local mode as above, with these variables added to its environment (which its functions inherit, as
+     * from the shell of a user running {@code ./lamina local}).
+     */
+    public static LocalLamina start(Path dir, Path log, List<String> systemProperties, Map<String, String> environment)
+            throws Exception {
         if (!Files.isRegularFile(APP)) {
             throw new IllegalStateException(APP.toAbsolutePath() + " is missing: run this test after package (./mvnw verify)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(systemProperties);
         command.addAll(List.of("-jar", APP.toString(), "local", dir.toString(), "--port", "0"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         CompletableFuture<URI> serving = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("local-lamina-output").start(() -> {
             try (var lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -66,7 +78,7 @@ final class LocalLamina implements AutoCloseable {
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
