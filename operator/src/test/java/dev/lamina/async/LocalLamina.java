@@ -83,7 +83,7 @@ public final class LocalLamina implements AutoCloseable {
     }
 
     /** SIGKILL, sent from outside: no shutdown hook runs, nothing is flushed or closed. */
-    void killMinus9() throws IOException, InterruptedException {
+    public void killMinus9() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-KILL", Long.toString(process.pid())).start().waitFor();
         process.waitFor();
     }
