@@ -12,40 +12,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lamina.api.FunctionSpec;
 import io.micrometer.core.instrument.Timer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Lambda's retry, backoff, event-age, reserved-concurrency and recursion rules, end to end through the real store. */
-class DeliveryRulesTest {
-
-    @TempDir
-    Path dir;
-    private Harness async;
-    private Webhook hook;
-
-    @BeforeEach
-    void start() {
-        async = new Harness(dir);
-        hook = new Webhook();
-    }
-
-    @AfterEach
-    void stop() {
-        async.close();
-        hook.close();
-    }
-
-    private static JsonNode json(String text) throws Exception {
-        return Json.MAPPER.readTree(text);
-    }
+class DeliveryRulesTest extends HarnessFixture {
 
     /** The time between two attempts on the clock delivery schedules them by (no second clock to round against). */
     private static Duration between(ScriptedFunctions.Call earlier, ScriptedFunctions.Call later) {

@@ -13,30 +13,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.SqsTarget;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** Records to SQS queues (ElasticMQ, real SDK client), webhooks and functions; dead-letter queues; targets that are down. */
-class DestinationsTest {
+class DestinationsTest extends HarnessFixture {
 
     private static final Duration GENEROUS = Duration.ofSeconds(30);
     private static Sqs sqs;
-
-    @TempDir
-    Path dir;
-    private Harness async;
-    private Webhook hook;
 
     @BeforeAll
     static void startSqs() {
@@ -46,22 +37,6 @@ class DestinationsTest {
     @AfterAll
     static void stopSqs() {
         sqs.close();
-    }
-
-    @BeforeEach
-    void start() {
-        async = new Harness(dir);
-        hook = new Webhook();
-    }
-
-    @AfterEach
-    void stop() {
-        async.close();
-        hook.close();
-    }
-
-    private static JsonNode json(String text) throws Exception {
-        return Json.MAPPER.readTree(text);
     }
 
     /** Checks the timestamp, then returns the record without it for an exact comparison. */

@@ -87,7 +87,7 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);

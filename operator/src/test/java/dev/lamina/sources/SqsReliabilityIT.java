@@ -54,7 +54,8 @@ class SqsReliabilityIT {
             String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq)
                     .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
             String queue = sqs.createQueue(b -> b.queueName("orders").attributes(Map.of(
-                    QueueAttributeName.VISIBILITY_TIMEOUT, "5",
+                    // Lambda's rule: at least six times the function timeout (3 s by default).
+                    QueueAttributeName.VISIBILITY_TIMEOUT, "20",
                     QueueAttributeName.REDRIVE_POLICY,
                     "{\"maxReceiveCount\":\"3\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}"))).queueUrl();
             Path functions = Files.createDirectories(work.resolve("functions"));

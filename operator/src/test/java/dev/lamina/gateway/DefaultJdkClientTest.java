@@ -1,7 +1,8 @@
-package dev.lamina.local;
+package dev.lamina.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lamina.local.LocalModeProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.http.HttpClient;

@@ -1,10 +1,11 @@
-package dev.lamina.local;
+package dev.lamina.gateway;
 
-import static dev.lamina.local.Gateway.json;
+import static dev.lamina.gateway.Gateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.lamina.local.LocalModeProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.lamina.local;
+package dev.lamina.gateway;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,18 +19,18 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /** What the tests use to reach the gateway under test: the AWS SDK's Lambda client and the metrics endpoint. */
-final class Gateway {
+public final class Gateway {
 
     private Gateway() {
     }
 
-    static URI endpoint() {
+    public static URI endpoint() {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** The unmodified AWS SDK v2 client, pointed at the gateway, with dummy credentials and without retries. */
-    static LambdaClient lambda() {
+    public static LambdaClient lambda() {
         return LambdaClient.builder()
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
@@ -42,12 +42,12 @@ final class Gateway {
                 .build();
     }
 
-    static SdkBytes json(String json) {
+    public static SdkBytes json(String json) {
         return SdkBytes.fromString(json, StandardCharsets.UTF_8);
     }
 
     /** The Prometheus text of /q/metrics. */
-    static String metrics() {
+    public static String metrics() {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint().resolve("/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -64,7 +64,7 @@ final class Gateway {
      * The value of one sample of a metric whose labels include all the given ones ({@code name="value"} pairs), or -1
      * when there is none.
      */
-    static double metric(String name, String... labels) {
+    public static double metric(String name, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)}\\s+(\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(metrics());
         while (m.find()) {
