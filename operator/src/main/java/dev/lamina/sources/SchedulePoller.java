@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +33,7 @@ final class SchedulePoller implements Poller {
     private final EventSource.Schedule schedule;
     private final SourceMetrics metrics;
     private final StateReporter reporter;
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
     private Thread thread;
 
     SchedulePoller(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
@@ -65,7 +63,7 @@ final class SchedulePoller implements Poller {
         // A new schedule starts from now: it has no missed ticks.
         Instant from = last != null ? last : with.clock().instant();
         reporter.enabled(MappingState.NO_RECORDS);
-        while (stop.getCount() > 0) {
+        while (!stop.stopped()) {
             Instant now = with.clock().instant();
             Optional<Instant> due = latestDue(from, now);
             if (due.isPresent()) {
@@ -75,17 +73,17 @@ final class SchedulePoller implements Poller {
                         backoff = RECHECK;
                     }
                     // A function that appears is found within a recheck, not after a long backoff.
-                    case NO_FUNCTION -> sleep(RECHECK);
+                    case NO_FUNCTION -> stop.pause(RECHECK);
                     case REFUSED -> {
                         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
                                 : backoff.multipliedBy(2);
-                        sleep(backoff);
+                        stop.pause(backoff);
                     }
                 }
             } else {
                 Duration untilNext = expression.next(from).map(next -> Duration.between(now, next))
                         .orElse(RECHECK);
-                sleep(untilNext.compareTo(RECHECK) < 0 ? untilNext : RECHECK);
+                stop.pause(untilNext.compareTo(RECHECK) < 0 ? untilNext : RECHECK);
             }
         }
     }
@@ -144,21 +142,9 @@ final class SchedulePoller implements Poller {
         return event.toString();
     }
 
-    private void sleep(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            return;
-        }
-        try {
-            stop.await(duration.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.countDown();
-        }
-    }
-
     @Override
     public void close() {
-        stop.countDown();
+        stop.stop();
         if (thread != null) {
             try {
                 thread.join(Duration.ofSeconds(30));

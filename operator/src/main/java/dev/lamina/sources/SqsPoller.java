@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -74,7 +73,7 @@ final class SqsPoller implements Poller {
     private final StateReporter reporter;
     private final SourceHealth health;
     private final PollerScaling scaling = new PollerScaling(PollerScaling.MAX_LOOPS, System.nanoTime());
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
     private final Map<Integer, Thread> loops = new ConcurrentHashMap<>();
     /** FIFO: the loop that holds each group under way. */
     private final Map<String, Integer> groupsInFlight = new ConcurrentHashMap<>();
@@ -115,7 +114,7 @@ final class SqsPoller implements Poller {
      * missing no loop runs: the supervisor alone checks again, the queue with backoff.
      */
     private void supervise() {
-        while (!stopped()) {
+        while (!stop.stopped()) {
             FunctionRef ref = mapping.function();
             Optional<AsyncFunction> function = with.functions().find(ref);
             if (function.isEmpty()) {
@@ -124,13 +123,13 @@ final class SqsPoller implements Poller {
                 reporter.waiting("FunctionNotFound", "function " + ref.name()
                         + (ref.qualifier() == null ? "" : ":" + ref.qualifier())
                         + " does not exist in this namespace; the queue is polled once it does");
-                pause(FUNCTION_RECHECK);
+                stop.pause(FUNCTION_RECHECK);
                 continue;
             }
             if (!settled) {
                 active = 0;
-                pause(Duration.ofNanos(health.waitNanos(System.nanoTime())));
-                if (stopped() || !reachable()) {
+                stop.pause(Duration.ofNanos(health.waitNanos(System.nanoTime())));
+                if (stop.stopped() || !reachable()) {
                     continue;
                 }
             }
@@ -146,7 +145,7 @@ final class SqsPoller implements Poller {
                             .start(() -> loop(index)));
                 }
             }
-            pause(TICK);
+            stop.pause(TICK);
         }
     }
 
@@ -183,7 +182,7 @@ final class SqsPoller implements Poller {
      */
     private void loop(int index) {
         Backoff throttle = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        while (!stopped() && index < active) {
+        while (!stop.stopped() && index < active) {
             try {
                 List<SqsBatch.Entry> gathered = gather(index);
                 if (gathered.isEmpty()) {
@@ -191,12 +190,12 @@ final class SqsPoller implements Poller {
                 }
                 if (process(gathered)) {
                     scaling.throttled();
-                    pause(throttle.next());
+                    stop.pause(throttle.next());
                 } else {
                     throttle.reset();
                 }
             } catch (SdkException e) {
-                if (!stopped()) {
+                if (!stop.stopped()) {
                     sourceFailed(SourceProblem.of(e));
                 }
                 return;
@@ -217,7 +216,7 @@ final class SqsPoller implements Poller {
         long bytes = 0;
         long windowEnd = 0;
         boolean windowOpen = false;
-        while (!stopped()) {
+        while (!stop.stopped()) {
             int want = Math.min(SqsQueue.MAX_PER_CALL, batchSize - gathered.size());
             // While the window is open, wait no longer than it has left (in SQS's whole seconds, rounded up).
             int wait = windowOpen
@@ -388,25 +387,9 @@ final class SqsPoller implements Poller {
         }
     }
 
-    private boolean stopped() {
-        return stop.getCount() == 0;
-    }
-
-    private void pause(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            return;
-        }
-        try {
-            stop.await(duration.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop.countDown();
-        }
-    }
-
     @Override
     public void close() {
-        stop.countDown();
+        stop.stop();
         SqsQueue open = queue;
         if (open != null) {
             open.wake();
