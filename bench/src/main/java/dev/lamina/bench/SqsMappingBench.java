@@ -51,6 +51,9 @@ public final class SqsMappingBench {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+        // ElasticMQ takes any credentials; the mapping finds these through the default chain, as it would real ones.
+        System.setProperty("aws.accessKeyId", "x");
+        System.setProperty("aws.secretAccessKey", "x");
         int messages = args.length > 0 ? Integer.parseInt(args[0].trim()) : 20_000;
         System.out.printf("SqsMappingBench: %d available processors, load average %.2f, Java %s, %d messages per run%n",
                 Runtime.getRuntime().availableProcessors(), OS.getSystemLoadAverage(), Runtime.version(), messages);
@@ -140,7 +143,12 @@ public final class SqsMappingBench {
         long start = System.nanoTime();
         try (EventSources sources = new EventSources(collaborators())) {
             sources.put(new Mapping(new MappingKey("bench", "bench"), 1, resource.getSpec()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (INVOKED.get() < messages) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the mapping invoked " + INVOKED.get() + " of " + messages
+                            + " messages in 5 minutes");
+                }
                 Thread.sleep(5);
             }
         }
