@@ -9,48 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /** How an SQS mapping starts, stops, waits for what it lacks and survives a source it cannot read. */
-class SqsPollerLifecycleTest {
-    private static final Duration WITHIN = Duration.ofSeconds(30);
-    private static ElasticMq mq;
-
-    private Sources sources;
-    private EventSources running;
-    private String name;
-
-    @BeforeAll
-    static void startSqs() {
-        mq = new ElasticMq();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        mq.close();
-    }
-
-    @BeforeEach
-    void start(TestInfo test) {
-        sources = new Sources();
-        running = new EventSources(sources.with);
-        name = test.getTestMethod().orElseThrow().getName().toLowerCase();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
-
-    private Sources.Sqs sqs(String queueUrl) {
-        return Sources.Sqs.of(name, queueUrl, mq.endpoint);
-    }
-
+class SqsPollerLifecycleTest extends ElasticMqFixture {
     private MappingState.State state(Mapping mapping) {
         MappingState state = sources.state(mapping);
         return state == null ? null : state.state();

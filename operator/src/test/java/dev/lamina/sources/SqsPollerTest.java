@@ -20,54 +20,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** What a function gets from an SQS queue, and what is deleted when, against a real SQS API (ElasticMQ). */
-class SqsPollerTest {
-    private static final Duration WITHIN = Duration.ofSeconds(30);
-    private static ElasticMq mq;
-
-    private Sources sources;
-    private EventSources running;
-    private String name;
-
-    @BeforeAll
-    static void startSqs() {
-        mq = new ElasticMq();
-    }
-
-    @AfterAll
-    static void stopSqs() {
-        mq.close();
-    }
-
-    @BeforeEach
-    void start(TestInfo test) {
-        sources = new Sources();
-        running = new EventSources(sources.with);
-        name = test.getTestMethod().orElseThrow().getName().toLowerCase();
-    }
-
-    @AfterEach
-    void stop() {
-        running.close();
-    }
-
+class SqsPollerTest extends ElasticMqFixture {
     private Mapping poll(Sources.Sqs sqs) {
         Mapping mapping = sqs.mapping();
         running.put(mapping);
         return mapping;
-    }
-
-    private Sources.Sqs sqs(String queueUrl) {
-        return Sources.Sqs.of(name, queueUrl, mq.endpoint);
     }
 
     private static String receiveCount(JsonNode record) {
