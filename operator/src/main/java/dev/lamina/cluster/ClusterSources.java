@@ -30,7 +30,8 @@ public class ClusterSources {
         this.config = config;
         this.leadership = leadership;
         this.sources = new LeaderSources(client, new SourceCollaborators(async.functions(), async.invocations(),
-                async::enqueue, new SecretCredentials(client), new StatusTickStore(client), states, registry,
+                async::enqueue, new SecretCredentials(client), new StatusTickStore(client),
+                new StatusCheckpointStore(client), states, registry,
                 InstantSource.system(), gateway.region(), gateway.accountId()));
     }
 

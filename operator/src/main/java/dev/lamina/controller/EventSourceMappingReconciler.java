@@ -69,12 +69,17 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
             state = polled.get().state().name();
         }
         EventSourceMappingStatus previous = mapping.getStatus();
+        Optional<List<MappingState.ShardLag>> shards = polled.map(MappingState::shards);
         mapping.setStatus(new EventSourceMappingStatus(conditions.generation(), next, state, spec.source().type(),
                 spec.effectiveBatchSize(), polled.map(MappingState::lastProcessingResult)
                 .orElse(previous == null ? null : previous.lastProcessingResult()),
-                // Carried over as read: the status is patched with the difference from what was read, so a tick the
-                // poller recorded since stays.
-                previous == null ? null : previous.lastScheduledTick()));
+                // Carried over as read: the status is patched with the difference from what was read, so a tick or
+                // a checkpoint the poller recorded since stays.
+                previous == null ? null : previous.lastScheduledTick(),
+                shards.map(List::size).orElse(null),
+                shards.map(read -> read.stream().map(lag -> new EventSourceMappingStatus.ShardStatus(lag.shard(),
+                        lag.iteratorAgeMillis())).toList()).orElse(null),
+                previous == null ? null : previous.checkpoints()));
         return UpdateControl.patchStatus(mapping);
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param events      queues asynchronous invocations (schedules)
  * @param credentials AWS credentials from a mapping's {@code credentialsSecret}
  * @param ticks       the durable record of fired schedule ticks
+ * @param checkpoints the durable record of Kinesis and DynamoDB stream checkpoints
  * @param status      where mapping states go
  * @param registry    receives the per-mapping metrics
  * @param clock       the time schedules fire by
@@ -22,7 +23,8 @@ import java.util.Objects;
  * @param accountId   the account events name
  */
 public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invoker, EventQueue events,
-                                  SqsCredentials credentials, TickStore ticks, MappingStatusSink status,
+                                  SqsCredentials credentials, TickStore ticks, CheckpointStore checkpoints,
+                                  MappingStatusSink status,
                                   MeterRegistry registry, InstantSource clock, String region, String accountId) {
     public SourceCollaborators {
         Objects.requireNonNull(functions, "functions");
@@ -30,6 +32,7 @@ public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invo
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(ticks, "ticks");
+        Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");

@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One mapping's metrics, with Lambda's event source mapping metric names: records polled, filtered out, invoked,
- * failed, dropped, delivered to the on-failure destination, and the age of the oldest record last read.
+ * failed, dropped, delivered to the on-failure destination, the age of the oldest record last read, and for streams
+ * the {@code IteratorAge}: how far, in milliseconds, the furthest-behind shard's reading is from its newest record.
  */
 final class SourceMetrics implements AutoCloseable {
     private final MeterRegistry registry;
@@ -24,6 +27,7 @@ final class SourceMetrics implements AutoCloseable {
     private final Counter dropped;
     private final Counter onFailureDelivered;
     private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private final Map<String, Long> iteratorAges = new ConcurrentHashMap<>();
 
     SourceMetrics(MeterRegistry registry, Mapping mapping) {
         this.registry = registry;
@@ -39,6 +43,11 @@ final class SourceMetrics implements AutoCloseable {
         meters.add(Gauge.builder("OldestRecordAge", oldestAgeMillis, a -> a.get() / 1000.0)
                 .description("Age in seconds of the oldest record of the last batch read")
                 .baseUnit("seconds").tags(tags).register(registry));
+        meters.add(Gauge.builder("IteratorAge", iteratorAges,
+                        ages -> ages.values().stream().mapToLong(Long::longValue).max().orElse(0))
+                .description("Milliseconds between the newest record of a shard and the last one read, "
+                        + "for the furthest-behind shard")
+                .baseUnit("milliseconds").tags(tags).register(registry));
     }
 
     private Counter counter(String name, Tags tags) {
@@ -78,6 +87,22 @@ final class SourceMetrics implements AutoCloseable {
 
     void oldestRecordAge(long millis) {
         oldestAgeMillis.set(millis);
+    }
+
+    /** How far a shard's reading is behind its newest record. */
+    void iteratorAge(String shard, long millis) {
+        iteratorAges.put(shard, Math.max(0, millis));
+    }
+
+    /** A shard no longer read here. */
+    void shardReleased(String shard) {
+        iteratorAges.remove(shard);
+    }
+
+    /** The shards read now, by id, with their iterator age. */
+    List<MappingState.ShardLag> shardLags() {
+        return iteratorAges.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> new MappingState.ShardLag(e.getKey(), e.getValue())).toList();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lamina.sources;
 
+import java.util.List;
 import java.util.Objects;
 
 /** One mapping's reports to the {@link MappingStatusSink}, sent only when something changed: never a flood. */
@@ -7,6 +8,7 @@ final class StateReporter {
     private final Mapping mapping;
     private final MappingStatusSink sink;
     private MappingState last;
+    private List<MappingState.ShardLag> shards;
 
     StateReporter(Mapping mapping, MappingStatusSink sink) {
         this.mapping = mapping;
@@ -28,7 +30,16 @@ final class StateReporter {
         report(MappingState.failing(MappingState.State.Enabled, reason, message, mapping.generation()));
     }
 
-    private synchronized void report(MappingState state) {
+    /** The shards or partitions read now and their lag; sent with every state from now on. */
+    synchronized void shards(List<MappingState.ShardLag> read) {
+        shards = List.copyOf(read);
+        if (last != null) {
+            report(last);
+        }
+    }
+
+    private synchronized void report(MappingState reported) {
+        MappingState state = reported.withShards(shards);
         if (!Objects.equals(state, last)) {
             last = state;
             sink.report(mapping.key(), state);

@@ -8,6 +8,7 @@ import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.IntakeResult;
 import dev.lamina.cluster.LeaderSources;
+import dev.lamina.cluster.StatusCheckpointStore;
 import dev.lamina.cluster.StatusTickStore;
 import dev.lamina.sources.SourceCollaborators;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -124,8 +125,8 @@ public final class MockCluster implements AutoCloseable {
                 (namespace, secret) -> {
                     throw new IllegalStateException("no credentials in the mock cluster");
                 },
-                new StatusTickStore(client), states, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
-                "000000000000"));
+                new StatusTickStore(client), new StatusCheckpointStore(client), states, new SimpleMeterRegistry(),
+                InstantSource.system(), "us-east-1", "000000000000"));
     }
 
     /** The event sources this cluster's operator polls as the Lease holder. */

@@ -62,7 +62,7 @@ class SchedulePollerTest {
                 },
                 this::enqueue, (namespace, secret) -> {
                     throw new AssertionError("schedules need no credentials");
-                }, store, states::put, new SimpleMeterRegistry(), (InstantSource) now::get, "eu-west-1",
+                }, store, new MemoryCheckpointStore(), states::put, new SimpleMeterRegistry(), (InstantSource) now::get, "eu-west-1",
                 "123456789012");
         sources = new EventSources(with);
         return sources;

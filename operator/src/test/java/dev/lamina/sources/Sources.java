@@ -30,6 +30,7 @@ final class Sources {
     volatile Duration clockAhead = Duration.ZERO;
     final Map<MappingKey, List<MappingState>> states = new ConcurrentHashMap<>();
     final MeterRegistry registry = new SimpleMeterRegistry();
+    final MemoryCheckpointStore checkpoints = new MemoryCheckpointStore();
     final SourceCollaborators with = new SourceCollaborators(function, function,
             (ref, payload) -> CompletableFuture.failedFuture(new UnsupportedOperationException("not for SQS")),
             (namespace, secret) -> {
@@ -48,6 +49,7 @@ final class Sources {
                 public void fired(MappingKey schedule, Instant tick) {
                 }
             },
+            checkpoints,
             (key, state) -> states.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(state),
             registry, () -> Instant.now().plus(clockAhead), "us-east-1", "000000000000");
 
