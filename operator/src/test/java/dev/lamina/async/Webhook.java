@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /** A real HTTP endpoint on 127.0.0.1 that records what is POSTed to it, and can be told to fail first. */
-final class Webhook implements AutoCloseable {
+public final class Webhook implements AutoCloseable {
 
     private final HttpServer server;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
@@ -23,7 +23,7 @@ final class Webhook implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
 
-    Webhook() {
+    public Webhook() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -43,17 +43,17 @@ final class Webhook implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
     /** The next {@code n} requests are answered 503. */
-    void failNext(int n) {
+    public void failNext(int n) {
         failuresLeft.set(n);
     }
 
     /** The next record delivered, waiting generously. */
-    String next() throws InterruptedException {
+    public String next() throws InterruptedException {
         String body = received.poll(30, TimeUnit.SECONDS);
         if (body == null) {
             throw new AssertionError("no record reached the webhook within 30 s");
@@ -62,7 +62,7 @@ final class Webhook implements AutoCloseable {
     }
 
     /** Every record delivered so far that matches, waiting (generously) until there are {@code count}. */
-    List<String> await(int count, Predicate<String> matching) throws InterruptedException {
+    public List<String> await(int count, Predicate<String> matching) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             List<String> found = everything.stream().filter(matching).toList();
@@ -77,7 +77,7 @@ final class Webhook implements AutoCloseable {
     }
 
     /** A record delivered within a short while, or null. */
-    String poll(long millis) throws InterruptedException {
+    public String poll(long millis) throws InterruptedException {
         return received.poll(millis, TimeUnit.MILLISECONDS);
     }
 
