@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Lambda's event source mapping: which source, which function, how records are batched, filtered and retried. */
-@JsonClassDescription("Which source to poll, which Function (and qualifier) to invoke, and how records are batched, filtered and retried. Lamina polls SQS queues and schedules; Kinesis, DynamoDB streams and Kafka are modelled but not polled yet.")
+@JsonClassDescription("Which source to poll, which Function (and qualifier) to invoke, and how records are batched, filtered and retried.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.batchSize) || !has(self.source.sqs) || !self.source.sqs.queueUrl.endsWith('.fifo') || self.batchSize <= 10",
         message = "batchSize for an SQS FIFO queue is at most 10")
@@ -33,6 +33,12 @@ import java.util.List;
         message = "parallelizationFactor, bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAgeInSeconds and tumblingWindowInSeconds apply to Kinesis and DynamoDB streams only")
 @ValidationRule(value = "!has(self.destinationConfig) || !(has(self.source.sqs) || has(self.source.schedule))",
         message = "destinationConfig applies to streams and Kafka: an SQS queue sends failed messages to its own dead-letter queue (its redrive policy), and a schedule's invocations use the Function's async onFailure")
+@ValidationRule(value = "!has(self.batchSize) || !has(self.source.dynamodbStreams) || self.batchSize <= 1000",
+        message = "batchSize for a DynamoDB stream is at most 1000")
+@ValidationRule(value = "!has(self.source.dynamodbStreams) || !has(self.startingPosition) || self.startingPosition != 'AT_TIMESTAMP'",
+        message = "a DynamoDB stream starts at TRIM_HORIZON or LATEST; AT_TIMESTAMP is for Kinesis and Kafka")
+@ValidationRule(value = "!has(self.destinationConfig) || !has(self.destinationConfig.onFailure) || !has(self.destinationConfig.onFailure.function)",
+        message = "a mapping's onFailure destination is an SQS queue or an HTTP webhook")
 @ValidationRule(value = "!has(self.scalingConfig) || has(self.source.sqs)",
         message = "scalingConfig.maximumConcurrency applies to SQS sources only")
 public record EventSourceMappingSpec(
@@ -44,39 +50,35 @@ public record EventSourceMappingSpec(
         @Default("true") Boolean enabled,
         @JsonPropertyDescription("The queue, stream or schedule to read.")
         @Required EventSource source,
-        @JsonPropertyDescription("Most records per invocation. Default 10 for SQS, 100 for Kafka, Kinesis and DynamoDB streams; at most 10 for SQS FIFO, 10000 otherwise.")
+        @JsonPropertyDescription("Most records per invocation. Default 10 for SQS, 100 for Kafka, Kinesis and DynamoDB streams; at most 10 for SQS FIFO, 1000 for DynamoDB streams, 10000 otherwise.")
         @Min(1) @Max(10000) Integer batchSize,
         @JsonPropertyDescription("Seconds to gather records before invoking (0-300); default 0 (500 ms for Kafka).")
         @Min(0) @Max(300) Integer maximumBatchingWindowSeconds,
         @JsonPropertyDescription("ReportBatchItemFailures: the function may report which records failed.")
         @Size(max = 1) List<@Pattern("^ReportBatchItemFailures$") String> functionResponseTypes,
-        @JsonPropertyDescription("Only records matching one of these EventBridge-style patterns are sent; others are dropped.")
+        @JsonPropertyDescription("Only records matching one of these EventBridge-style patterns are sent; SQS messages matching none are deleted, stream and Kafka records are skipped and checkpointed past.")
         FilterCriteria filterCriteria,
         @JsonPropertyDescription("Concurrency of the SQS poller.")
         ScalingConfig scalingConfig,
-        @JsonPropertyDescription("Streams and Kafka: where batches that finally failed are recorded." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Streams and Kafka: where each discarded batch (retries spent or records too old) is described, with Lambda's stream invocation record; an SQS queue or an HTTP webhook. Without it discarded records are dropped.")
         DestinationConfig destinationConfig,
-        @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Streams and Kafka: where to start reading: TRIM_HORIZON (the oldest record), LATEST or AT_TIMESTAMP.")
         @Pattern("^(TRIM_HORIZON|LATEST|AT_TIMESTAMP)$") String startingPosition,
-        @JsonPropertyDescription("The RFC 3339 time to start at, with AT_TIMESTAMP, e.g. 2025-01-31T08:00:00Z." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("The RFC 3339 time to start at, with AT_TIMESTAMP, e.g. 2025-01-31T08:00:00Z.")
         @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
         String startingPositionTimestamp,
-        @JsonPropertyDescription("Streams: concurrent batches per shard (1-10), in order per partition key." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Kinesis and DynamoDB streams: concurrent batches per shard (1-10); records with the same partition key (item keys) stay in order. With a tumbling window a shard runs one batch at a time, its state being per shard.")
         @Min(1) @Max(10) Integer parallelizationFactor,
-        @JsonPropertyDescription("Streams: split a failing batch in two and retry each half." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Streams and Kafka: split a batch the function failed in two and retry each half; splitting spends no retry.")
         Boolean bisectBatchOnFunctionError,
-        @JsonPropertyDescription("Streams: retries of a failing batch (-1 = until the record expires, up to 10000)." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Streams and Kafka: retries of a batch the function failed, before it is discarded (-1 = until its records expire, up to 10000; a Kafka mapping with a destination stops at 10 as on Lambda). The shard or partition waits meanwhile.")
         @Min(-1) @Max(10000) Integer maximumRetryAttempts,
-        @JsonPropertyDescription("Streams: oldest record age sent, in seconds (-1 = no limit, else 60-604800)." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Streams and Kafka: records older than this many seconds are discarded unsent (-1 = no limit, else 60-604800).")
         @Min(-1) @Max(604800)
         @ValidationRule(value = "self == -1 || self >= 60", message = "maximumRecordAgeInSeconds is -1 (no limit) or at least 60")
         Integer maximumRecordAgeInSeconds,
-        @JsonPropertyDescription("Streams: tumbling window length in seconds (0-900)." + EventSourceMappingSpec.NOT_POLLED)
+        @JsonPropertyDescription("Kinesis and DynamoDB streams: tumbling window length in seconds (0-900; 0 = none). The function gets the window's state and must answer with {\"state\": {...}}.")
         @Min(0) @Max(900) Integer tumblingWindowInSeconds) {
-
-    /** Said of the fields only a poller would act on. */
-    /** For the fields of the kinds Lamina does not poll yet. */
-    static final String NOT_POLLED = " Not acted on yet: Lamina polls SQS queues and schedules, not streams or Kafka.";
 
     public EventSourceMappingSpec {
         enabled = enabled == null || enabled;
