@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
  * The mappings this process polls: one {@link Poller} per enabled mapping, replaced when its spec changes, stopped when
  * it is disabled or gone. The mode's room feeds it (local mode from the directory; in a cluster, the Lease holder from
  * informers) and it reports each mapping's state to the {@link MappingStatusSink}. Stopping a poller waits for its
- * invocation under way, so stops run on threads of their own and never hold up the feeder.
+ * invocation under way, so stops run on threads of their own and never hold up the feeder; a replacement starts once
+ * its predecessor stopped.
  */
 public final class EventSources implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventSources.class);
@@ -69,11 +70,18 @@ public final class EventSources implements AutoCloseable {
         }
         running.put(key, new Running(mapping, poller));
         if (current != null) {
-            stopThen(current, afterStop);
+            // The replacement starts once its predecessor stopped: two pollers of one stream would read its shards
+            // twice and out of order, and the new one must read the checkpoints the old one left.
+            Runnable stopped = afterStop;
+            Poller next = poller;
+            stopThen(current, () -> {
+                stopped.run();
+                next.start();
+            });
         } else {
             afterStop.run();
+            poller.start();
         }
-        poller.start();
     }
 
     /** Stops polling a mapping that is gone. */

@@ -58,6 +58,9 @@ final class SchedulePoller implements Poller {
     }
 
     private void run() {
+        if (stop.stopped()) {
+            return;
+        }
         Duration backoff = RECHECK;
         Instant last = with.ticks().lastFired(mapping.key()).orElse(null);
         // A new schedule starts from now: it has no missed ticks.
