@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -317,12 +319,14 @@ final class StreamShard implements AutoCloseable {
             Attempt attempt = work.peekFirst();
             if (settings.maxRecordAge() != null) {
                 long oldest = clock.millis() - settings.maxRecordAge().toMillis();
-                List<Tracked> expired = attempt.records.stream().filter(t -> t.record.arrivalMillis() < oldest).toList();
+                Map<Boolean, List<Tracked>> byAge = attempt.records.stream()
+                        .collect(Collectors.partitioningBy(t -> t.record.arrivalMillis() < oldest));
+                List<Tracked> expired = byAge.get(true);
                 if (!expired.isEmpty()) {
                     if (!discard(expired, StreamFunction.Condition.RecordAgeExceeded, attempt.last, attempt.invokes)) {
                         return;
                     }
-                    attempt.records = attempt.records.stream().filter(t -> !expired.contains(t)).toList();
+                    attempt.records = byAge.get(false);
                     if (attempt.records.isEmpty()) {
                         work.pollFirst();
                         continue;
