@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -165,6 +166,7 @@ public final class SqsMappingBench {
                 },
                 (ref, payload) -> CompletableFuture.completedFuture(new IntakeResult.Accepted("unused")),
                 (namespace, secret) -> StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")),
+                (namespace, secret) -> Map.of(),
                 new TickStore() {
                     @Override
                     public Optional<Instant> lastFired(MappingKey schedule) {
