@@ -157,7 +157,7 @@ final class KafkaPoller implements Poller {
         if (!topicExists(consumer)) {
             return;
         }
-        health.received();
+        health.ok();
         reporter.enabled(lastResult);
         consumer.subscribe(List.of(kafka.topic()), rebalances(consumer));
         long now = System.nanoTime();
@@ -171,6 +171,7 @@ final class KafkaPoller implements Poller {
             commit(consumer, held.keySet());
             now = System.nanoTime();
             if (!polled.isEmpty()) {
+                health.received();
                 lastRecords = now;
             } else if (now - lastRecords > IDLE_CHECK.toNanos()) {
                 if (!topicExists(consumer)) {

@@ -2,6 +2,7 @@ package dev.lamina.sources;
 
 import java.util.List;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -17,7 +18,18 @@ final class KafkaProblem {
             case AuthorizationException denied -> new SourceProblem("AccessDenied", denied.getMessage());
             case TimeoutException timeout -> new SourceProblem("SourceUnreachable", "no broker of "
                     + String.join(",", bootstrapServers) + " answered in time");
-            default -> new SourceProblem("SourceError", failure.getMessage());
+            default -> {
+                // A consumer that cannot be made says so on top, and why underneath (a broker name that does not
+                // resolve, a certificate that does not parse).
+                Throwable cause = failure;
+                while (cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                String message = cause == failure ? failure.getMessage()
+                        : failure.getMessage() + ": " + cause.getMessage();
+                yield new SourceProblem(cause instanceof ConfigException && message.contains("resolvable bootstrap")
+                        ? "SourceUnreachable" : "SourceError", message);
+            }
         };
     }
 
