@@ -7,7 +7,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -37,15 +40,18 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A Kafka broker in this JVM, in KRaft combined mode (broker and controller in one process), on free loopback ports
- * with its logs in a temporary directory: a plaintext listener, and a SASL_PLAINTEXT one that takes the SCRAM-SHA-512
- * user {@link #USER}. Starting is bounded in time; closing stops it and deletes its files. Helpers produce records and
- * read the committed offsets of a group, every call bounded.
+ * with its logs in a temporary directory: a plaintext listener, a SASL_PLAINTEXT one that takes the SCRAM-SHA-512 user
+ * {@link #USER}, and an SSL one that asks clients for a certificate (a self-signed one made by the JDK's keytool, which
+ * is the broker's certificate, the CA clients trust and the client certificate all at once). Starting is bounded in
+ * time; closing stops it and deletes its files. Helpers produce records and read the committed offsets of a group,
+ * every call bounded.
  */
 final class KafkaBroker implements AutoCloseable {
     static final String USER = "lamina";
     static final String PASSWORD = "lamina-secret";
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration CALL = Duration.ofSeconds(30);
+    private static final String STORE_PASSWORD = "lamina-store";
 
     private final Path dir;
     private final KafkaRaftServer server;
@@ -53,6 +59,12 @@ final class KafkaBroker implements AutoCloseable {
     final String bootstrap;
     /** host:port of the SASL/SCRAM listener. */
     final String saslBootstrap;
+    /** host:port of the SSL listener. */
+    final String tlsBootstrap;
+    /** The self-signed certificate, PEM. */
+    final String certificate;
+    /** Its key, PKCS#8 PEM. */
+    final String privateKey;
     final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -62,18 +74,33 @@ final class KafkaBroker implements AutoCloseable {
             dir = Files.createTempDirectory("lamina-kafka");
             int plain = freePort();
             int sasl = freePort();
+            int tls = freePort();
             int controller = freePort();
             bootstrap = "127.0.0.1:" + plain;
             saslBootstrap = "127.0.0.1:" + sasl;
+            tlsBootstrap = "127.0.0.1:" + tls;
+            Path keyStore = selfSignedKeyStore(dir);
+            KeyStore.PrivateKeyEntry entry = (KeyStore.PrivateKeyEntry) loaded(keyStore)
+                    .getEntry("broker", new KeyStore.PasswordProtection(STORE_PASSWORD.toCharArray()));
+            certificate = pem("CERTIFICATE", entry.getCertificate().getEncoded());
+            privateKey = pem("PRIVATE KEY", entry.getPrivateKey().getEncoded());
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
             props.put("listeners", "PLAINTEXT://" + bootstrap + ",SASL_PLAINTEXT://" + saslBootstrap
-                    + ",CONTROLLER://127.0.0.1:" + controller);
-            props.put("advertised.listeners", "PLAINTEXT://" + bootstrap + ",SASL_PLAINTEXT://" + saslBootstrap);
+                    + ",SSL://" + tlsBootstrap + ",CONTROLLER://127.0.0.1:" + controller);
+            props.put("advertised.listeners", "PLAINTEXT://" + bootstrap + ",SASL_PLAINTEXT://" + saslBootstrap
+                    + ",SSL://" + tlsBootstrap);
             props.put("listener.security.protocol.map",
-                    "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+                    "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
+            props.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+            props.put("listener.name.ssl.ssl.keystore.location", keyStore.toString());
+            props.put("listener.name.ssl.ssl.keystore.password", STORE_PASSWORD);
+            props.put("listener.name.ssl.ssl.key.password", STORE_PASSWORD);
+            props.put("listener.name.ssl.ssl.truststore.type", "PEM");
+            props.put("listener.name.ssl.ssl.truststore.certificates", certificate);
+            props.put("listener.name.ssl.ssl.client.auth", "required");
             props.put("controller.listener.names", "CONTROLLER");
             props.put("inter.broker.listener.name", "PLAINTEXT");
             props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
@@ -113,6 +140,35 @@ final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not start", e);
         }
+    }
+
+    /** A PKCS#12 key store with a self-signed key pair for 127.0.0.1, made by the keytool of the JDK running this. */
+    private static Path selfSignedKeyStore(Path dir) throws IOException, InterruptedException {
+        Path keyStore = dir.resolve("broker.p12");
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process keytool = new ProcessBuilder(java.resolveSibling("keytool").toString(), "-genkeypair",
+                "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!keytool.waitFor(CALL.toSeconds(), TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            keytool.destroyForcibly();
+            throw new IllegalStateException("keytool did not make the broker's key pair");
+        }
+        return keyStore;
+    }
+
+    private static KeyStore loaded(Path keyStore) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStore)) {
+            store.load(in, STORE_PASSWORD.toCharArray());
+        }
+        return store;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     /** Kafka logs every configuration at INFO; the tests need its warnings only. */

@@ -59,6 +59,7 @@ class KafkaPollerTest extends ElasticMqFixture {
         List<String> filters = List.of();
         boolean reportFailures;
         SecretRef credentials;
+        EventSource.KafkaTls tls;
 
         KafkaMapping bootstrap(String servers) {
             bootstrap = servers;
@@ -105,8 +106,13 @@ class KafkaPollerTest extends ElasticMqFixture {
             return this;
         }
 
+        KafkaMapping tls(String caSecret, String clientCertSecret) {
+            tls = new EventSource.KafkaTls(true, new SecretRef(caSecret), new SecretRef(clientCertSecret));
+            return this;
+        }
+
         Mapping mapping() {
-            EventSource.Kafka source = new EventSource.Kafka(List.of(bootstrap), name, null, credentials, null, null);
+            EventSource.Kafka source = new EventSource.Kafka(List.of(bootstrap), name, null, credentials, null, tls);
             EventSourceMappingSpec spec = new EventSourceMappingSpec("fn", null, true,
                     new EventSource(null, source, null, null, null), batchSize, windowSeconds,
                     reportFailures ? List.of("ReportBatchItemFailures") : null,
@@ -476,6 +482,20 @@ class KafkaPollerTest extends ElasticMqFixture {
         await().atMost(WITHIN.multipliedBy(2)).until(() -> !sources.function.events().isEmpty());
         assertThat(values(sources.function.events())).containsExactly("secured");
         assertThat(sources.state(refused).problem()).isNull();
+    }
+
+    @Test
+    void tlsTrustsTheSecretsCaAndPresentsTheClientCertificate() {
+        kafka.createTopic(name, 1);
+        kafka.send(name, 0, "over tls");
+        sources.secrets.put("kafka-ca", Map.of("ca.crt", kafka.certificate));
+        sources.secrets.put("kafka-client", Map.of("tls.crt", kafka.certificate, "tls.key", kafka.privateKey));
+
+        Mapping mapping = poll(kafka().bootstrap(kafka.tlsBootstrap).window(1).tls("kafka-ca", "kafka-client"));
+
+        await().atMost(WITHIN).until(() -> !sources.function.events().isEmpty());
+        assertThat(values(sources.function.events())).containsExactly("over tls");
+        assertThat(sources.state(mapping).problem()).isNull();
     }
 
     private String reason(Mapping mapping) {
