@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  *
  * <p>The consumer is used on its own thread only: the shards' checkpoints are committed from it, each loop and when a
  * partition is revoked (after its batches under way finished). A partition whose shard is full is paused, so the
- * consumer keeps polling (and stays in the group) while a slow function catches up.
+ * consumer keeps polling (and stays in the group) while a slow function catches up. A partition's iterator age is the
+ * age of the last record read from it, 0 once the consumer's fetch lag says it is caught up.
  *
  * <p>A missing function, unreachable brokers, a missing topic or refused credentials leave the mapping reporting the
  * problem, checked again with backoff, each distinct problem logged once.
@@ -47,8 +48,8 @@ final class KafkaPoller implements Poller {
     /** A poll alone does not tell an unreachable cluster: one that returned nothing this long looks again. */
     private static final Duration IDLE_CHECK = Duration.ofSeconds(30);
     private static final Duration REPORT_SHARDS = Duration.ofSeconds(10);
-    /** Closing waits for the batches under way, then leaves the group. */
-    private static final Duration FINISH = Duration.ofMinutes(16);
+    /** Closing waits for the batches under way (at most 15 minutes and a half), commits, then leaves the group. */
+    private static final Duration FINISH = Duration.ofMinutes(17);
 
     /** A partition this consumer holds: its shard, the next offset to commit and the last record read. */
     private final class Held implements StreamShard.Checkpoints {
