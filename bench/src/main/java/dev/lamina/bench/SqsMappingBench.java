@@ -5,6 +5,7 @@ import dev.lamina.api.EventSourceMapping;
 import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.IntakeResult;
+import dev.lamina.sources.CheckpointStore;
 import dev.lamina.sources.EventSources;
 import dev.lamina.sources.Mapping;
 import dev.lamina.sources.MappingKey;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -165,6 +167,7 @@ public final class SqsMappingBench {
                 },
                 (ref, payload) -> CompletableFuture.completedFuture(new IntakeResult.Accepted("unused")),
                 (namespace, secret) -> StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")),
+                (namespace, secret) -> Map.of(),
                 new TickStore() {
                     @Override
                     public Optional<Instant> lastFired(MappingKey schedule) {
@@ -173,6 +176,15 @@ public final class SqsMappingBench {
 
                     @Override
                     public void fired(MappingKey schedule, Instant tick) {
+                    }
+                }, new CheckpointStore() {
+                    @Override
+                    public Map<String, String> load(MappingKey mapping) {
+                        return Map.of();
+                    }
+
+                    @Override
+                    public void save(MappingKey mapping, Map<String, String> moved) {
                     }
                 }, (mapping, state) -> { }, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
                 "000000000000");

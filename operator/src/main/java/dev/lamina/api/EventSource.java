@@ -40,10 +40,30 @@ public record EventSource(
             @Required @Size(min = 1, max = 10) List<@Size(max = 300) @Pattern("^[^\\s:/]+:[0-9]{1,5}$") String> bootstrapServers,
             @JsonPropertyDescription("The topic to read.")
             @Required @Pattern("^[a-zA-Z0-9._-]{1,249}$") String topic,
-            @JsonPropertyDescription("Consumer group id; default: the mapping's namespace/name.")
+            @JsonPropertyDescription("Consumer group id; default: lamina-NAMESPACE-NAME of the mapping.")
             @Size(min = 1, max = 200) String consumerGroupId,
-            @JsonPropertyDescription("A Secret with keys username and password for SASL/SCRAM, if the cluster needs it.")
-            SecretRef credentialsSecret) {
+            @JsonPropertyDescription("A Secret with keys username and password for SASL authentication, if the cluster needs it.")
+            SecretRef credentialsSecret,
+            @JsonPropertyDescription("The SASL mechanism used with credentialsSecret: SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN.")
+            @Pattern("^(SCRAM-SHA-512|SCRAM-SHA-256|PLAIN)$") String saslMechanism,
+            @JsonPropertyDescription("TLS to the brokers; default: plaintext.")
+            KafkaTls tls) {
+
+        /** The SASL mechanism in force: the configured one or SCRAM-SHA-512. */
+        public String effectiveSaslMechanism() {
+            return saslMechanism == null ? "SCRAM-SHA-512" : saslMechanism;
+        }
+    }
+
+    /** TLS to a Kafka cluster: the root CAs to trust and, optionally, a client certificate. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KafkaTls(
+            @JsonPropertyDescription("Whether the brokers are reached over TLS.")
+            @Required Boolean enabled,
+            @JsonPropertyDescription("A Secret whose key ca.crt holds the PEM root CAs to trust; default: the JVM's trusted CAs.")
+            SecretRef caSecret,
+            @JsonPropertyDescription("A Secret (type kubernetes.io/tls) whose keys tls.crt and tls.key hold the PEM client certificate chain and its unencrypted PKCS#8 key, for TLS client authentication.")
+            SecretRef clientCertSecret) {
     }
 
     /** A Kinesis or DynamoDB stream, addressed by ARN. */

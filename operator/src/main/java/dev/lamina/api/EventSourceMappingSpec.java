@@ -29,8 +29,10 @@ import java.util.List;
         message = "startingPosition applies to streams and Kafka only")
 @ValidationRule(value = "!has(self.startingPosition) || self.startingPosition != 'AT_TIMESTAMP' || has(self.startingPositionTimestamp)",
         message = "startingPosition AT_TIMESTAMP needs startingPositionTimestamp")
-@ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || !(has(self.parallelizationFactor) || has(self.bisectBatchOnFunctionError) || has(self.maximumRetryAttempts) || has(self.maximumRecordAgeInSeconds) || has(self.tumblingWindowInSeconds))",
-        message = "parallelizationFactor, bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAgeInSeconds and tumblingWindowInSeconds apply to Kinesis and DynamoDB streams only")
+@ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || !(has(self.parallelizationFactor) || has(self.tumblingWindowInSeconds))",
+        message = "parallelizationFactor and tumblingWindowInSeconds apply to Kinesis and DynamoDB streams only")
+@ValidationRule(value = "has(self.source.kinesis) || has(self.source.dynamodbStreams) || has(self.source.kafka) || !(has(self.bisectBatchOnFunctionError) || has(self.maximumRetryAttempts) || has(self.maximumRecordAgeInSeconds))",
+        message = "bisectBatchOnFunctionError, maximumRetryAttempts and maximumRecordAgeInSeconds apply to Kinesis, DynamoDB streams and Kafka only")
 @ValidationRule(value = "!has(self.destinationConfig) || !(has(self.source.sqs) || has(self.source.schedule))",
         message = "destinationConfig applies to streams and Kafka: an SQS queue sends failed messages to its own dead-letter queue (its redrive policy), and a schedule's invocations use the Function's async onFailure")
 @ValidationRule(value = "!has(self.batchSize) || !has(self.source.dynamodbStreams) || self.batchSize <= 1000",

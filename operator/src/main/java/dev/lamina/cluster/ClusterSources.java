@@ -29,8 +29,9 @@ public class ClusterSources {
                           AsyncEvents async, MappingStates states, MeterRegistry registry, GatewayConfig gateway) {
         this.config = config;
         this.leadership = leadership;
+        SecretCredentials secrets = new SecretCredentials(client);
         this.sources = new LeaderSources(client, new SourceCollaborators(async.functions(), async.invocations(),
-                async::enqueue, new SecretCredentials(client), new StatusTickStore(client),
+                async::enqueue, secrets, secrets, new StatusTickStore(client),
                 new StatusCheckpointStore(client), states, registry,
                 InstantSource.system(), gateway.region(), gateway.accountId()));
     }

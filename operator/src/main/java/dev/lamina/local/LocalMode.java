@@ -89,7 +89,7 @@ public class LocalMode {
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
-                secrets, new FileTickStore(stateDir.resolve("schedules")),
+                secrets, secrets, new FileTickStore(stateDir.resolve("schedules")),
                 new FileCheckpointStore(stateDir.resolve("checkpoints")), mappingStates, registry,
                 InstantSource.system(), gateway.region(), gateway.accountId()), secrets, mappingStates);
         LocalFunctions.Report report = read(dir);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A function's answer under {@code ReportBatchItemFailures}, read by Lambda's rules: an empty or null answer, or an
@@ -27,6 +28,15 @@ sealed interface BatchItemFailures {
     }
 
     static BatchItemFailures read(byte[] answer, Set<String> batch) {
+        return read(answer, batch, id -> id.isTextual() ? id.textValue() : null);
+    }
+
+    /**
+     * Reads an answer whose {@code itemIdentifier}s are not plain strings (Kafka's are objects).
+     *
+     * @param identifier the identifier an {@code itemIdentifier} names, or null when it is not one
+     */
+    static BatchItemFailures read(byte[] answer, Set<String> batch, Function<JsonNode, String> identifier) {
         if (answer == null || answer.length == 0) {
             return new None();
         }
@@ -48,14 +58,15 @@ sealed interface BatchItemFailures {
         }
         Set<String> failed = new LinkedHashSet<>();
         for (JsonNode failure : failures) {
-            JsonNode id = failure.get("itemIdentifier");
-            if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+            JsonNode node = failure.get("itemIdentifier");
+            String id = node == null ? null : identifier.apply(node);
+            if (id == null || id.isEmpty()) {
                 return new Invalid("a batchItemFailures entry has no itemIdentifier");
             }
-            if (!batch.contains(id.textValue())) {
-                return new Invalid("itemIdentifier " + id.textValue() + " is not in the batch");
+            if (!batch.contains(id)) {
+                return new Invalid("itemIdentifier " + (node.isTextual() ? id : node) + " is not in the batch");
             }
-            failed.add(id.textValue());
+            failed.add(id);
         }
         return failed.isEmpty() ? new None() : new Some(failed);
     }

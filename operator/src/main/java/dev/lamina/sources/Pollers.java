@@ -20,7 +20,7 @@ final class Pollers {
 
     /** Whether Lamina polls this kind of source. */
     static boolean supports(EventSource source) {
-        return source.schedule() != null || source.sqs() != null;
+        return source.schedule() != null || source.sqs() != null || source.kafka() != null;
     }
 
     /** The poller of an enabled mapping of a supported kind; an invalid spec is refused with the reason. */
@@ -31,6 +31,9 @@ final class Pollers {
         }
         if (source.sqs() != null) {
             return new SqsPoller(mapping, with, metrics);
+        }
+        if (source.kafka() != null) {
+            return new KafkaPoller(mapping, with, metrics);
         }
         throw new IllegalStateException("no poller for " + source.type() + " sources");
     }

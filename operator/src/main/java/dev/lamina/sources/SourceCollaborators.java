@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param invoker     invokes synchronously through the gateway's invocation path
  * @param events      queues asynchronous invocations (schedules)
  * @param credentials AWS credentials from a mapping's {@code credentialsSecret}
+ * @param secrets     the raw values of a Secret (a Kafka cluster's credentials and certificates)
  * @param ticks       the durable record of fired schedule ticks
  * @param checkpoints the durable record of Kinesis and DynamoDB stream checkpoints
  * @param status      where mapping states go
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param accountId   the account events name
  */
 public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invoker, EventQueue events,
-                                  SqsCredentials credentials, TickStore ticks, CheckpointStore checkpoints,
+                                  SqsCredentials credentials, SecretValues secrets, TickStore ticks, CheckpointStore checkpoints,
                                   MappingStatusSink status,
                                   MeterRegistry registry, InstantSource clock, String region, String accountId) {
     public SourceCollaborators {
@@ -31,6 +32,7 @@ public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invo
         Objects.requireNonNull(invoker, "invoker");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(ticks, "ticks");
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(status, "status");

@@ -1,5 +1,6 @@
 package dev.lamina.sources;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -16,6 +17,16 @@ interface StreamShape {
     /** The record's {@code itemIdentifier} under {@code ReportBatchItemFailures}. */
     default String itemIdentifier(StreamRecord record) {
         return record.position();
+    }
+
+    /**
+     * The identifier a function's {@code itemIdentifier} names, as {@link #itemIdentifier} gives it; null when it names
+     * none (the whole batch then failed).
+     *
+     * @param shard the shard of the batch the function answered
+     */
+    default String reportedIdentifier(String shard, JsonNode itemIdentifier) {
+        return itemIdentifier.isTextual() ? itemIdentifier.textValue() : null;
     }
 
     /** Lambda's name of the batch description in a failure record: {@code KinesisBatchInfo}, {@code DDBStreamBatchInfo}. */

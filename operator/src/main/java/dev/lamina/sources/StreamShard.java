@@ -393,7 +393,7 @@ final class StreamShard implements AutoCloseable {
         }
         Set<String> ids = new LinkedHashSet<>();
         records.forEach(t -> ids.add(function.shape().itemIdentifier(t.record)));
-        return switch (BatchItemFailures.read(response, ids)) {
+        return switch (BatchItemFailures.read(response, ids, id -> function.shape().reportedIdentifier(shardId, id))) {
             case BatchItemFailures.None none -> List.of();
             case BatchItemFailures.Some some -> {
                 for (int i = 0; i < records.size(); i++) {

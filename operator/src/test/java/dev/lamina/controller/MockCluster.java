@@ -125,6 +125,9 @@ public final class MockCluster implements AutoCloseable {
                 (namespace, secret) -> {
                     throw new IllegalStateException("no credentials in the mock cluster");
                 },
+                (namespace, secret) -> {
+                    throw new IllegalStateException("no Secrets in the mock cluster");
+                },
                 new StatusTickStore(client), new StatusCheckpointStore(client), states, new SimpleMeterRegistry(),
                 InstantSource.system(), "us-east-1", "000000000000"));
     }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.EventSourceMappingSpec.Filter;
 import dev.lamina.api.EventSourceMappingSpec.FilterCriteria;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class EventFilterTest {
@@ -30,6 +32,24 @@ class EventFilterTest {
         assertThat(EventFilter.of(null).matches(record("x"), "body")).isTrue();
         assertThat(EventFilter.of(new FilterCriteria(null)).matches(record("x"), "body")).isTrue();
         assertThat(EventFilter.NONE.matches(record("{}"), "body")).isTrue();
+    }
+
+    @Test
+    void aBase64PayloadIsMatchedDecodedAsJsonOrAsAString() {
+        EventFilter json = filter("{\"value\":{\"type\":[\"order\"]},\"topic\":[\"orders\"]}");
+        EventFilter text = filter("{\"value\":[{\"prefix\":\"plain \"}]}");
+        ObjectNode order = JsonNodeFactory.instance.objectNode().put("topic", "orders")
+                .put("value", base64("{\"type\":\"order\"}"));
+        ObjectNode plain = JsonNodeFactory.instance.objectNode().put("topic", "orders").put("value", base64("plain text"));
+        assertThat(json.matchesBase64(order, "value")).isTrue();
+        assertThat(json.matchesBase64(plain, "value")).isFalse();
+        assertThat(text.matchesBase64(plain, "value")).isTrue();
+        assertThat(text.matchesBase64(JsonNodeFactory.instance.objectNode().put("topic", "orders"), "value")).isFalse();
+        assertThat(order.get("value").asText()).isEqualTo(base64("{\"type\":\"order\"}"));
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -62,6 +62,8 @@ class SchedulePollerTest {
                 },
                 this::enqueue, (namespace, secret) -> {
                     throw new AssertionError("schedules need no credentials");
+                }, (namespace, secret) -> {
+                    throw new AssertionError("schedules read no Secrets");
                 }, store, new MemoryCheckpointStore(), states::put, new SimpleMeterRegistry(), (InstantSource) now::get, "eu-west-1",
                 "123456789012");
         sources = new EventSources(with);

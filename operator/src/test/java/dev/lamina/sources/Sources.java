@@ -31,6 +31,8 @@ final class Sources {
     final Map<MappingKey, List<MappingState>> states = new ConcurrentHashMap<>();
     final MeterRegistry registry = new SimpleMeterRegistry();
     final MemoryCheckpointStore checkpoints = new MemoryCheckpointStore();
+    /** The values of the Secrets of the namespace, by name. */
+    final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
     final SourceCollaborators with = new SourceCollaborators(function, function,
             (ref, payload) -> CompletableFuture.failedFuture(new UnsupportedOperationException("not for SQS")),
             (namespace, secret) -> {
@@ -38,6 +40,13 @@ final class Sources {
                     throw new IllegalStateException("Secret " + namespace + "/" + secret.name() + " not found");
                 }
                 return ElasticMq.CREDENTIALS;
+            },
+            (namespace, secret) -> {
+                Map<String, String> values = secrets.get(secret.name());
+                if (values == null) {
+                    throw new IllegalStateException("Secret " + namespace + "/" + secret.name() + " does not exist");
+                }
+                return values;
             },
             new TickStore() {
                 @Override
