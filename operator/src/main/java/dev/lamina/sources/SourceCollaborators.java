@@ -24,9 +24,9 @@ import java.util.Objects;
  * @param accountId   the account events name
  */
 public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invoker, EventQueue events,
-                                  SqsCredentials credentials, SecretValues secrets, TickStore ticks, CheckpointStore checkpoints,
-                                  MappingStatusSink status,
-                                  MeterRegistry registry, InstantSource clock, String region, String accountId) {
+                                  SqsCredentials credentials, SecretValues secrets, TickStore ticks,
+                                  CheckpointStore checkpoints, MappingStatusSink status, MeterRegistry registry,
+                                  InstantSource clock, String region, String accountId) {
     public SourceCollaborators {
         Objects.requireNonNull(functions, "functions");
         Objects.requireNonNull(invoker, "invoker");

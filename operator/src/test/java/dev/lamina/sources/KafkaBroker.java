@@ -201,6 +201,24 @@ final class KafkaBroker implements AutoCloseable {
         send(topic, partition, null, value, Map.of());
     }
 
+    /**
+     * Writes many records without waiting for each, then waits for all: value {@code i} goes to partition
+     * {@code partitionOf(i)}. Returns each record's offset, by index.
+     */
+    long[] sendAll(String topic, List<String> values, java.util.function.IntUnaryOperator partitionOf) {
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            sent.add(producer.send(new ProducerRecord<>(topic, partitionOf.applyAsInt(i), null,
+                    values.get(i).getBytes(StandardCharsets.UTF_8))));
+        }
+        producer.flush();
+        long[] offsets = new long[values.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = await(sent.get(i)).offset();
+        }
+        return offsets;
+    }
+
     /** The group's committed offsets (the next record to read) by partition number. */
     Map<Integer, Long> committed(String group) {
         Map<TopicPartition, OffsetAndMetadata> offsets =
