@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.EventSourceMappingSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import software.amazon.event.ruler.Machine;
 
@@ -62,6 +64,20 @@ final class EventFilter {
             }
         }
         return !machine.rulesForJSONEvent(matched).isEmpty();
+    }
+
+    /**
+     * Whether a record passes whose payload field holds bytes in base64 (Kinesis {@code data}): Lambda matches the
+     * payload decoded, as JSON when it is.
+     */
+    boolean matchesEncoded(ObjectNode record, String payloadField) {
+        JsonNode payload = record.get(payloadField);
+        if (machine == null || payload == null || !payload.isTextual()) {
+            return matches(record, payloadField);
+        }
+        ObjectNode decoded = record.deepCopy();
+        decoded.put(payloadField, new String(Base64.getDecoder().decode(payload.textValue()), StandardCharsets.UTF_8));
+        return matches(decoded, payloadField);
     }
 
     private static JsonNode parseObject(String text) {

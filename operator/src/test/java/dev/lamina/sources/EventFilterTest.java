@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.EventSourceMappingSpec.Filter;
 import dev.lamina.api.EventSourceMappingSpec.FilterCriteria;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class EventFilterTest {
@@ -98,5 +100,23 @@ class EventFilterTest {
         assertThatThrownBy(() -> filter("{\"body\":{\"type\":[\"a\"]}}", "{\"body\":"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("filterCriteria.filters[1] is not a valid pattern");
+    }
+
+    @Test
+    void aBase64PayloadIsMatchedDecodedAsJsonWhenItIs() {
+        EventFilter filter = filter("{\"data\":{\"type\":[\"order\"]}}", "{\"data\":[\"ping\"]}",
+                "{\"partitionKey\":[\"vip\"]}");
+        assertThat(filter.matchesEncoded(kinesis("a", "{\"type\":\"order\"}"), "data")).isTrue();
+        assertThat(filter.matchesEncoded(kinesis("a", "{\"type\":\"refund\"}"), "data")).isFalse();
+        assertThat(filter.matchesEncoded(kinesis("a", "ping"), "data")).as("text matched as text").isTrue();
+        assertThat(filter.matchesEncoded(kinesis("vip", "anything"), "data")).isTrue();
+        assertThat(EventFilter.NONE.matchesEncoded(kinesis("a", "x"), "data")).isTrue();
+    }
+
+    private static ObjectNode kinesis(String partitionKey, String data) {
+        ObjectNode kinesis = JsonNodeFactory.instance.objectNode();
+        kinesis.put("partitionKey", partitionKey);
+        kinesis.put("data", Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)));
+        return kinesis;
     }
 }
