@@ -20,7 +20,8 @@ final class Pollers {
 
     /** Whether Lamina polls this kind of source. */
     static boolean supports(EventSource source) {
-        return source.schedule() != null || source.sqs() != null;
+        return source.schedule() != null || source.sqs() != null || source.kinesis() != null
+                || source.dynamodbStreams() != null;
     }
 
     /** The poller of an enabled mapping of a supported kind; an invalid spec is refused with the reason. */
@@ -31,6 +32,12 @@ final class Pollers {
         }
         if (source.sqs() != null) {
             return new SqsPoller(mapping, with, metrics);
+        }
+        if (source.kinesis() != null) {
+            return StreamPoller.kinesis(mapping, with, metrics);
+        }
+        if (source.dynamodbStreams() != null) {
+            return StreamPoller.dynamoDb(mapping, with, metrics);
         }
         throw new IllegalStateException("no poller for " + source.type() + " sources");
     }

@@ -55,18 +55,18 @@ class EventSourceMappingReconcilerTest {
     void aKindOfSourceLaminaDoesNotPollIsStalledAndNeverReady() {
         String ns = cluster.newNamespace("unpolled");
         client.resource(Fixtures.imageFunction(ns, "ingest")).create();
-        client.resource(Fixtures.mapping(ns, "stream", """
+        client.resource(Fixtures.mapping(ns, "topic", """
                 function: ingest
-                source: {kinesis: {streamArn: "arn:aws:kinesis:us-east-1:000000000000:stream/in"}}
+                source: {kafka: {bootstrapServers: ["kafka:9092"], topic: in}}
                 startingPosition: LATEST
                 """)).create();
-        EventSourceMapping mapping = eventually().until(() -> mapping(ns, "stream"),
+        EventSourceMapping mapping = eventually().until(() -> mapping(ns, "topic"),
                 m -> m.getStatus() != null && "SourceNotSupported".equals(ready(m).reason()));
         assertThat(ready(mapping).isTrue()).isFalse();
         assertThat(condition(mapping, Condition.STALLED).isTrue()).isTrue();
         assertThat(mapping.getStatus().state()).isEqualTo("Failed");
         assertThat(mapping.getStatus().lastProcessingResult())
-                .isEqualTo("PROBLEM: Lamina does not poll kinesis sources yet");
+                .isEqualTo("PROBLEM: Lamina does not poll kafka sources yet");
     }
 
     @Test
