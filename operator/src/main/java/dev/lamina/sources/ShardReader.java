@@ -15,7 +15,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class ShardReader {
     private static final Logger LOG = Logger.getLogger(ShardReader.class);
     /** The pause after a read that found nothing new. */
-    static final Duration IDLE = Duration.ofMillis(500);
+    private static final Duration IDLE = Duration.ofMillis(500);
     /** At most five reads a second, the shard's limit. */
     private static final Duration SPACING = Duration.ofMillis(200);
 

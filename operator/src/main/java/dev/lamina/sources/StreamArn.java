@@ -1,10 +1,10 @@
 package dev.lamina.sources;
 
 /**
- * A Kinesis stream's or DynamoDB stream's ARN and what it says: {@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME},
+ * A Kinesis stream's or DynamoDB stream's ARN and its region: {@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME},
  * {@code arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL}.
  */
-record StreamArn(String arn, String region, String account) {
+record StreamArn(String arn, String region) {
 
     static StreamArn kinesis(String arn) {
         return parse(arn, "kinesis", "stream/");
@@ -25,6 +25,6 @@ record StreamArn(String arn, String region, String account) {
                 || !parts[5].startsWith(resource)) {
             throw new IllegalArgumentException("streamArn " + arn + " is not a " + service + " stream ARN");
         }
-        return new StreamArn(arn, parts[3], parts[4]);
+        return new StreamArn(arn, parts[3]);
     }
 }

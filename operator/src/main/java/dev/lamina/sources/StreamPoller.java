@@ -104,7 +104,7 @@ final class StreamPoller implements Poller {
     static StreamPoller kinesis(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         EventSource.Stream source = mapping.spec().source().kinesis();
         StreamArn arn = StreamArn.kinesis(source.streamArn());
-        String region = source.region() != null ? source.region() : arn.region();
+        String region = region(source, arn);
         KinesisRecords records = KinesisRecords.of(arn, region, with.accountId(),
                 EventFilter.of(mapping.spec().filterCriteria()));
         return new StreamPoller(mapping, with, metrics, source, true, AwsStreamShape.kinesis(arn.arn()),
@@ -114,11 +114,20 @@ final class StreamPoller implements Poller {
     static StreamPoller dynamoDb(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         EventSource.Stream source = mapping.spec().source().dynamodbStreams();
         StreamArn arn = StreamArn.dynamoDb(source.streamArn());
-        String region = source.region() != null ? source.region() : arn.region();
+        String region = region(source, arn);
         DynamoDbRecords records = new DynamoDbRecords(arn.arn(), region,
                 EventFilter.of(mapping.spec().filterCriteria()));
         return new StreamPoller(mapping, with, metrics, source, false, AwsStreamShape.dynamoDb(arn.arn()),
                 credentials -> DynamoDbShardStream.open(source.endpoint(), region, credentials, records, with.clock()));
+    }
+
+    /** The source's region, by default the ARN's. */
+    private static String region(EventSource.Stream source, StreamArn arn) {
+        String region = source.region() != null ? source.region() : arn.region();
+        if (region.isBlank()) {
+            throw new IllegalArgumentException("streamArn " + arn.arn() + " names no region, and the source none");
+        }
+        return region;
     }
 
     private static ShardStream.StartAt startingPosition(EventSourceMappingSpec spec, boolean timestamps) {
@@ -201,7 +210,12 @@ final class StreamPoller implements Poller {
                         + " cannot be used: " + e.getMessage()));
                 return null;
             }
-            stream = opener.open(credentials);
+            try {
+                stream = opener.open(credentials);
+            } catch (RuntimeException e) {
+                sourceFailed(new SourceProblem("SourceUnreachable", "no client for the stream: " + e.getMessage()));
+                return null;
+            }
         }
         if (lineage == null) {
             try {
