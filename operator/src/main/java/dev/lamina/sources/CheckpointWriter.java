@@ -35,12 +35,23 @@ final class CheckpointWriter implements StreamShard.Checkpoints, AutoCloseable {
         moved.put(shard, position);
     }
 
-    /** Records a shard as read to its end and done; written before this returns, since its children wait on it. */
+    /**
+     * Records a shard as read to its end and done; written before this returns, since its children wait on it (a
+     * failed write is retried with backoff until it succeeds or the writer closes).
+     */
     void ended(String shard) {
         synchronized (this) {
             moved.put(shard, CheckpointStore.SHARD_END);
         }
-        flush();
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+        while (!flush() && !stop.stopped()) {
+            stop.pause(backoff.next());
+        }
+    }
+
+    /** Forgets a shard no longer needed: gone from the stream, and its children too. */
+    synchronized void forget(String shard) {
+        moved.put(shard, null);
     }
 
     private void run() {
@@ -50,13 +61,17 @@ final class CheckpointWriter implements StreamShard.Checkpoints, AutoCloseable {
         }
     }
 
-    /** Writes what moved; on failure it stays to be written next time. Shards keep moving while it writes. */
-    void flush() {
+    /**
+     * Writes what moved; on failure it stays to be written next time. Shards keep moving while it writes.
+     *
+     * @return false when the write failed
+     */
+    boolean flush() {
         synchronized (flushing) {
             Map<String, String> batch;
             synchronized (this) {
                 if (moved.isEmpty()) {
-                    return;
+                    return true;
                 }
                 batch = new HashMap<>(moved);
             }
@@ -64,12 +79,13 @@ final class CheckpointWriter implements StreamShard.Checkpoints, AutoCloseable {
                 store.save(mapping, batch);
             } catch (RuntimeException e) {
                 LOG.warnf("mapping %s: checkpoints could not be saved (%s); retrying", mapping, e.getMessage());
-                return;
+                return false;
             }
             synchronized (this) {
                 // Only what was written: a shard that moved meanwhile is written next time.
                 batch.forEach(moved::remove);
             }
+            return true;
         }
     }
 

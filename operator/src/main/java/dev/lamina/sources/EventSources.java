@@ -56,9 +56,6 @@ public final class EventSources implements AutoCloseable {
             with.status().report(key, MappingState.of(MappingState.State.Disabling, null, generation));
             afterStop = () -> with.status().report(key, MappingState.of(MappingState.State.Disabled, null,
                     generation));
-        } else if (!Pollers.supports(mapping.spec().source())) {
-            with.status().report(key, MappingState.failing(MappingState.State.Failed, "SourceNotSupported",
-                    "Lamina does not poll " + mapping.spec().source().type() + " sources yet", generation));
         } else {
             with.status().report(key, MappingState.of(MappingState.State.Creating, null, generation));
             try {

@@ -18,23 +18,18 @@ final class Pollers {
     private Pollers() {
     }
 
-    /** Whether Lamina polls this kind of source. */
-    static boolean supports(EventSource source) {
-        return source.schedule() != null || source.sqs() != null || source.kafka() != null;
-    }
-
-    /** The poller of an enabled mapping of a supported kind; an invalid spec is refused with the reason. */
+    /** The poller of an enabled mapping; an invalid spec is refused with the reason. */
     static Poller create(Mapping mapping, SourceCollaborators with, SourceMetrics metrics) {
         EventSource source = mapping.spec().source();
-        if (source.schedule() != null) {
-            return new SchedulePoller(mapping, with, metrics);
-        }
         if (source.sqs() != null) {
             return new SqsPoller(mapping, with, metrics);
-        }
-        if (source.kafka() != null) {
+        } else if (source.kinesis() != null) {
+            return StreamPoller.kinesis(mapping, with, metrics);
+        } else if (source.dynamodbStreams() != null) {
+            return StreamPoller.dynamoDb(mapping, with, metrics);
+        } else if (source.kafka() != null) {
             return new KafkaPoller(mapping, with, metrics);
         }
-        throw new IllegalStateException("no poller for " + source.type() + " sources");
+        return new SchedulePoller(mapping, with, metrics);
     }
 }

@@ -20,6 +20,10 @@ record SourceProblem(String reason, String message) {
                 || code.contains("QueueDoesNotExist")) {
             return new SourceProblem("QueueNotFound", message);
         }
+        if (code.equals("ResourceNotFoundException")) {
+            // Kinesis and DynamoDB Streams: the stream, or its table, does not exist.
+            return new SourceProblem("StreamNotFound", message);
+        }
         if (service.statusCode() == 401 || service.statusCode() == 403 || code.contains("AccessDenied")
                 || code.equals("InvalidClientTokenId") || code.equals("UnrecognizedClientException")
                 || code.equals("SignatureDoesNotMatch") || code.equals("InvalidSecurity")) {

@@ -1,7 +1,5 @@
 package dev.lamina.sources;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -13,13 +11,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * SQS messages for one invocation, in the order read, each with its record as the function gets it, serialized once.
- * The event is {@code {"Records":[…]}}.
+ * The event is a {@link RecordsEvent}.
  */
 record SqsBatch(List<Entry> entries) {
     /** Lambda's limit on a synchronous invocation's payload: 6 MB. */
     static final int MAX_PAYLOAD = 6_291_456;
-    private static final byte[] HEAD = "{\"Records\":[".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
 
     /** A message and its record's JSON. */
     record Entry(Message message, byte[] record) {
@@ -43,24 +39,20 @@ record SqsBatch(List<Entry> entries) {
 
     /** The size of the event holding these records. */
     static long payloadSize(List<Entry> entries) {
-        long size = HEAD.length + TAIL.length + Math.max(0, entries.size() - 1);
-        for (Entry entry : entries) {
-            size += entry.record().length;
-        }
-        return size;
+        return RecordsEvent.size(entries.size(), entries.stream().mapToLong(e -> e.record().length).sum());
     }
 
     /** The records in order, cut into batches whose events stay within {@code limit} bytes (a lone larger record goes alone). */
     static List<SqsBatch> split(List<Entry> entries, long limit) {
         List<SqsBatch> batches = new ArrayList<>();
         List<Entry> current = new ArrayList<>();
-        long size = HEAD.length + TAIL.length;
+        long size = RecordsEvent.size(0, 0);
         for (Entry entry : entries) {
             long added = entry.record().length + (current.isEmpty() ? 0 : 1);
             if (!current.isEmpty() && size + added > limit) {
                 batches.add(new SqsBatch(current));
                 current = new ArrayList<>();
-                size = HEAD.length + TAIL.length;
+                size = RecordsEvent.size(0, 0);
                 added = entry.record().length;
             }
             current.add(entry);
@@ -73,16 +65,7 @@ record SqsBatch(List<Entry> entries) {
     }
 
     byte[] payload() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) payloadSize(entries));
-        out.writeBytes(HEAD);
-        for (int i = 0; i < entries.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(entries.get(i).record());
-        }
-        out.writeBytes(TAIL);
-        return out.toByteArray();
+        return RecordsEvent.of(entries.stream().map(Entry::record).toList());
     }
 
     Set<String> ids() {

@@ -9,6 +9,7 @@ final class StateReporter {
     private final MappingStatusSink sink;
     private MappingState last;
     private List<MappingState.ShardLag> shards;
+    private volatile String lastResult = MappingState.NO_RECORDS;
 
     StateReporter(Mapping mapping, MappingStatusSink sink) {
         this.mapping = mapping;
@@ -17,7 +18,13 @@ final class StateReporter {
 
     /** Polling as asked; {@code lastProcessingResult} as Lambda words it. */
     void enabled(String lastProcessingResult) {
+        lastResult = lastProcessingResult;
         report(MappingState.of(MappingState.State.Enabled, lastProcessingResult, mapping.generation()));
+    }
+
+    /** Polling again after a problem or a wait, with the processing result last reported. */
+    void resumed() {
+        enabled(lastResult);
     }
 
     /** Not polling yet: something it needs is missing (the function, say); it starts once that is there. */

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 final class StreamFunction implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamFunction.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter TIMESTAMP =
+    /** Lambda's timestamps in failure records: ISO-8601 in UTC with milliseconds. */
+    static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** Why a batch was discarded, as the record's {@code requestContext.condition} says it. */

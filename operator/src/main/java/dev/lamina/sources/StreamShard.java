@@ -342,7 +342,7 @@ final class StreamShard implements AutoCloseable {
                     if (lane.window != null && !lane.window.carry(success.payload())) {
                         function.reporter().problem("InvalidWindowState", "the function's response to a tumbling "
                                 + "window invocation has no state object; Lambda counts that as a failure");
-                        failed(lane, work, attempt, true);
+                        failed(lane, work, attempt);
                         continue;
                     }
                     List<Tracked> failedRecords = reportedFailures(attempt.records, success.payload());
@@ -360,12 +360,12 @@ final class StreamShard implements AutoCloseable {
                     } else {
                         function.metrics().failedInvoke(failedRecords.size());
                         attempt.records = failedRecords;
-                        failed(lane, work, attempt, true);
+                        failed(lane, work, attempt);
                     }
                 }
                 case AttemptOutcome.FunctionError error -> {
                     function.metrics().failedInvoke(attempt.records.size());
-                    failed(lane, work, attempt, true);
+                    failed(lane, work, attempt);
                 }
                 case AttemptOutcome.Throttled throttled -> {
                     LOG.debugf("shard %s: throttled (%s)", shardId, throttled.reason());
@@ -412,8 +412,8 @@ final class StreamShard implements AutoCloseable {
     }
 
     /** A batch the function failed: bisected, retried after a pause, or discarded once its retries are spent. */
-    private void failed(Lane lane, Deque<Attempt> work, Attempt attempt, boolean functionError) {
-        if (functionError && settings.bisect() && attempt.records.size() > 1) {
+    private void failed(Lane lane, Deque<Attempt> work, Attempt attempt) {
+        if (settings.bisect() && attempt.records.size() > 1) {
             work.pollFirst();
             int half = attempt.records.size() / 2;
             // Bisecting spends no retry; the halves run first half first, keeping the shard's order.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lamina.async.LocalLamina;
+import dev.lamina.testing.MotoServer;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Event source mappings in local mode, for real: a schedule that missed ticks while local mode was not running fires
- * once at start, through the durable async queue, into a bash function; kinds Lamina does not poll say so.
+ * once at start, through the durable async queue, into a bash function.
  */
 @QuarkusTest
 @TestProfile(LocalModeProfile.Sources.class)

@@ -119,4 +119,22 @@ class EventFilterTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("filterCriteria.filters[1] is not a valid pattern");
     }
+
+    @Test
+    void aBase64PayloadIsMatchedDecodedAsJsonWhenItIs() {
+        EventFilter filter = filter("{\"data\":{\"type\":[\"order\"]}}", "{\"data\":[\"ping\"]}",
+                "{\"partitionKey\":[\"vip\"]}");
+        assertThat(filter.matchesBase64(kinesis("a", "{\"type\":\"order\"}"), "data")).isTrue();
+        assertThat(filter.matchesBase64(kinesis("a", "{\"type\":\"refund\"}"), "data")).isFalse();
+        assertThat(filter.matchesBase64(kinesis("a", "ping"), "data")).as("text matched as text").isTrue();
+        assertThat(filter.matchesBase64(kinesis("vip", "anything"), "data")).isTrue();
+        assertThat(EventFilter.NONE.matchesBase64(kinesis("a", "x"), "data")).isTrue();
+    }
+
+    private static ObjectNode kinesis(String partitionKey, String data) {
+        ObjectNode kinesis = JsonNodeFactory.instance.objectNode();
+        kinesis.put("partitionKey", partitionKey);
+        kinesis.put("data", Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)));
+        return kinesis;
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
@@ -24,6 +25,14 @@ class SourceProblemTest {
         assertThat(problem).isEqualTo(new SourceProblem("QueueNotFound", "The specified queue does not exist."));
         assertThat(SourceProblem.of(sqs(400, "AWS.SimpleQueueService.NonExistentQueue", "gone")).reason())
                 .isEqualTo("QueueNotFound");
+    }
+
+    @Test
+    void aMissingStream() {
+        assertThat(SourceProblem.of(ResourceNotFoundException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException")
+                        .errorMessage("Stream clicks under account 123456789012 not found.").build()).build()))
+                .isEqualTo(new SourceProblem("StreamNotFound", "Stream clicks under account 123456789012 not found."));
     }
 
     @Test

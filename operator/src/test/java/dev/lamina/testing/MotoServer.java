@@ -1,4 +1,4 @@
-package dev.lamina.examples;
+package dev.lamina.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A moto server ({@code moto_server}, Python) on a free loopback port, in its own process: S3, SQS and DynamoDB on one
- * endpoint, all in memory. Its output goes to a log file.
+ * A moto server ({@code moto_server}, Python) on a free loopback port, in its own process: S3, SQS, DynamoDB,
+ * DynamoDB Streams and Kinesis on one endpoint, all in memory. Its output goes to a log file.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
     private static final Duration START_WITHIN = Duration.ofSeconds(60);
 
@@ -31,7 +31,7 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** The {@code moto_server} executable on the PATH, if there is one. */
-    static Optional<Path> executable() {
+    public static Optional<Path> executable() {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
@@ -41,7 +41,7 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** Starts the server and waits (bounded) until it accepts connections. */
-    static MotoServer start(Path executable, Path log) throws IOException, InterruptedException {
+    public static MotoServer start(Path executable, Path log) throws IOException, InterruptedException {
         int port = freePort();
         Process process = new ProcessBuilder(executable.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -58,7 +58,7 @@ final class MotoServer implements AutoCloseable {
         return server;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
