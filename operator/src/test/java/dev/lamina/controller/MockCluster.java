@@ -61,15 +61,17 @@ public final class MockCluster implements AutoCloseable {
     private final Operator operator;
     private final LeaderSources sources;
     private final List<String> queued;
+    private final List<String> invoked;
 
     private MockCluster(KubernetesMockServer server, KubernetesClient client, KubernetesClient operatorClient,
-                        Operator operator, LeaderSources sources, List<String> queued) {
+                        Operator operator, LeaderSources sources, List<String> queued, List<String> invoked) {
         this.server = server;
         this.client = client;
         this.operatorClient = operatorClient;
         this.operator = operator;
         this.sources = sources;
         this.queued = queued;
+        this.invoked = invoked;
     }
 
     /**
@@ -102,22 +104,28 @@ public final class MockCluster implements AutoCloseable {
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();
         List<String> queued = new CopyOnWriteArrayList<>();
-        LeaderSources sources = sources(operatorClient, states, queued);
+        List<String> invoked = new CopyOnWriteArrayList<>();
+        LeaderSources sources = sources(operatorClient, states, queued, invoked);
         sources.lead();
-        return new MockCluster(server, client, operatorClient, operator, sources, queued);
+        return new MockCluster(server, client, operatorClient, operator, sources, queued, invoked);
     }
 
     /**
      * Event sources as the Lease holder runs them, against this API server, with a gateway that finds the Functions
-     * of the cluster and records what would be queued for them (as {@code namespace/function payload}).
+     * of the cluster and records what would be queued for them and what it invoked them with (as
+     * {@code namespace/function payload}); every invocation succeeds.
      */
-    public static LeaderSources sources(KubernetesClient client, MappingStates states, List<String> queued) {
+    private static LeaderSources sources(KubernetesClient client, MappingStates states, List<String> queued,
+                                         List<String> invoked) {
         return new LeaderSources(client, new SourceCollaborators(
                 ref -> Optional.ofNullable(client.resources(Function.class).inNamespace(ref.namespace())
                         .withName(ref.name()).get()).map(f -> new AsyncFunction("arn:aws:lambda:us-east-1:"
                         + "000000000000:function:" + ref.name(), f.getSpec().async(),
                         f.getSpec().concurrency().reserved())),
-                (ref, payload, requestId, trace) -> new AttemptOutcome.Success("$LATEST", new byte[0]),
+                (ref, payload, requestId, trace) -> {
+                    invoked.add(ref.namespace() + "/" + ref.name() + " " + new String(payload, StandardCharsets.UTF_8));
+                    return new AttemptOutcome.Success("$LATEST", new byte[0]);
+                },
                 (ref, payload) -> {
                     queued.add(ref.namespace() + "/" + ref.name() + " " + new String(payload, StandardCharsets.UTF_8));
                     return CompletableFuture.completedFuture(new IntakeResult.Accepted("event-" + queued.size()));
@@ -135,6 +143,11 @@ public final class MockCluster implements AutoCloseable {
     /** The event sources this cluster's operator polls as the Lease holder. */
     public LeaderSources sources() {
         return sources;
+    }
+
+    /** What the event sources invoked functions with so far, as {@code namespace/function payload}. */
+    public List<String> invoked() {
+        return invoked;
     }
 
     /** What the event sources queued so far, as {@code namespace/function payload}. */
