@@ -1,5 +1,6 @@
 package dev.lamina.local;
 
+import dev.lamina.testing.MotoServer;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Runs the application in local mode on a directory, as {@code local <dir>} does, with short autoscaler windows so
@@ -115,10 +122,22 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
 
     /**
      * A schedule whose last tick was recorded days ago (so it fires once at start, for the latest missed tick) and a
-     * function recording what it gets in {@link #RECORDED}.
+     * function recording what it gets in {@link #RECORDED}; and, where moto_server is installed, a Kinesis stream
+     * served by it with three records, mapped (with credentials from a Secret of the directory) to a function
+     * recording what it gets in {@link #CLICKS}.
      */
     public static final class Sources extends LocalModeProfile {
         public static final Path RECORDED = temporaryDirectory("lamina-recorded-").resolve("events.jsonl");
+        public static final Path CLICKS = RECORDED.resolveSibling("clicks.jsonl");
+        /** The records put into the stream, in order, as data. */
+        public static final List<String> PUT = List.of("click-0", "click-1", "click-2");
+        private static MotoServer moto;
+        private static String streamArn;
+
+        /** The stream's ARN, or null where moto_server is not installed. */
+        public static synchronized String streamArn() {
+            return streamArn;
+        }
 
         @Override
         protected Path directory() {
@@ -126,10 +145,77 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
             try {
                 Path yaml = dir.resolve("nightly.yaml");
                 Files.writeString(yaml, Files.readString(yaml).replace("@OUT@", RECORDED.toString()));
+                if (startStream()) {
+                    Files.writeString(dir.resolve("clicks.yaml"), """
+                            # A Kinesis stream served by moto, read with the keys of a Secret of this directory.
+                            apiVersion: v1
+                            kind: Secret
+                            metadata: {name: moto-credentials}
+                            stringData: {AWS_ACCESS_KEY_ID: test, AWS_SECRET_ACCESS_KEY: test}
+                            ---
+                            apiVersion: lamina.dev/v1alpha1
+                            kind: Function
+                            metadata: {name: clicks-recorder}
+                            spec:
+                              runtime: provided.al2023
+                              code: {configMap: recorder-code}
+                              environment: {OUT: "%s"}
+                            ---
+                            apiVersion: lamina.dev/v1alpha1
+                            kind: EventSourceMapping
+                            metadata: {name: clicks}
+                            spec:
+                              function: clicks-recorder
+                              source:
+                                kinesis:
+                                  streamArn: "%s"
+                                  endpoint: "%s"
+                                  credentialsSecret: {name: moto-credentials}
+                              startingPosition: TRIM_HORIZON
+                            """.formatted(CLICKS, streamArn, moto.endpoint()));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
             return dir;
+        }
+
+        /** Starts moto with the stream, once for the JVM; false where moto_server is not installed. */
+        private static synchronized boolean startStream() throws IOException, InterruptedException {
+            if (moto != null) {
+                return true;
+            }
+            Path executable = MotoServer.executable().orElse(null);
+            if (executable == null) {
+                return false;
+            }
+            // moto answers Kinesis in JSON only; the SDK, local mode's included, speaks CBOR to Kinesis unless told.
+            System.setProperty("aws.cborEnabled", "false");
+            moto = MotoServer.start(executable, temporaryDirectory("lamina-moto-").resolve("moto.log"));
+            MotoServer started = moto;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            try (KinesisClient kinesis = KinesisClient.builder().endpointOverride(moto.endpoint())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10))).build()) {
+                kinesis.createStream(b -> b.streamName("clicks").shardCount(1));
+                streamArn = kinesis.describeStreamSummary(b -> b.streamName("clicks")).streamDescriptionSummary()
+                        .streamARN();
+                for (String data : PUT) {
+                    kinesis.putRecord(b -> b.streamARN(streamArn).partitionKey("user-1")
+                            .data(SdkBytes.fromUtf8String(data)));
+                }
+            }
+            return true;
         }
 
         @Override
