@@ -6,19 +6,15 @@ import dev.lamina.sources.CheckpointStore;
 import dev.lamina.sources.MappingKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Stream checkpoints in files under {@code <dir>/.lamina/checkpoints/NAMESPACE/NAME}, one JSON object of shard to
- * position per mapping, written to a temporary file, synced and renamed into place: whole or not at all.
+ * position per mapping, written by {@link DurableFiles}: whole or not at all.
  */
 final class FileCheckpointStore implements CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,16 +47,8 @@ final class FileCheckpointStore implements CheckpointStore {
                 all.put(shard, position);
             }
         });
-        Path file = file(mapping);
         try {
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(all)));
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.write(file(mapping), JSON.writeValueAsBytes(all));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the checkpoints of " + mapping, e);
         }

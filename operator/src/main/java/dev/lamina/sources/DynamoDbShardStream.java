@@ -36,8 +36,8 @@ final class DynamoDbShardStream implements ShardStream {
 
     static DynamoDbShardStream open(String endpoint, String region, AwsCredentialsProvider credentials,
                                     DynamoDbRecords records, InstantSource clock) {
-        return new DynamoDbShardStream(ShardStream.configure(DynamoDbStreamsClient.builder(), endpoint, region,
-                credentials).build(), records, clock);
+        return new DynamoDbShardStream(AwsClients.configure(DynamoDbStreamsClient.builder(), endpoint, region,
+                credentials, MAX_CONNECTIONS, CALL_TIMEOUT).build(), records, clock);
     }
 
     @Override

@@ -27,7 +27,8 @@ final class KinesisShardStream implements ShardStream {
 
     static KinesisShardStream open(String endpoint, String region, AwsCredentialsProvider credentials,
                                    KinesisRecords records) {
-        return new KinesisShardStream(ShardStream.configure(KinesisClient.builder(), endpoint, region, credentials)
+        return new KinesisShardStream(AwsClients.configure(KinesisClient.builder(), endpoint, region, credentials,
+                MAX_CONNECTIONS, CALL_TIMEOUT)
                 .build(), records.streamArn(), records);
     }
 

@@ -1,15 +1,9 @@
 package dev.lamina.sources;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * A stream read shard by shard, as Kinesis and DynamoDB Streams both offer it: shards with parents, iterators and
@@ -79,20 +73,4 @@ interface ShardStream extends AutoCloseable {
 
     @Override
     void close();
-
-    /** A client builder set up for the stream: its endpoint or the region's, bounded calls. */
-    static <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(
-            B builder, String endpoint, String region, AwsCredentialsProvider credentials) {
-        builder.httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(MAX_CONNECTIONS)
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(CALL_TIMEOUT))
-                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT))
-                .region(Region.of(region))
-                .credentialsProvider(credentials);
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder;
-    }
 }

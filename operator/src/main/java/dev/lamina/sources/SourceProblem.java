@@ -8,6 +8,20 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 /** Why a source cannot be read, with the reason a mapping's status shows. Equal problems compare equal. */
 record SourceProblem(String reason, String message) {
 
+    /** A source refused before any call: its configuration cannot be used. */
+    static final class Refused extends RuntimeException {
+        private final SourceProblem problem;
+
+        Refused(SourceProblem problem) {
+            super(problem.message());
+            this.problem = problem;
+        }
+
+        SourceProblem problem() {
+            return problem;
+        }
+    }
+
     static SourceProblem of(SdkException failure) {
         if (!(failure instanceof AwsServiceException service)) {
             return new SourceProblem("SourceUnreachable", failure.getMessage());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.EventSourceMappingSpec;
-import dev.lamina.api.SecretRef;
 import dev.lamina.api.SqsTarget;
 import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AttemptOutcome;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -152,14 +150,11 @@ final class SqsPoller implements Poller {
     /** Opens the queue if need be and checks that it answers; once it does the mapping is enabled. */
     private boolean reachable() {
         if (queue == null) {
-            SecretRef secret = target.credentialsSecret();
             AwsCredentialsProvider credentials;
             try {
-                credentials = secret == null ? DefaultCredentialsProvider.builder().build()
-                        : with.credentials().forSecret(mapping.key().namespace(), secret);
-            } catch (RuntimeException e) {
-                sourceFailed(new SourceProblem("AccessDenied", "the credentials Secret " + secret.name()
-                        + " cannot be used: " + e.getMessage()));
+                credentials = AwsClients.credentials(with, mapping.key().namespace(), target.credentialsSecret());
+            } catch (SourceProblem.Refused refused) {
+                sourceFailed(refused.problem());
                 return false;
             }
             queue = SqsQueue.open(target.queueUrl(), target.endpoint(), region, credentials, PollerScaling.MAX_LOOPS);

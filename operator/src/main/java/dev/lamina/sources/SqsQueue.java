@@ -1,6 +1,5 @@
 package dev.lamina.sources;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,10 +9,7 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -47,18 +43,8 @@ final class SqsQueue implements AutoCloseable {
     /** A client for a queue: the endpoint given or the region's AWS endpoint; room for one call per batch loop. */
     static SqsQueue open(String url, String endpoint, String region, AwsCredentialsProvider credentials,
                          int maxLoops) {
-        SqsClientBuilder builder = SqsClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(maxLoops)
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(CALL_TIMEOUT))
-                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT))
-                .region(Region.of(region))
-                .credentialsProvider(credentials);
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return new SqsQueue(builder.build(), url);
+        return new SqsQueue(AwsClients.configure(SqsClient.builder(), endpoint, region, credentials, maxLoops,
+                CALL_TIMEOUT).build(), url);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.lamina.sources;
 
 import dev.lamina.api.EventSource;
 import dev.lamina.api.EventSourceMappingSpec;
-import dev.lamina.api.SecretRef;
 import dev.lamina.async.FunctionRef;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -15,7 +14,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -200,14 +198,11 @@ final class StreamPoller implements Poller {
     /** The shards listed now, opening the stream and loading the checkpoints first; null when that failed. */
     private List<ShardStream.Shard> list() {
         if (stream == null) {
-            SecretRef secret = source.credentialsSecret();
             AwsCredentialsProvider credentials;
             try {
-                credentials = secret == null ? DefaultCredentialsProvider.builder().build()
-                        : with.credentials().forSecret(mapping.key().namespace(), secret);
-            } catch (RuntimeException e) {
-                sourceFailed(new SourceProblem("AccessDenied", "the credentials Secret " + secret.name()
-                        + " cannot be used: " + e.getMessage()));
+                credentials = AwsClients.credentials(with, mapping.key().namespace(), source.credentialsSecret());
+            } catch (SourceProblem.Refused refused) {
+                sourceFailed(refused.problem());
                 return null;
             }
             try {
