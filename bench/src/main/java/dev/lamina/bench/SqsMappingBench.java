@@ -1,29 +1,12 @@
 package dev.lamina.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.lamina.api.EventSourceMapping;
-import dev.lamina.async.AsyncFunction;
-import dev.lamina.async.AttemptOutcome;
-import dev.lamina.async.IntakeResult;
-import dev.lamina.sources.CheckpointStore;
-import dev.lamina.sources.EventSources;
-import dev.lamina.sources.Mapping;
-import dev.lamina.sources.MappingKey;
-import dev.lamina.sources.SourceCollaborators;
-import dev.lamina.sources.TickStore;
+import dev.lamina.bench.MappingRuns.Result;
+import dev.lamina.bench.MappingRuns.Run;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,9 +28,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * cost GatewayBench measures. See bench/README.md.
  */
 public final class SqsMappingBench {
-    private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private static final AtomicLong INVOKED = new AtomicLong();
-
     private SqsMappingBench() {
     }
 
@@ -57,8 +37,7 @@ public final class SqsMappingBench {
         System.setProperty("aws.accessKeyId", "x");
         System.setProperty("aws.secretAccessKey", "x");
         int messages = args.length > 0 ? Integer.parseInt(args[0].trim()) : 20_000;
-        System.out.printf("SqsMappingBench: %d available processors, load average %.2f, Java %s, %d messages per run%n",
-                Runtime.getRuntime().availableProcessors(), OS.getSystemLoadAverage(), Runtime.version(), messages);
+        System.out.printf("SqsMappingBench: %s, %d messages per run%n", MappingRuns.machine(), messages);
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(0).start();
         String endpoint = "http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort();
         try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
@@ -74,15 +53,12 @@ public final class SqsMappingBench {
                 Result mapped = mapping(endpoint, mappedQueue, messages, batch);
                 System.out.printf("batch %3d: mapping %8.0f msg/s, %6.1f µs CPU/msg | plain consumer %8.0f msg/s,"
                                 + " %6.1f µs CPU/msg | ratio %.2f%n", batch, mapped.perSecond(),
-                        mapped.cpuMicrosPerMessage(), plain.perSecond(), plain.cpuMicrosPerMessage(),
+                        mapped.cpuMicrosPerRecord(), plain.perSecond(), plain.cpuMicrosPerRecord(),
                         mapped.perSecond() / plain.perSecond());
             }
         } finally {
             server.stopAndWait();
         }
-    }
-
-    private record Result(double perSecond, double cpuMicrosPerMessage) {
     }
 
     private static String fill(SqsClient sqs, String name, int messages) {
@@ -106,8 +82,7 @@ public final class SqsMappingBench {
     /** Loops that receive 10 (long polling) and delete them, as any consumer does: the engine's own rate. */
     private static Result plainConsumer(SqsClient sqs, String queue, int messages, int loops) throws Exception {
         AtomicLong done = new AtomicLong();
-        long cpu = OS.getProcessCpuTime();
-        long start = System.nanoTime();
+        Run run = Run.start();
         try (ExecutorService consumers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < loops; i++) {
                 consumers.submit(() -> {
@@ -124,13 +99,12 @@ public final class SqsMappingBench {
                 });
             }
         }
-        return result(messages, start, cpu);
+        return run.finish(messages);
     }
 
     /** An SQS mapping polling the queue into a function that answers at once, until every message was invoked. */
     private static Result mapping(String endpoint, String queue, int messages, int batch)
-            throws Exception {
-        INVOKED.set(0);
+            throws InterruptedException {
         EventSourceMapping resource = Serialization.unmarshal("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: EventSourceMapping
@@ -141,69 +115,7 @@ public final class SqsMappingBench {
                   batchSize: %d
                   maximumBatchingWindowSeconds: 1
                 """.formatted(queue, endpoint, batch), EventSourceMapping.class);
-        long cpu = OS.getProcessCpuTime();
-        long start = System.nanoTime();
-        try (EventSources sources = new EventSources(collaborators())) {
-            sources.put(new Mapping(new MappingKey("bench", "bench"), 1, resource.getSpec()));
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (INVOKED.get() < messages) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the mapping invoked " + INVOKED.get() + " of " + messages
-                            + " messages in 5 minutes");
-                }
-                Thread.sleep(5);
-            }
-        }
-        return result(messages, start, cpu);
-    }
-
-    private static SourceCollaborators collaborators() {
-        AsyncFunction sink = new AsyncFunction("arn:aws:lambda:us-east-1:000000000000:function:sink", null, null);
-        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
-        return new SourceCollaborators(ref -> Optional.of(sink),
-                (ref, payload, requestId, trace) -> {
-                    INVOKED.addAndGet(countRecords(payload));
-                    return new AttemptOutcome.Success("$LATEST", empty);
-                },
-                (ref, payload) -> CompletableFuture.completedFuture(new IntakeResult.Accepted("unused")),
-                (namespace, secret) -> StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")),
-                (namespace, secret) -> Map.of(),
-                new TickStore() {
-                    @Override
-                    public Optional<Instant> lastFired(MappingKey schedule) {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public void fired(MappingKey schedule, Instant tick) {
-                    }
-                }, new CheckpointStore() {
-                    @Override
-                    public Map<String, String> load(MappingKey mapping) {
-                        return Map.of();
-                    }
-
-                    @Override
-                    public void save(MappingKey mapping, Map<String, String> moved) {
-                    }
-                }, (mapping, state) -> { }, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
-                "000000000000");
-    }
-
-    /** Records in an {@code aws:sqs} event: one {@code "messageId"} key each. */
-    private static int countRecords(byte[] payload) {
-        String text = new String(payload, StandardCharsets.UTF_8);
-        int count = 0;
-        for (int i = text.indexOf("\"messageId\""); i >= 0; i = text.indexOf("\"messageId\"", i + 1)) {
-            count++;
-        }
-        return count;
-    }
-
-
-    private static Result result(int messages, long startNanos, long cpuBefore) {
-        double seconds = Duration.ofNanos(System.nanoTime() - startNanos).toNanos() / 1e9;
-        double cpuMicros = (OS.getProcessCpuTime() - cpuBefore) / 1e3;
-        return new Result(messages / seconds, cpuMicros / messages);
+        // Records in an aws:sqs event: one "messageId" key each.
+        return MappingRuns.drain(resource.getSpec(), "\"messageId\"", messages);
     }
 }

@@ -15,6 +15,7 @@ import dev.lamina.api.EventSourceMappingSpec.Filter;
 import dev.lamina.api.EventSourceMappingSpec.FilterCriteria;
 import dev.lamina.api.SecretRef;
 import dev.lamina.api.SqsTarget;
+import dev.lamina.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
