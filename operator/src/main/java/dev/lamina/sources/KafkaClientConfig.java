@@ -51,6 +51,8 @@ final class KafkaClientConfig {
                 "TRIM_HORIZON".equals(mapping.spec().startingPosition()) ? "earliest" : "latest");
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) MAX_POLL_INTERVAL.toMillis());
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // A poll may fill a whole batch: with the client's 500, a batch of 10,000 would take twenty polls.
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, mapping.spec().effectiveBatchSize()));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         // The poller reports an unreachable cluster itself: the client's reconnection warnings may stay rare.
