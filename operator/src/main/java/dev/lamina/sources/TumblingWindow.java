@@ -3,6 +3,8 @@ package dev.lamina.sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -90,7 +92,7 @@ final class TumblingWindow {
         JsonNode answer;
         try {
             answer = response == null || response.length == 0 ? null : JSON.readTree(response);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
         JsonNode next = answer == null ? null : answer.get("state");
@@ -103,7 +105,7 @@ final class TumblingWindow {
 
     /** Whether the state outgrew what Lambda keeps per shard. */
     boolean stateTooLarge() {
-        return state.toString().length() > MAX_STATE_BYTES;
+        return state.toString().getBytes(StandardCharsets.UTF_8).length > MAX_STATE_BYTES;
     }
 
     /** Forgets the state: the window closed, or ended early and goes on afresh. */

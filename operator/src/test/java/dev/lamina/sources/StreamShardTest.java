@@ -353,6 +353,30 @@ class StreamShardTest {
     }
 
     @Test
+    void aStateOverOneMegabyteEndsTheWindowEarlyAndItGoesOnWithAFreshState() {
+        String big = "x".repeat(TumblingWindow.MAX_STATE_BYTES);
+        // Record 0's invocation answers with a state over 1 MB; every other one with an empty state.
+        sources.function.script = event -> seqs(event).equals(List.of("0"))
+                ? ScriptedFunction.ok("{\"state\":{\"big\":\"" + big + "\"}}") : ScriptedFunction.ok("{\"state\":{}}");
+        StreamShard shard = shard(new StreamSettings(1, Duration.ZERO, 1, false, -1, null, false,
+                Duration.ofSeconds(60), null));
+        long window = (System.currentTimeMillis() / 60_000 - 3) * 60_000;
+        long behind = Duration.ofHours(1).toMillis();
+        shard.offer(List.of(record(0, "a", window + 1_000, true), record(1, "a", window + 2_000, true)), behind);
+
+        await().atMost(WITHIN).until(() -> sources.function.events().size() == 3);
+        List<JsonNode> events = sources.function.events().stream().map(ScriptedFunction.Event::json).toList();
+        assertThat(events).extracting(e -> e.get("isWindowTerminatedEarly").asBoolean())
+                .containsExactly(false, true, false);
+        assertThat(events).extracting(e -> e.get("isFinalInvokeForWindow").asBoolean())
+                .containsExactly(false, true, false);
+        assertThat(events.get(1).at("/state/big").asText()).hasSize(big.length());
+        assertThat(events.get(2).get("state").isEmpty()).as("the window goes on with a fresh state").isTrue();
+        assertThat(events.get(2).at("/window/start").asText()).isEqualTo(events.get(0).at("/window/start").asText());
+        awaitCheckpoint("1");
+    }
+
+    @Test
     void aTumblingWindowResponseWithoutStateCountsAsAFailure() {
         AtomicBoolean first = new AtomicBoolean(true);
         sources.function.script = event -> first.getAndSet(false) ? ScriptedFunction.ok("{}")
