@@ -155,7 +155,11 @@ final class StreamPoller implements Poller {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        // A poller closed before it started (replaced again meanwhile) makes nothing.
+        if (stop.stopped()) {
+            return;
+        }
         checkpoints = new CheckpointWriter(mapping.key(), with.checkpoints());
         supervisor = Thread.ofVirtual().name("lamina-stream-" + mapping.key()).start(this::supervise);
     }
@@ -263,7 +267,9 @@ final class StreamPoller implements Poller {
 
     @Override
     public void close() {
-        stop.stop();
+        synchronized (this) {
+            stop.stop();
+        }
         wake.release();
         try {
             if (supervisor != null) {
