@@ -5,17 +5,16 @@ import dev.lamina.api.EventSourceMappingSpec;
 import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.IntakeResult;
-import dev.lamina.sources.CheckpointStore;
+import dev.lamina.sources.MemoryCheckpointStore;
 import dev.lamina.sources.EventSources;
 import dev.lamina.sources.Mapping;
 import dev.lamina.sources.MappingKey;
 import dev.lamina.sources.SourceCollaborators;
-import dev.lamina.sources.TickStore;
+import dev.lamina.sources.NoTicks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Map;
@@ -96,25 +95,7 @@ final class MappingRuns {
                 (ref, payload) -> CompletableFuture.completedFuture(new IntakeResult.Accepted("unused")),
                 (namespace, secret) -> StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")),
                 (namespace, secret) -> Map.of(),
-                new TickStore() {
-                    @Override
-                    public Optional<Instant> lastFired(MappingKey schedule) {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public void fired(MappingKey schedule, Instant tick) {
-                    }
-                }, new CheckpointStore() {
-                    @Override
-                    public Map<String, String> load(MappingKey mapping) {
-                        return Map.of();
-                    }
-
-                    @Override
-                    public void save(MappingKey mapping, Map<String, String> moved) {
-                    }
-                }, (mapping, state) -> { }, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
+                new NoTicks(), new MemoryCheckpointStore(), (mapping, state) -> { }, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
                 "000000000000");
     }
 

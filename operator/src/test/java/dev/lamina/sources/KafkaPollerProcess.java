@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -71,16 +70,7 @@ public final class KafkaPollerProcess {
                     throw new IllegalStateException("no AWS credentials here");
                 },
                 (namespace, secret) -> Map.of(),
-                new TickStore() {
-                    @Override
-                    public Optional<Instant> lastFired(MappingKey schedule) {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public void fired(MappingKey schedule, Instant tick) {
-                    }
-                },
+                new NoTicks(),
                 new MemoryCheckpointStore(),
                 (key, state) -> {
                     synchronized (out) {

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,16 +47,7 @@ final class Sources {
                 }
                 return values;
             },
-            new TickStore() {
-                @Override
-                public Optional<Instant> lastFired(MappingKey schedule) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public void fired(MappingKey schedule, Instant tick) {
-                }
-            },
+            new NoTicks(),
             checkpoints,
             (key, state) -> states.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(state),
             registry, () -> Instant.now().plus(clockAhead), "us-east-1", "000000000000");
