@@ -170,10 +170,10 @@ class ScalingTest {
 
     @Test
     void aTimeoutIsAFunctionErrorAndTheFunctionKeepsServing() {
-        InvokeResponse timedOut = invoke("slow", "{\"sleep\":5}");
+        InvokeResponse timedOut = invoke("slow", "{\"sleep\":10}");
         assertThat(timedOut.statusCode()).isEqualTo(200);
         assertThat(timedOut.functionError()).isNotEmpty();
-        assertThat(timedOut.payload().asUtf8String()).contains("Task timed out after 1.00 seconds");
+        assertThat(timedOut.payload().asUtf8String()).contains("Task timed out after 3.00 seconds");
         InvokeResponse next = invoke("slow", "{}");
         assertThat(next.functionError()).isNull();
     }
