@@ -3,6 +3,7 @@ package dev.lamina.testing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -70,12 +73,20 @@ public final class KafkaBroker implements AutoCloseable {
 
     public KafkaBroker() {
         quietKafkaLogs();
+        // The broker ends its process when it cannot start (a port taken, say): here that would end the test JVM.
+        Exit.setExitProcedure((status, message) -> {
+            throw new IllegalStateException("the embedded Kafka broker asked to exit (" + status + "): " + message);
+        });
+        Exit.setHaltProcedure((status, message) -> {
+            throw new IllegalStateException("the embedded Kafka broker asked to halt (" + status + "): " + message);
+        });
         try {
             dir = Files.createTempDirectory("lamina-kafka");
-            int plain = freePort();
-            int sasl = freePort();
-            int tls = freePort();
-            int controller = freePort();
+            int[] ports = freePorts(4);
+            int plain = ports[0];
+            int sasl = ports[1];
+            int tls = ports[2];
+            int controller = ports[3];
             bootstrap = "127.0.0.1:" + plain;
             saslBootstrap = "127.0.0.1:" + sasl;
             tlsBootstrap = "127.0.0.1:" + tls;
@@ -182,10 +193,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Distinct free loopback ports: all held open at once while chosen, so no two are the same. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
+    }
     }
 
     public void createTopic(String topic, int partitions) {
@@ -210,7 +231,7 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code partitionOf(i)}. Returns each record's offset, by index.
      */
     public long[] sendAll(String topic, List<String> values, java.util.function.IntUnaryOperator partitionOf) {
-        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             sent.add(producer.send(new ProducerRecord<>(topic, partitionOf.applyAsInt(i), null,
                     values.get(i).getBytes(StandardCharsets.UTF_8))));

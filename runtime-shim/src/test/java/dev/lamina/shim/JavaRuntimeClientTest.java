@@ -351,8 +351,8 @@ class JavaRuntimeClientTest {
             JsonNode first = JsonDocs.parse(a.get(90, TimeUnit.SECONDS).body());
             JsonNode second = JsonDocs.parse(b.get(90, TimeUnit.SECONDS).body());
             assertThat(shim.capacity()).isEqualTo(2);
-            assertThat(first.at("/met").asBoolean()).isTrue();
-            assertThat(second.at("/met").asBoolean()).isTrue();
+            assertThat(first.at("/met").asBoolean()).as("a's answer: %s", first).isTrue();
+            assertThat(second.at("/met").asBoolean()).as("b's answer: %s", second).isTrue();
             assertThat(first.at("/thread").asText()).isNotEqualTo(second.at("/thread").asText());
         }
     }
