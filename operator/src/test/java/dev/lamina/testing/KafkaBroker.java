@@ -207,7 +207,6 @@ public final class KafkaBroker implements AutoCloseable {
             }
         }
     }
-    }
 
     public void createTopic(String topic, int partitions) {
         await(admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all());
