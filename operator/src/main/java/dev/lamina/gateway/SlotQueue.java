@@ -5,9 +5,8 @@ import dev.lamina.environments.PoolListener;
 import dev.lamina.environments.Slot;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +40,17 @@ final class SlotQueue implements PoolListener {
         }
     }
 
+    /**
+     * How soon a bound looks again at a waiter a drain holds at that instant: the drain either hands it a slot or
+     * puts it back at the head of the queue.
+     */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final EnvironmentPool pool;
     private final Runnable demandWaiting;
     private final Duration patience;
     private final ScheduledExecutorService timer;
-    private final Queue<CompletableFuture<Slot>> waiters = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<CompletableFuture<Slot>> waiters = new ConcurrentLinkedDeque<>();
 
     /**
      * @param demandWaiting told when an invocation has to wait, so the autoscaler adds environments now
@@ -133,8 +138,10 @@ final class SlotQueue implements PoolListener {
             if (starting && startLeft > 0) {
                 arm(Math.min(step, startLeft));
             } else if (waiters.remove(waiter)) {
-                // Only a waiter still queued times out: one a drain has taken is about to get its slot.
                 waiter.completeExceptionally(new WaitTimedOut());
+            } else if (!waiter.isDone()) {
+                // A drain holds it this instant: it hands it a slot or puts it back, so look again then.
+                arm(RECHECK_NANOS);
             }
         }
     }
@@ -158,19 +165,38 @@ final class SlotQueue implements PoolListener {
         }
     }
 
+    /**
+     * Hands free slots to waiters in arrival order. A waiter is taken from the queue before a slot is, so a bound
+     * never times out a waiter that is about to be served: if no slot is free it goes back to the head.
+     */
     private void drain() {
-        while (!waiters.isEmpty()) {
+        CompletableFuture<Slot> waiter;
+        while ((waiter = nextWaiter()) != null) {
             Optional<Slot> free = pool.tryAcquire();
             if (free.isEmpty()) {
-                return;
+                waiters.offerFirst(waiter);
+                // A slot freed while the waiter was out of the queue found no one to drain for: look once more.
+                free = pool.tryAcquire();
+                if (free.isEmpty()) {
+                    return;
+                }
+                waiter = nextWaiter();
+                if (waiter == null) {
+                    free.get().release();
+                    return;
+                }
             }
-            CompletableFuture<Slot> waiter;
-            do {
-                waiter = waiters.poll();
-            } while (waiter != null && waiter.isDone());
-            if (waiter == null || !waiter.complete(free.get())) {
+            if (!waiter.complete(free.get())) {
                 free.get().release();
             }
         }
+    }
+
+    private CompletableFuture<Slot> nextWaiter() {
+        CompletableFuture<Slot> waiter;
+        do {
+            waiter = waiters.poll();
+        } while (waiter != null && waiter.isDone());
+        return waiter;
     }
 }
