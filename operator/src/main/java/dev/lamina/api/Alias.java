@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Function", jsonPath = ".spec.function", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".spec.functionVersion", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Weights", jsonPath = ".status.weights", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Function URL", jsonPath = ".status.functionUrl", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Alias extends CustomResource<AliasSpec, AliasStatus> implements Namespaced {
 }

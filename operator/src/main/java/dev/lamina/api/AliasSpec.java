@@ -40,7 +40,9 @@ public record AliasSpec(
         @JsonPropertyDescription("Execution environments kept initialised for this alias's versions, before traffic arrives (0 = none). Needs a published version.")
         @Min(0) @Default("0") Integer provisionedConcurrency,
         @JsonPropertyDescription("Progressive delivery: follow new versions with a canary or linear traffic shift and automatic rollback." + AliasSpec.NO_DEPLOYMENTS)
-        DeploymentPreference deployment) {
+        DeploymentPreference deployment,
+        @JsonPropertyDescription("A Function URL on this alias: it invokes the alias's versions by its routing; its address is in status.functionUrl.")
+        FunctionSpec.FunctionUrl url) {
 
     /** Said of the progressive delivery fields: traffic moves only when functionVersion or routingConfig change. */
     static final String NO_DEPLOYMENTS = " Not acted on yet: Lamina does not run deployments; change functionVersion or routingConfig to move traffic.";

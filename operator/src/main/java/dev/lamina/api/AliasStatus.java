@@ -15,7 +15,9 @@ public record AliasStatus(
         @JsonPropertyDescription("The effective routing table: version → share of traffic, summing to 1.") Map<String, Double> routing,
         @JsonPropertyDescription("The routing table in words, e.g. 3=90%,4=10%.") String weights,
         @JsonPropertyDescription("Progress of a traffic-shifting deployment. Not reported yet: Lamina does not run deployments.")
-        DeploymentStatus deployment)
+        DeploymentStatus deployment,
+        @JsonPropertyDescription("The alias's Function URL (spec.url): host-based when the gateway has a URL domain, else path-based.")
+        String functionUrl)
         implements HasConditions {
 
     /** Where a deployment stands. */

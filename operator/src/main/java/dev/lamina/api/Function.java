@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Latest Version", jsonPath = ".status.latestVersion", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Invoke URL", jsonPath = ".status.invokeUrl", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Function URL", jsonPath = ".status.functionUrl", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Environments", jsonPath = ".status.environments.ready", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class Function extends CustomResource<FunctionSpec, FunctionStatus> implements Namespaced {

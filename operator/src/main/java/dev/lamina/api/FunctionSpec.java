@@ -79,7 +79,7 @@ public record FunctionSpec(
         Scaling scaling,
         @JsonPropertyDescription("Asynchronous invocation: retries, event age, destinations and dead-letter queue.")
         Async async,
-        @JsonPropertyDescription("A Function URL: an HTTP endpoint invoking the function with the HTTP API 2.0 event." + FunctionSpec.NO_FUNCTION_URLS)
+        @JsonPropertyDescription("A Function URL for $LATEST: an HTTP endpoint that invokes the function with an HTTP event; its address is in status.functionUrl. Not part of a version: changing it publishes nothing, and a version's snapshot never serves one (put a URL on an Alias instead).")
         FunctionUrl url,
         @JsonPropertyDescription("Publish a new immutable FunctionVersion whenever the code or configuration changes.")
         @Default("false") Boolean publish,
@@ -88,8 +88,6 @@ public record FunctionSpec(
 
     /** Said of fields only the cluster mode applies. */
     static final String CLUSTER_ONLY = " Local mode does not apply this yet.";
-    /** Said of the Function URL fields: the gateway serves the Invoke API only. */
-    static final String NO_FUNCTION_URLS = " Not acted on yet: Lamina does not serve Function URLs; invoke through status.invokeUrl.";
 
     /** Variables the Lambda runtime sets itself, as a CEL list. */
     static final String RESERVED_VARIABLES = "['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', "
@@ -195,19 +193,29 @@ public record FunctionSpec(
         }
     }
 
-    /** A Function URL. */
+    /** A Function URL, on $LATEST (a Function's) or on an alias. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.multiValueHeaders) || !self.multiValueHeaders || self.payloadFormat == 'alb'",
+            message = "multiValueHeaders applies to payloadFormat alb only")
+    @ValidationRule(value = "self.invokeMode != 'RESPONSE_STREAM' || self.payloadFormat == '2.0'",
+            message = "RESPONSE_STREAM needs payloadFormat 2.0: only Function URL events stream")
     public record FunctionUrl(
-            @JsonPropertyDescription("NONE: anyone reaching the gateway may call; KUBERNETES: a bearer token the Kubernetes API accepts is required." + FunctionSpec.NO_FUNCTION_URLS)
+            @JsonPropertyDescription("NONE: anyone reaching the gateway may call. KUBERNETES (Lamina's AWS_IAM, reported as AWS_IAM by GetFunctionUrlConfig): the caller sends a Kubernetes bearer token (Authorization: Bearer) that a TokenReview accepts and a SubjectAccessReview allows verb invoke on this function (resource functions.lamina.dev); local mode does not check.")
             @Pattern("^(NONE|KUBERNETES)$") @Default("NONE") String authType,
-            @JsonPropertyDescription("BUFFERED (default) or RESPONSE_STREAM." + FunctionSpec.NO_FUNCTION_URLS)
+            @JsonPropertyDescription("BUFFERED (default): the answer is collected, at most 6 MB. RESPONSE_STREAM: the function's streamed response reaches the client as it is written (up to 200 MB), with the HTTP integration prelude (status, headers, cookies) applied.")
             @Pattern("^(BUFFERED|RESPONSE_STREAM)$") @Default("BUFFERED") String invokeMode,
-            @JsonPropertyDescription("Cross-origin resource sharing settings." + FunctionSpec.NO_FUNCTION_URLS)
+            @JsonPropertyDescription("The event the function receives (a Lamina extension): 2.0 (default, the Function URL and HTTP API format), 1.0 (API Gateway REST proxy) or alb (Application Load Balancer), for functions and adapters written for those callers.")
+            @Pattern("^(2\\.0|1\\.0|alb)$") @Default("2.0") String payloadFormat,
+            @JsonPropertyDescription("With payloadFormat alb: multiValueHeaders and multiValueQueryStringParameters instead of single values, as the target group attribute lambda.multi_value_headers.enabled does.")
+            @Default("false") Boolean multiValueHeaders,
+            @JsonPropertyDescription("Cross-origin resource sharing: preflight requests are answered without invoking the function, and CORS headers are added to answers for allowed origins.")
             Cors cors) {
 
         public FunctionUrl {
             authType = authType == null ? "NONE" : authType;
             invokeMode = invokeMode == null ? "BUFFERED" : invokeMode;
+            payloadFormat = payloadFormat == null ? "2.0" : payloadFormat;
+            multiValueHeaders = multiValueHeaders != null && multiValueHeaders;
         }
     }
 

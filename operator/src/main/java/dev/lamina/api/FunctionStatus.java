@@ -15,6 +15,8 @@ public record FunctionStatus(
         @JsonPropertyDescription("SHA-256 of the code and configuration last published.") String latestVersionSha256,
         @JsonPropertyDescription("The gateway's Invoke API URL for the function (POST an event to it); not a Function URL.")
         String invokeUrl,
+        @JsonPropertyDescription("The Function URL of $LATEST (spec.url): host-based (https://URL-ID.lambda-url.DOMAIN/) when the gateway has a URL domain, else path-based (GATEWAY/lambda-url/URL-ID/).")
+        String functionUrl,
         @JsonPropertyDescription("Execution environments of all versions.") EnvironmentCounts environments)
         implements HasConditions {
 }

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import jakarta.inject.Inject;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,12 @@ public class AliasReconciler implements Reconciler<Alias> {
     public static final String NAME = "alias";
 
     private final FunctionReferences<Alias> references = new FunctionReferences<>(a -> a.getSpec().function());
+    private final ControllerSettings settings;
+
+    @Inject
+    public AliasReconciler(ControllerSettings settings) {
+        this.settings = settings;
+    }
 
     @Override
     public List<EventSource<?, Alias>> prepareEventSources(EventSourceContext<Alias> context) {
@@ -45,14 +52,14 @@ public class AliasReconciler implements Reconciler<Alias> {
             List<Problem> problems = List.of(problem.get());
             KubernetesEvents.recordNewProblems(context.getClient(), alias, conditions, problems);
             status = new AliasStatus(conditions.generation(), conditions.stalled(problems), null, null,
-                    currentDeployment(alias));
+                    currentDeployment(alias), StatusUrls.functionUrl(settings, alias));
         } else {
             String weights = AliasRouting.describe(table);
             String message = spec.function() + ":" + spec.name() + " routes " + weights
                     + (spec.provisionedConcurrency() > 0
                     ? " with provisioned concurrency " + spec.provisionedConcurrency() : "");
             status = new AliasStatus(conditions.generation(), conditions.ready("Routing", message), table, weights,
-                    currentDeployment(alias));
+                    currentDeployment(alias), StatusUrls.functionUrl(settings, alias));
         }
         alias.setStatus(status);
         return UpdateControl.patchStatus(alias);

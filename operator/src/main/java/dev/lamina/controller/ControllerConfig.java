@@ -63,10 +63,11 @@ public interface ControllerConfig {
         String cpu();
     }
 
-    default ControllerSettings toSettings() {
+    /** @param urlDomain the gateway's {@code lamina.gateway.url-domain}, which status URLs use too */
+    default ControllerSettings toSettings(Optional<String> urlDomain) {
         Map<String, String> images = new HashMap<>(DefaultRuntimes.IMAGES);
         images.putAll(runtimes());
         return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), images, codeFetcherImage(),
-                region(), gatewayUrl(), runAsUser(), runAsGroup(), recheckInterval());
+                region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval());
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param codeFetcherImage image with sh, wget, sha256sum, unzip and cp, used by init containers to fetch code
  * @param region           the region reported to functions (AWS_REGION) and used in ARNs
  * @param gatewayUrl       base URL of the gateway as users reach it, for status.invokeUrl; empty when unknown
+ * @param urlDomain        domain of host-based Function URLs; empty: status shows path-based ones
  * @param runAsUser        uid functions run as when no file system asks for one
  * @param runAsGroup       gid functions run as when no file system asks for one
  * @param recheckInterval  how soon a Function stalled on something the operator does not watch (a Secret) is rechecked
@@ -27,6 +28,7 @@ public record ControllerSettings(
         String codeFetcherImage,
         String region,
         Optional<String> gatewayUrl,
+        Optional<String> urlDomain,
         long runAsUser,
         long runAsGroup,
         Duration recheckInterval) {
@@ -38,16 +40,16 @@ public record ControllerSettings(
     /** Settings with the defaults of application.properties, for tests and tools. */
     public static ControllerSettings defaults() {
         return new ControllerSettings("lamina-shim:latest", "128Mi", "100m", DefaultRuntimes.IMAGES, "alpine:3.22",
-                "us-east-1", Optional.empty(), 993, 990, Duration.ofSeconds(30));
+                "us-east-1", Optional.empty(), Optional.empty(), 993, 990, Duration.ofSeconds(30));
     }
 
     public ControllerSettings withGatewayUrl(String url) {
         return new ControllerSettings(shimImage, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
-                Optional.of(url), runAsUser, runAsGroup, recheckInterval);
+                Optional.of(url), urlDomain, runAsUser, runAsGroup, recheckInterval);
     }
 
     public ControllerSettings withShimImage(String image) {
         return new ControllerSettings(image, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
-                gatewayUrl, runAsUser, runAsGroup, recheckInterval);
+                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval);
     }
 }

@@ -2,13 +2,16 @@ package dev.lamina.controller;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Makes the configured {@link ControllerSettings} injectable. */
 public class ControllerSettingsProducer {
 
     @Produces
     @Singleton
-    ControllerSettings controllerSettings(ControllerConfig config) {
-        return config.toSettings();
+    ControllerSettings controllerSettings(ControllerConfig config,
+                                          @ConfigProperty(name = "lamina.gateway.url-domain") Optional<String> domain) {
+        return config.toSettings(domain);
     }
 }

@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -106,7 +105,7 @@ public class FunctionReconciler implements Reconciler<Function> {
         if (!problems.isEmpty()) {
             KubernetesEvents.recordNewProblems(context.getClient(), function, StatusConditions.of(function), problems);
             function.setStatus(FunctionStatusFactory.stalled(function, problems,
-                    VersionPlanner.newest(existing, recorded), currentDeployments, invokeUrl(function)));
+                    VersionPlanner.newest(existing, recorded), currentDeployments, StatusUrls.of(settings, function)));
             // Secrets are not watched: look again later in case the missing one appears.
             return UpdateControl.patchStatus(function).rescheduleAfter(settings.recheckInterval());
         }
@@ -142,7 +141,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .or(() -> versions.latest().map(v -> versions.kept().get(v)).map(v -> v.getSpec().configSha256()))
                 .orElse(function.getStatus() == null ? null : function.getStatus().latestVersionSha256());
         function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
-                invokeUrl(function)));
+                StatusUrls.of(settings, function)));
         return UpdateControl.patchStatus(function);
     }
 
@@ -182,10 +181,6 @@ public class FunctionReconciler implements Reconciler<Function> {
         specs.forEach((version, versionSpec) -> targets.add(new VersionTarget(name, version, versionSpec,
                 codes.get(version) == null ? "" : codes.get(version), minimum.getOrDefault(version, 0))));
         return targets;
-    }
-
-    private Optional<String> invokeUrl(Function function) {
-        return settings.gatewayUrl().map(base -> InvokeUrls.forFunction(base, function));
     }
 
     private static List<String> keys(Function function, Collection<String> names) {

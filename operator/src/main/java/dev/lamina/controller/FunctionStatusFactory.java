@@ -21,17 +21,17 @@ final class FunctionStatusFactory {
 
     /** The status when the spec cannot be applied: nothing was changed. */
     static FunctionStatus stalled(Function function, List<Problem> problems, Optional<String> latestVersion,
-                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
+                                  Collection<Deployment> deployments, StatusUrls urls) {
         StatusConditions conditions = StatusConditions.of(function);
         FunctionStatus previous = function.getStatus();
         return new FunctionStatus(conditions.generation(), conditions.stalled(problems), latestVersion.orElse(null),
-                previous == null ? null : previous.latestVersionSha256(), invokeUrl.orElse(null),
+                previous == null ? null : previous.latestVersionSha256(), urls.invokeUrl(), urls.functionUrl(),
                 counts(deployments));
     }
 
     /** The status after the plan was applied. */
     static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
-                                  Collection<Deployment> deployments, Optional<String> invokeUrl) {
+                                  Collection<Deployment> deployments, StatusUrls urls) {
         List<String> rollingOut = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
         for (Deployment deployment : deployments) {
@@ -54,7 +54,7 @@ final class FunctionStatusFactory {
                     + " published version" + (published > 1 ? "s" : "") : "") + " deployed");
         }
         return new FunctionStatus(conditions.generation(), next, latestVersion.orElse(null), latestSha256,
-                invokeUrl.orElse(null), counts(deployments));
+                urls.invokeUrl(), urls.functionUrl(), counts(deployments));
     }
 
     /** The status while a failed reconciliation is retried: everything else stays as last reported. */
@@ -67,9 +67,10 @@ final class FunctionStatusFactory {
                 .reconciling("Retrying", "applying the spec failed, retrying: " + cause.getMessage());
         FunctionStatus previous = function.getStatus();
         return previous == null
-                ? new FunctionStatus(null, conditions, null, null, null, null)
+                ? new FunctionStatus(null, conditions, null, null, null, null, null)
                 : new FunctionStatus(previous.observedGeneration(), conditions, previous.latestVersion(),
-                previous.latestVersionSha256(), previous.invokeUrl(), previous.environments());
+                previous.latestVersionSha256(), previous.invokeUrl(), previous.functionUrl(),
+                previous.environments());
     }
 
     static EnvironmentCounts counts(Collection<Deployment> deployments) {

@@ -14,6 +14,7 @@ import dev.lamina.versions.ProvisionedEnvironments;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 
 /**
  * The routing table: every function the gateway serves, with its versions and aliases. Whoever knows the resources
@@ -35,6 +37,10 @@ public class Catalog {
 
     private final Map<FunctionKey, FunctionEntry> functions = new ConcurrentHashMap<>();
     private final Map<FunctionKey, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
+    /** Function URL id → the function that has it; the URL's settings are read from its current entry. */
+    private final Map<String, FunctionKey> urls = new ConcurrentHashMap<>();
+    /** Function URL id → when this gateway began serving it (CreationTime of the control plane API). */
+    private final Map<String, Instant> urlsSince = new ConcurrentHashMap<>();
     private final ConcurrencyLimits concurrency;
     private final ScalingLoop scaling;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,6 +90,7 @@ public class Catalog {
         limit.reserve(entry.name(), reserved);
         metrics.functionAdded(entry.namespace(), entry.name(), limit);
         FunctionEntry previous = functions.put(key, entry);
+        indexUrls(key, previous, entry);
         if (previous != null) {
             Set<DeployedVersion> kept = Collections.newSetFromMap(new IdentityHashMap<>());
             kept.addAll(deployed(entry));
@@ -96,6 +103,7 @@ public class Catalog {
         FunctionKey key = new FunctionKey(namespace, name);
         FunctionEntry previous = functions.remove(key);
         if (previous != null) {
+            indexUrls(key, previous, null);
             deployed(previous).forEach(this::retire);
         }
         ConcurrencyLimits.FunctionLimit limit = limits.remove(key);
@@ -113,6 +121,43 @@ public class Catalog {
     public FunctionEntry find(String namespace, FunctionAddress address) {
         return address.account() == null || address.account().equals(accountId)
                 ? find(namespace, address.name()) : null;
+    }
+
+    /** The Function URL with this id, or null. */
+    public UrlTarget functionUrl(String id) {
+        FunctionKey key = urls.get(id);
+        FunctionEntry entry = key == null ? null : functions.get(key);
+        if (entry == null) {
+            return null;
+        }
+        return entry.urls().stream().filter(u -> u.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** When this gateway began serving a Function URL. */
+    public Instant servedSince(String urlId) {
+        return urlsSince.getOrDefault(urlId, Instant.now());
+    }
+
+    /** Every Function URL served, by function then qualifier. */
+    public List<UrlTarget> functionUrls() {
+        return functions.values().stream().sorted(Comparator.comparing(FunctionEntry::namespace)
+                .thenComparing(FunctionEntry::name)).flatMap(e -> e.urls().stream()).toList();
+    }
+
+    private void indexUrls(FunctionKey key, FunctionEntry previous, FunctionEntry current) {
+        Set<String> now = current == null ? Set.of()
+                : current.urls().stream().map(UrlTarget::id).collect(Collectors.toSet());
+        if (previous != null) {
+            previous.urls().stream().map(UrlTarget::id).filter(id -> !now.contains(id)).forEach(id -> {
+                urls.remove(id);
+                urlsSince.remove(id);
+            });
+        }
+        Instant at = Instant.now();
+        now.forEach(id -> {
+            urls.put(id, key);
+            urlsSince.putIfAbsent(id, at);
+        });
     }
 
     /** The functions of a namespace, by name. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.urls.FunctionUrls;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,18 +16,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
  * The read-only control-plane calls tools reach for, in AWS's JSON shapes: GetFunction, GetFunctionConfiguration,
- * ListFunctions, ListVersionsByFunction, ListAliases and GetAlias (with Lambda's Marker/MaxItems paging).
+ * ListFunctions, ListVersionsByFunction, ListAliases, GetAlias, GetFunctionUrlConfig and ListFunctionUrlConfigs (with
+ * Lambda's Marker/MaxItems paging).
  */
 @ApplicationScoped
 public class ControlPlaneApi {
 
     private static final String BASE = "/2015-03-31/functions";
+    private static final String URL_CONFIGS = "/2021-10-31/functions";
     private static final DateTimeFormatter LAST_MODIFIED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +53,8 @@ public class ControlPlaneApi {
         router.get(BASE + "/:name/versions").handler(this::listVersions);
         router.get(BASE + "/:name/aliases").handler(this::listAliases);
         router.get(BASE + "/:name/aliases/:alias").handler(this::getAlias);
+        router.get(URL_CONFIGS + "/:name/url").handler(this::getFunctionUrlConfig);
+        router.get(URL_CONFIGS + "/:name/urls").handler(this::listFunctionUrlConfigs);
     }
 
     private void listFunctions(RoutingContext ctx) {
@@ -110,6 +116,61 @@ public class ControlPlaneApi {
                 ok(ctx, alias(function, alias));
             }
         });
+    }
+
+    private void getFunctionUrlConfig(RoutingContext ctx) {
+        withFunction(ctx, function -> {
+            String qualifier = ctx.request().getParam("Qualifier");
+            String alias = qualifier == null || qualifier.equals("$LATEST") ? null : qualifier;
+            function.urls().stream().filter(u -> Objects.equals(u.alias(), alias)).findFirst().ifPresentOrElse(
+                    url -> ok(ctx, urlConfig(ctx, url)),
+                    () -> notFound(ctx, "The resource you requested does not exist."));
+        });
+    }
+
+    private void listFunctionUrlConfigs(RoutingContext ctx) {
+        withFunction(ctx, function -> page(ctx, "FunctionUrlConfigs",
+                function.urls().stream().map(url -> urlConfig(ctx, url)).toList()));
+    }
+
+    /**
+     * A FunctionUrlConfig. Its URL is host-based when the gateway has a URL domain, else path-based on the address
+     * the caller reached this API by. KUBERNETES auth is reported as AWS_IAM, the Lambda API's name for URLs that
+     * need an authenticated caller.
+     */
+    private ObjectNode urlConfig(RoutingContext ctx, UrlTarget url) {
+        FunctionSpec.FunctionUrl settings = url.settings();
+        ObjectNode c = JSON.createObjectNode();
+        String base = ctx.request().scheme() + "://" + ctx.request().authority();
+        c.put("FunctionUrl", FunctionUrls.address(base, config.urlDomain(), url.id()));
+        c.put("FunctionArn", url.alias() == null ? arns.function(url.function().name())
+                : arns.function(url.function().name(), url.alias()));
+        c.put("AuthType", settings.authType().equals("NONE") ? "NONE" : "AWS_IAM");
+        if (settings.cors() != null) {
+            FunctionSpec.Cors cors = settings.cors();
+            ObjectNode o = c.putObject("Cors");
+            if (cors.allowCredentials() != null) {
+                o.put("AllowCredentials", cors.allowCredentials());
+            }
+            strings(o, "AllowHeaders", cors.allowHeaders());
+            strings(o, "AllowMethods", cors.allowMethods());
+            strings(o, "AllowOrigins", cors.allowOrigins());
+            strings(o, "ExposeHeaders", cors.exposeHeaders());
+            if (cors.maxAge() != null) {
+                o.put("MaxAge", cors.maxAge());
+            }
+        }
+        String since = DateTimeFormatter.ISO_INSTANT.format(catalog.servedSince(url.id()));
+        c.put("CreationTime", since);
+        c.put("LastModifiedTime", since);
+        c.put("InvokeMode", settings.invokeMode());
+        return c;
+    }
+
+    private static void strings(ObjectNode node, String field, List<String> values) {
+        if (values != null) {
+            values.forEach(node.putArray(field)::add);
+        }
     }
 
     private void withFunction(RoutingContext ctx, Consumer<FunctionEntry> then) {

@@ -1,8 +1,11 @@
 package dev.lamina.gateway;
 
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.urls.FunctionUrls;
 import dev.lamina.versions.FunctionVersions;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -48,6 +51,19 @@ public record FunctionEntry(String namespace, String name, FunctionSpec spec, De
     /** Whether the function has a qualifier: none or {@code $LATEST}, a published version's number, or an alias. */
     public boolean hasQualifier(String qualifier) {
         return !versionsOf(qualifier).isEmpty();
+    }
+
+    /** The function's Function URLs: its own, on {@code $LATEST}, then its aliases' by name. */
+    public List<UrlTarget> urls() {
+        List<UrlTarget> urls = new ArrayList<>();
+        if (spec.url() != null) {
+            urls.add(new UrlTarget(FunctionUrls.id(namespace, name, null), this, null, spec.url()));
+        }
+        aliases.values().stream().filter(a -> a.spec().url() != null)
+                .sorted(Comparator.comparing(AliasRoute::name))
+                .forEach(a -> urls.add(new UrlTarget(FunctionUrls.id(namespace, name, a.name()), this, a.name(),
+                        a.spec().url())));
+        return urls;
     }
 
     /** The alias a qualifier names; null for {@code $LATEST}, a version number, or an alias the function lacks. */

@@ -3,6 +3,7 @@ package dev.lamina.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's settings ({@code lamina.gateway.*}). */
 @ConfigMapping(prefix = "lamina.gateway")
@@ -15,6 +16,13 @@ public interface GatewayConfig {
     /** Account id in ARNs. */
     @WithDefault("000000000000")
     String accountId();
+
+    /**
+     * The domain of host-based Function URLs, {@code <url-id>.lambda-url.<domain>}, for gateways reached through
+     * wildcard DNS; without it, Function URLs are given in their path-based form ({@code <gateway>/lambda-url/<url-id>/}).
+     * Both forms are always served.
+     */
+    Optional<String> urlDomain();
 
     /** Region in ARNs. */
     @WithDefault("us-east-1")

@@ -3,6 +3,7 @@ package dev.lamina.local;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
+import dev.lamina.urls.FunctionUrls;
 import dev.lamina.shim.ShimContract;
 import dev.lamina.sources.SourceCollaborators;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -123,6 +124,7 @@ public class LocalMode {
         System.out.println();
         System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
         functions.describe().forEach(System.out::println);
+        describeFunctionUrls(address).forEach(System.out::println);
         sources.describe().forEach(System.out::println);
         mappingStates.startPrinting();
         if (!loaded.report().unused().isEmpty()) {
@@ -133,6 +135,18 @@ public class LocalMode {
                 + " --function-name NAME out.json   |   curl -d '{}' " + address + ShimContract.invokePath("NAME"));
         System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
         System.out.println();
+    }
+
+    /**
+     * The Function URLs, in both forms: host-based on {@code lamina.gateway.url-domain} (default {@code localhost},
+     * whose subdomains browsers and curl send to loopback) and path-based.
+     */
+    private List<String> describeFunctionUrls(String address) {
+        String domain = gateway.urlDomain().orElse("localhost");
+        return catalog.functionUrls().stream().map(url -> String.format("  %-20s %s   or   %s",
+                "URL " + url.function().name() + (url.alias() == null ? "" : ":" + url.alias()),
+                FunctionUrls.hostBased(address, domain, url.id()), FunctionUrls.pathBased(address, url.id())))
+                .toList();
     }
 
     void stop(@Observes ShutdownEvent event) {

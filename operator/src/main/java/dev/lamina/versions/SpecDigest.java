@@ -49,7 +49,8 @@ public final class SpecDigest {
 
     /**
      * Digest of everything a version captures: the spec without the publishing controls (publish,
-     * versionHistoryLimit), plus the content behind code and layer references.
+     * versionHistoryLimit) and the Function URL (which belongs to $LATEST, not to versions), plus the content behind
+     * code and layer references.
      */
     public static String configuration(FunctionSpec spec, Function<String, ConfigMap> configMaps) {
         return configuration(spec, content(spec, configMaps));
@@ -58,7 +59,7 @@ public final class SpecDigest {
     /** The same, with the content digested by the caller (local mode digests the code it materialised). */
     public static String configuration(FunctionSpec spec, String contentDigest) {
         ObjectNode versioned = CANONICAL.valueToTree(spec);
-        versioned.remove(List.of("publish", "versionHistoryLimit"));
+        versioned.remove(List.of("publish", "versionHistoryLimit", "url"));
         return Labels.sha256(json(versioned) + "\n" + contentDigest);
     }
 

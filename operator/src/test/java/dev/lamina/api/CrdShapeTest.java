@@ -18,9 +18,9 @@ class CrdShapeTest {
 
     static Stream<Arguments> kinds() {
         return Stream.of(
-                Arguments.of("Function", "functions", "fn", List.of("Ready", "Latest Version", "Invoke URL", "Environments", "Age")),
+                Arguments.of("Function", "functions", "fn", List.of("Ready", "Latest Version", "Invoke URL", "Function URL", "Environments", "Age")),
                 Arguments.of("FunctionVersion", "functionversions", "fnv", List.of("Function", "Version", "Environments", "Age")),
-                Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Age")),
+                Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Function URL", "Age")),
                 Arguments.of("EventSourceMapping", "eventsourcemappings", "esm", List.of("Function", "Source", "State", "Age")));
     }
 

@@ -30,7 +30,8 @@ class FunctionProblemsTest {
         ControllerSettings defaults = ControllerSettings.defaults();
         cluster = MockCluster.start(new ControllerSettings(defaults.shimImage(), defaults.shimMemory(),
                 defaults.shimCpu(), defaults.runtimeImages(), defaults.codeFetcherImage(), defaults.region(),
-                defaults.gatewayUrl(), defaults.runAsUser(), defaults.runAsGroup(), Duration.ofMillis(500)));
+                defaults.gatewayUrl(), defaults.urlDomain(), defaults.runAsUser(), defaults.runAsGroup(),
+                Duration.ofMillis(500)));
         client = cluster.client();
     }
 

@@ -66,6 +66,31 @@ class FunctionReconcilerTest {
     }
 
     @Test
+    void functionUrlsAreInStatusAndChangingOnePublishesNothing() {
+        String ns = cluster.newNamespace("urls");
+        client.resource(Fixtures.imageFunction(ns, "web", "publish: true", "url: {}")).create();
+        eventually().until(() -> version(ns, "web", "1"), v -> v != null);
+        String url = eventually().until(() -> function(ns, "web").getStatus().functionUrl(), u -> u != null);
+        assertThat(url).as("path-based without a URL domain")
+                .matches("http://lamina\\.lamina-system:8080/lambda-url/[0-9a-f]{32}/");
+        client.resource(Fixtures.alias(ns, "web", "live", "1", "url: {payloadFormat: alb}")).create();
+        String aliasUrl = eventually().until(() -> client.resources(Alias.class).inNamespace(ns)
+                .withName("web-live").get().getStatus(), s -> s != null && s.functionUrl() != null).functionUrl();
+        assertThat(aliasUrl).as("an alias's URL is its own").isNotEqualTo(url)
+                .matches("http://lamina\\.lamina-system:8080/lambda-url/[0-9a-f]{32}/");
+
+        Function edited = client.resources(Function.class).inNamespace(ns).withName("web").edit(f -> {
+            f.setSpec(Fixtures.imageFunction(ns, "web", "publish: true",
+                    "url: {authType: KUBERNETES, cors: {allowOrigins: ['https://app.example.com']}}").getSpec());
+            return f;
+        });
+        eventually().until(() -> function(ns, "web").getStatus().observedGeneration(),
+                g -> g != null && g >= edited.getMetadata().getGeneration());
+        assertThat(version(ns, "web", "2")).as("a URL is not part of a version").isNull();
+        assertThat(function(ns, "web").getStatus().functionUrl()).as("the same URL after a change").isEqualTo(url);
+    }
+
+    @Test
     void aSpecChangePublishesTheNextVersionWithItsOwnDeploymentAndKeepsTheAliasedOne() {
         String ns = cluster.newNamespace("publish");
         client.resource(Fixtures.imageFunction(ns, "thumb", "publish: true", "memoryMB: 256")).create();
@@ -173,6 +198,7 @@ class FunctionReconcilerTest {
         FunctionVersion v2 = eventually().until(() -> version(ns, "hello", "2"), v -> v != null);
         assertThat(v2.getSpec().codeSha256()).isNotEqualTo(v1.getSpec().codeSha256());
         eventually().until(() -> !contentAnnotation(deployment(ns, "hello-latest")).equals(firstContent));
+        eventually().until(() -> deployment(ns, "hello-v1") != null && deployment(ns, "hello-v2") != null);
         assertThat(contentAnnotation(deployment(ns, "hello-v1")))
                 .as("a published version keeps what it was published with")
                 .isNotEqualTo(contentAnnotation(deployment(ns, "hello-v2")));

@@ -99,7 +99,7 @@ public final class MockCluster implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withStopOnInformerErrorDuringStartup(true));
         MappingStates states = new MappingStates();
-        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(),
+        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(settings),
                 new EventSourceMappingReconciler(states));
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();
