@@ -113,6 +113,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
     }
 
     /** A function with a version declared by hand, editable. */
+    /** The Function URLs of local-urls/, on a writable copy so a test can edit them. */
+    public static final class Urls extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-urls");
+        }
+    }
+
     public static final class Versions extends LocalModeProfile {
         @Override
         protected Path directory() {
