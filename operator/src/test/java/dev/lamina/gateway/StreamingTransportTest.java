@@ -132,7 +132,8 @@ class StreamingTransportTest {
 
         assertThat(target.next()).startsWith("start failing-" + via);
         assertThat(target.next()).isEqualTo("partial");
-        assertThat(target.next()).isEqualTo("end StreamFailure {\"errorMessage\":\"broke\",\"errorType\":\"StreamFailure\"} null");
+        assertThat(target.next())
+                .isEqualTo("end StreamFailure {\"errorMessage\":\"broke\",\"errorType\":\"StreamFailure\"} null");
         assertThat(reply.get(60, TimeUnit.SECONDS).functionError()).isEqualTo("Unhandled");
         assertThat(target.offContext).isEmpty();
     }

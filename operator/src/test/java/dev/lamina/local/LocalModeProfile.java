@@ -112,6 +112,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The function of src/test/resources/local-streaming, which streams its response. */
+    public static final class Streaming extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-streaming");
+        }
+    }
+
     /** A function with a version declared by hand, editable. */
     public static final class Versions extends LocalModeProfile {
         @Override
