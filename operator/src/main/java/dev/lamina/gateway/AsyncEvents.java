@@ -165,6 +165,8 @@ public class AsyncEvents {
                         new AttemptOutcome.PlatformError(f.error().status(), f.error().code(), f.error().message());
                 case InvokeAnswer.DryRunPassed d ->
                         new AttemptOutcome.PlatformError(500, "ServiceException", "a dry run answered a real invocation");
+                case InvokeAnswer.Streamed s -> new AttemptOutcome.PlatformError(500, "ServiceException",
+                        "a streamed answer to an invocation without a stream");
             };
         }
     }

@@ -4,6 +4,7 @@ import dev.lamina.environments.Slot;
 import dev.lamina.scaling.ConcurrencyLimits;
 import dev.lamina.shim.ClientContext;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,7 @@ public class GatewayInvoker implements Invoker {
     private final GatewayMetrics metrics;
     private final ShimClient shims;
     private final Arns arns;
+    private final Vertx vertx;
 
     public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Vertx vertx) {
         this.catalog = catalog;
@@ -44,14 +46,32 @@ public class GatewayInvoker implements Invoker {
         this.metrics = metrics;
         this.shims = new ShimClient(vertx);
         this.arns = new Arns(config.region(), config.accountId());
+        this.vertx = vertx;
     }
 
     public Arns arns() {
         return arns;
     }
 
+    /** A buffered invocation: a response the function streams is collected (up to Lambda's limit for streams). */
     @Override
     public CompletionStage<InvokeAnswer> invoke(InvokeRequest request) {
+        return invoke(request, null);
+    }
+
+    /**
+     * An invocation whose response, when the function streams it, goes to {@code stream} as it arrives (see
+     * {@link ResponseStream} for the order of calls and backpressure); the answer is then
+     * {@link InvokeAnswer.Streamed}, once the stream has ended. A function that answers buffered, and every failure
+     * before a response, get the same answers as {@link #invoke(InvokeRequest)}, and the stream is never started.
+     * Call it on a Vert.x context (a door's request handler): the stream is called on that context; from elsewhere,
+     * on a new one. With a null stream this is {@link #invoke(InvokeRequest)}.
+     */
+    public CompletionStage<InvokeAnswer> invoke(InvokeRequest request, ResponseStream stream) {
+        Context context = stream == null ? null : Vertx.currentContext();
+        if (stream != null && context == null) {
+            context = vertx.getOrCreateContext();
+        }
         String requestId = request.requestId() != null ? request.requestId() : RequestIds.next();
         FunctionAddress address;
         try {
@@ -100,7 +120,8 @@ public class GatewayInvoker implements Invoker {
         version.demand().increment();
         Call call = new Call(request, clientContext, function.name(), version, requestId,
                 arns.function(function.name(), qualifier),
-                Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE));
+                Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE),
+                stream == null ? null : new ShimClient.Streaming(stream, version.version(), context));
         call.attempt(0);
         return call.result.whenComplete((answer, error) -> {
             permit.release();
@@ -108,6 +129,7 @@ public class GatewayInvoker implements Invoker {
             switch (answer) {
                 case InvokeAnswer.Success s -> meters.answered(start, false);
                 case InvokeAnswer.FunctionError f -> meters.answered(start, true);
+                case InvokeAnswer.Streamed s -> meters.answered(start, s.functionError());
                 case InvokeAnswer.Throttled t -> meters.throttled();
                 case null, default -> {
                 }
@@ -135,9 +157,11 @@ public class GatewayInvoker implements Invoker {
         final String requestId;
         final String invokedArn;
         final Duration answerWithin;
+        /** Where a streamed response goes, or null to collect it. */
+        final ShimClient.Streaming streaming;
 
         Call(InvokeRequest request, ClientContext clientContext, String functionName, DeployedVersion version,
-             String requestId, String invokedArn, Duration answerWithin) {
+             String requestId, String invokedArn, Duration answerWithin, ShimClient.Streaming streaming) {
             this.request = request;
             this.clientContext = clientContext;
             this.functionName = functionName;
@@ -145,6 +169,7 @@ public class GatewayInvoker implements Invoker {
             this.requestId = requestId;
             this.invokedArn = invokedArn;
             this.answerWithin = answerWithin;
+            this.streaming = streaming;
         }
 
         void attempt(int busyAnswers) {
@@ -159,7 +184,8 @@ public class GatewayInvoker implements Invoker {
 
         private void forward(Slot slot, int busyAnswers) {
             boolean mayQueue = busyAnswers >= BUSY_RETRIES;
-            shims.send(slot, mayQueue, functionName, request, clientContext, requestId, invokedArn, answerWithin)
+            shims.send(slot, mayQueue, functionName, request, clientContext, requestId, invokedArn, answerWithin,
+                            streaming)
                     .onComplete(sent -> answered(slot, busyAnswers, sent));
         }
 
@@ -172,7 +198,9 @@ public class GatewayInvoker implements Invoker {
                 return;
             }
             ShimClient.Reply reply = sent.result();
-            if (reply.busy()) {
+            if (reply.streamed()) {
+                result.complete(new InvokeAnswer.Streamed(requestId, version.version(), reply.functionError() != null));
+            } else if (reply.busy()) {
                 attempt(busyAnswers + 1);
             } else if (reply.status() != 200) {
                 result.complete(new InvokeAnswer.Failed(requestId, ServiceError.service(

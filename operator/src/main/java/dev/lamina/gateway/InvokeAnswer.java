@@ -24,6 +24,13 @@ public sealed interface InvokeAnswer {
                          String logResult) implements InvokeAnswer {
     }
 
+    /**
+     * The function streamed its response: it went to the invocation's {@link ResponseStream}, which has been ended
+     * already. {@code functionError} tells whether the stream ended with an error.
+     */
+    record Streamed(String requestId, String executedVersion, boolean functionError) implements InvokeAnswer {
+    }
+
     /** A dry run found the function invocable. */
     record DryRunPassed(String requestId) implements InvokeAnswer {
     }

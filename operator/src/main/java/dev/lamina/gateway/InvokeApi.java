@@ -11,15 +11,28 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 
 /**
- * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, as AWS SDKs and the CLI call it.
- * Runs on the event loop; nothing here blocks.
+ * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, and InvokeWithResponseStream,
+ * {@code POST /2021-11-15/functions/{FunctionName}/response-streaming-invocations}, as AWS SDKs and the CLI call them.
+ * Both read and check a request the same way. Runs on the event loop; nothing here blocks.
  */
 @ApplicationScoped
 public class InvokeApi {
 
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final String STREAMING_PATH = "/2021-11-15/functions/:name/response-streaming-invocations";
+    /** The invocation types each operation takes, in the order Lambda's validation message lists them. */
+    private static final List<String> INVOKE_TYPES =
+            List.of(ShimContract.EVENT, ShimContract.REQUEST_RESPONSE, ShimContract.DRY_RUN);
+    private static final List<String> STREAM_TYPES = List.of(ShimContract.REQUEST_RESPONSE, ShimContract.DRY_RUN);
+
+    /** What an operation does with a request read and checked. */
+    @FunctionalInterface
+    private interface Operation {
+        void run(RoutingContext ctx, String invocationType, Buffer payload);
+    }
 
     private final GatewayInvoker invoker;
     private final GatewayConfig config;
@@ -32,17 +45,18 @@ public class InvokeApi {
     }
 
     void routes(@Observes Router router) {
-        router.post(ShimContract.invokePath(":name")).handler(this::invoke);
+        router.post(ShimContract.invokePath(":name")).handler(ctx -> read(ctx, INVOKE_TYPES, this::invoke));
+        router.post(STREAMING_PATH).handler(ctx -> read(ctx, STREAM_TYPES, this::invokeStreaming));
     }
 
-    private void invoke(RoutingContext ctx) {
+    /** Checks the invocation type against the operation's, reads the payload up to Lambda's limit, then runs it. */
+    private static void read(RoutingContext ctx, List<String> types, Operation operation) {
         HttpServerRequest request = ctx.request();
         String type = request.getHeader(InvokeHeaders.INVOCATION_TYPE);
-        if (type != null && !type.equals(ShimContract.REQUEST_RESPONSE) && !type.equals(ShimContract.EVENT)
-                && !type.equals(ShimContract.DRY_RUN)) {
+        if (type != null && !types.contains(type)) {
             ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(
                     "1 validation error detected: Value '" + type + "' at 'invocationType' failed to satisfy"
-                            + " constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"));
+                            + " constraint: Member must satisfy enum value set: [" + String.join(", ", types) + "]"));
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -56,23 +70,41 @@ public class InvokeApi {
                         "Request must be smaller than " + ShimContract.MAX_PAYLOAD_BYTES
                                 + " bytes for the InvokeFunction operation"));
             } else {
-                dispatch(ctx, type, reader.body);
+                operation.run(ctx, type, reader.body);
             }
         });
         request.resume();
     }
 
-    private void dispatch(RoutingContext ctx, String type, Buffer payload) {
+    private void invoke(RoutingContext ctx, String type, Buffer payload) {
         if (ShimContract.EVENT.equals(type)) {
             enqueue(ctx, payload);
             return;
         }
+        invoker.invoke(synchronous(ctx, type, payload)).thenAccept(answer -> write(ctx.response(), answer));
+    }
+
+    /**
+     * InvokeWithResponseStream: a response the function streams goes out as it comes; a buffered one, as one chunk.
+     * Anything that fails before a response is the Invoke API's error answer.
+     */
+    private void invokeStreaming(RoutingContext ctx, String type, Buffer payload) {
+        EventStreamResponse events = new EventStreamResponse(ctx.response());
+        invoker.invoke(synchronous(ctx, type, payload), events).thenAccept(answer -> {
+            switch (answer) {
+                case InvokeAnswer.Success success -> events.whole(success);
+                case InvokeAnswer.FunctionError failure -> events.whole(failure);
+                default -> write(ctx.response(), answer);
+            }
+        });
+    }
+
+    private InvokeRequest synchronous(RoutingContext ctx, String type, Buffer payload) {
         HttpServerRequest http = ctx.request();
-        InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
+        return new InvokeRequest(config.namespace(), ctx.pathParam("name"),
                 http.getParam("Qualifier"), payload, ShimContract.DRY_RUN.equals(type),
                 ShimContract.TAIL.equals(http.getHeader(InvokeHeaders.LOG_TYPE)),
                 http.getHeader(InvokeHeaders.CLIENT_CONTEXT), http.getHeader(InvokeHeaders.TRACE_ID), null);
-        invoker.invoke(request).thenAccept(answer -> write(ctx.response(), answer));
     }
 
     /**
@@ -113,6 +145,9 @@ public class InvokeApi {
                 headers(response, f.requestId(), f.executedVersion(), f.logResult());
                 response.putHeader(InvokeHeaders.FUNCTION_ERROR, f.errorType());
                 response.end(f.payload());
+            }
+            case InvokeAnswer.Streamed s -> {
+                // The response went to the invocation's stream, which wrote and ended it.
             }
             case InvokeAnswer.DryRunPassed d -> response.setStatusCode(204)
                     .putHeader(InvokeHeaders.AMZN_REQUEST_ID, d.requestId()).end();

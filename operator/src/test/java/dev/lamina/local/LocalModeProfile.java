@@ -112,6 +112,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The function of src/test/resources/local-streaming, which streams its response. */
+    public static final class Streaming extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-streaming");
+        }
+    }
+
     /** A function with a version declared by hand, editable. */
     /** The Function URLs of local-urls/, on a writable copy so a test can edit them. */
     public static final class Urls extends LocalModeProfile {

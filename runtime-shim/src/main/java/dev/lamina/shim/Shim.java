@@ -60,8 +60,10 @@ public final class Shim implements AutoCloseable {
     }
 
     /**
-     * Invokes the function from this process without HTTP: admitted like a buffered {@code RequestResponse} call
-     * of the invoke endpoint, with the same answers; the future completes on the shim's event loop. Completing it
+     * Invokes the function from this process without HTTP: admitted like a {@code RequestResponse} call of the
+     * invoke endpoint, with the same answers; the future completes on the shim's event loop. A streamed response goes
+     * to the invocation's {@link StreamReceiver} when it has one (the future then completes once the stream ended),
+     * else it is collected into the reply. Completing it
      * from outside (a timeout, a cancel) abandons the invocation, as a caller closing its connection does. Throws
      * {@link java.util.concurrent.RejectedExecutionException} once the shim has stopped.
      */
@@ -69,7 +71,7 @@ public final class Shim implements AutoCloseable {
         CompletableFuture<DirectReply> reply = new CompletableFuture<>();
         Invocation invocation = new Invocation(new InvocationRequest(direct.requestId(),
                 Unpooled.wrappedBuffer(direct.payload()), direct.traceId(), direct.clientContext(), null,
-                direct.functionArn(), direct.tail(), direct.waitForSlot()), new DirectSink(reply));
+                direct.functionArn(), direct.tail(), direct.waitForSlot()), new DirectSink(reply, direct.stream()));
         environment.admit(invocation);
         reply.whenComplete((answered, abandoned) -> {
             if (abandoned != null) {

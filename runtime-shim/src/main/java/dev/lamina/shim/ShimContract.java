@@ -58,6 +58,18 @@ public final class ShimContract {
     /** A service error's code, with {@code {"Type":…,"Message":…}} as the body. */
     public static final String AMZN_ERROR_TYPE = "x-amzn-ErrorType";
 
+    /**
+     * On a streamed answer, {@value #STREAMING}: the body is the runtime's response, chunked as it streams it, and the
+     * error it ended with (if any) comes in the trailers {@link #STREAM_ERROR_TYPE} and {@link #STREAM_ERROR_BODY},
+     * the log tail in the trailer {@link #LOG_RESULT}. The Runtime API uses the same names.
+     */
+    public static final String RESPONSE_MODE = "Lambda-Runtime-Function-Response-Mode";
+    public static final String STREAMING = "streaming";
+    /** The error type of a stream that failed. */
+    public static final String STREAM_ERROR_TYPE = "Lambda-Runtime-Function-Error-Type";
+    /** Base64 of the error document of a stream that failed. */
+    public static final String STREAM_ERROR_BODY = "Lambda-Runtime-Function-Error-Body";
+
     /** Lambda's limit for a synchronous request payload. */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     /** Lambda's limit for {@link #CLIENT_CONTEXT}, counted in base64 characters. */

@@ -253,7 +253,7 @@ final class InvokeHandler extends HttpConnection {
             addCommonHeaders(headers);
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType)
                     .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
-                    .set(RuntimeApiHandler.RESPONSE_MODE, "streaming")
+                    .set(RuntimeApiHandler.RESPONSE_MODE, ShimContract.STREAMING)
                     .set(HttpHeaderNames.TRAILER, request.tail()
                             ? STREAM_TRAILERS + ", " + LOG_RESULT : STREAM_TRAILERS);
             ctx.writeAndFlush(response);

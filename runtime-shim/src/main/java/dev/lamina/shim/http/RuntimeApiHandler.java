@@ -1,5 +1,6 @@
 package dev.lamina.shim.http;
 
+import dev.lamina.shim.ShimContract;
 import dev.lamina.shim.environment.Environment;
 import dev.lamina.shim.environment.FunctionError;
 import dev.lamina.shim.environment.Invocation;
@@ -27,9 +28,9 @@ import java.util.regex.Pattern;
  */
 final class RuntimeApiHandler extends HttpConnection {
 
-    static final String ERROR_TYPE = "Lambda-Runtime-Function-Error-Type";
-    static final String ERROR_BODY = "Lambda-Runtime-Function-Error-Body";
-    static final String RESPONSE_MODE = "Lambda-Runtime-Function-Response-Mode";
+    static final String ERROR_TYPE = ShimContract.STREAM_ERROR_TYPE;
+    static final String ERROR_BODY = ShimContract.STREAM_ERROR_BODY;
+    static final String RESPONSE_MODE = ShimContract.RESPONSE_MODE;
 
     private static final String BASE = "/2018-06-01/runtime";
     private static final Pattern INVOCATION = Pattern.compile(BASE + "/invocation/([^/]+)/(response|error)");
@@ -93,7 +94,7 @@ final class RuntimeApiHandler extends HttpConnection {
 
     private Body response(ChannelHandlerContext ctx, HttpRequest request, String requestId) {
         String mode = request.headers().get(RESPONSE_MODE);
-        if (mode != null && !mode.equals("streaming")) {
+        if (mode != null && !mode.equals(ShimContract.STREAMING)) {
             return Body.ignored(() -> Responses.apiError(ctx, HttpResponseStatus.BAD_REQUEST,
                     "Invalid " + RESPONSE_MODE + ": " + mode + " (only 'streaming' is supported)",
                     "InvalidFunctionResponseMode"));
