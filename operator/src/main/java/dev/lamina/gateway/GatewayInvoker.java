@@ -38,12 +38,13 @@ public class GatewayInvoker implements Invoker {
     private final ShimClient shims;
     private final Arns arns;
 
-    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Vertx vertx) {
+    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Accounts accounts,
+                          Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
         this.shims = new ShimClient(vertx);
-        this.arns = new Arns(config.region(), config.accountId());
+        this.arns = new Arns(config.region(), accounts);
     }
 
     public Arns arns() {
@@ -64,7 +65,7 @@ public class GatewayInvoker implements Invoker {
         DeployedVersion version = function == null ? null : function.resolve(qualifier);
         if (version == null) {
             return done(new InvokeAnswer.NotFound(requestId,
-                    "Function not found: " + arns.function(address.name(), qualifier)));
+                    "Function not found: " + arns.named(address, request.namespace(), qualifier)));
         }
         if (version.pool() == null) {
             return done(new InvokeAnswer.Failed(requestId, ServiceError.notActive(version.info().state())));
@@ -88,7 +89,7 @@ public class GatewayInvoker implements Invoker {
         ConcurrencyLimits.FunctionLimit limit = catalog.limit(function.namespace(), function.name());
         if (limit == null) {
             return done(new InvokeAnswer.NotFound(requestId,
-                    "Function not found: " + arns.function(address.name(), qualifier)));
+                    "Function not found: " + arns.named(address, request.namespace(), qualifier)));
         }
         ConcurrencyLimits.Admission admission = limit.tryAdmit();
         if (admission instanceof ConcurrencyLimits.Throttle(String reason)) {
@@ -99,7 +100,7 @@ public class GatewayInvoker implements Invoker {
         long start = System.nanoTime();
         version.demand().increment();
         Call call = new Call(request, clientContext, function.name(), version, requestId,
-                arns.function(function.name(), qualifier),
+                arns.function(function.namespace(), function.name(), qualifier),
                 Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE));
         call.attempt(0);
         return call.result.whenComplete((answer, error) -> {

@@ -22,12 +22,12 @@ public class InvokeApi {
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private final GatewayInvoker invoker;
-    private final GatewayConfig config;
+    private final CallerCheck callers;
     private final AsyncEvents async;
 
-    public InvokeApi(GatewayInvoker invoker, GatewayConfig config, AsyncEvents async) {
+    public InvokeApi(GatewayInvoker invoker, CallerCheck callers, AsyncEvents async) {
         this.invoker = invoker;
-        this.config = config;
+        this.callers = callers;
         this.async = async;
     }
 
@@ -62,13 +62,22 @@ public class InvokeApi {
         request.resume();
     }
 
+    /** Once the caller may invoke the function: plain names resolve in the namespace the check answers. */
     private void dispatch(RoutingContext ctx, String type, Buffer payload) {
-        if (ShimContract.EVENT.equals(type)) {
-            enqueue(ctx, payload);
-            return;
-        }
         HttpServerRequest http = ctx.request();
-        InvokeRequest request = new InvokeRequest(config.namespace(), ctx.pathParam("name"),
+        CallerCheck.proceed(ctx, callers.invoke(http.getHeader(HttpHeaders.AUTHORIZATION), ctx.pathParam("name"),
+                http.getParam("Qualifier")), plainNamespace -> {
+            if (ShimContract.EVENT.equals(type)) {
+                enqueue(ctx, plainNamespace, payload);
+            } else {
+                invoke(ctx, plainNamespace, type, payload);
+            }
+        });
+    }
+
+    private void invoke(RoutingContext ctx, String plainNamespace, String type, Buffer payload) {
+        HttpServerRequest http = ctx.request();
+        InvokeRequest request = new InvokeRequest(plainNamespace, ctx.pathParam("name"),
                 http.getParam("Qualifier"), payload, ShimContract.DRY_RUN.equals(type),
                 ShimContract.TAIL.equals(http.getHeader(InvokeHeaders.LOG_TYPE)),
                 http.getHeader(InvokeHeaders.CLIENT_CONTEXT), http.getHeader(InvokeHeaders.TRACE_ID), null);
@@ -79,7 +88,7 @@ public class InvokeApi {
      * An {@code Event} invocation: stored durably, then answered 202 with the event's request id and an empty body.
      * A refusal carries a request id of its own, as no event exists.
      */
-    private void enqueue(RoutingContext ctx, Buffer payload) {
+    private void enqueue(RoutingContext ctx, String plainNamespace, Buffer payload) {
         HttpServerRequest http = ctx.request();
         String refusalId = RequestIds.next();
         FunctionAddress address;
@@ -90,7 +99,7 @@ public class InvokeApi {
             return;
         }
         Context context = ctx.vertx().getOrCreateContext();
-        async.enqueue(config.namespace(), address, payload.getBytes(), http.getHeader(InvokeHeaders.TRACE_ID))
+        async.enqueue(plainNamespace, address, payload.getBytes(), http.getHeader(InvokeHeaders.TRACE_ID))
                 .whenComplete((result, failure) -> context.runOnContext(v -> {
                     switch (result) {
                         case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)

@@ -137,7 +137,7 @@ public final class MockCluster implements AutoCloseable {
                     throw new IllegalStateException("no Secrets in the mock cluster");
                 },
                 new StatusTickStore(client), new StatusCheckpointStore(client), states, new SimpleMeterRegistry(),
-                InstantSource.system(), "us-east-1", "000000000000"));
+                InstantSource.system(), "us-east-1", namespace -> "000000000000"));
     }
 
     /** The event sources this cluster's operator polls as the Lease holder. */

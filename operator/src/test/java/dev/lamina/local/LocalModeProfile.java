@@ -112,6 +112,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The same function in the default namespace and in team-a (src/test/resources/local-namespaces). */
+    public static final class Namespaces extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-namespaces");
+        }
+    }
+
     /** A function with a version declared by hand, editable. */
     public static final class Versions extends LocalModeProfile {
         @Override

@@ -1,0 +1,7 @@
+package dev.lamina.urls;
+
+import java.util.List;
+
+/** Who called, as the Kubernetes API authenticated their bearer token. */
+public record Caller(String username, String uid, List<String> groups) {
+}
