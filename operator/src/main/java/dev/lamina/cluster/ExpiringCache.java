@@ -32,20 +32,25 @@ final class ExpiringCache<K, V> {
     CompletableFuture<V> get(K key, Supplier<CompletableFuture<V>> ask) {
         long now = nanoTime.getAsLong();
         Entry<V> kept = entries.get(key);
-        if (kept != null && now - kept.expiresAt() < 0) {
+        if (usable(kept, now)) {
             return kept.value();
         }
         if (entries.size() >= maxEntries) {
             makeRoom(now);
         }
-        Entry<V> entry = entries.compute(key, (k, old) -> old != null && now - old.expiresAt() < 0
-                ? old : new Entry<>(ask.get(), now + ttlNanos));
+        Entry<V> entry = entries.compute(key, (k, old) -> usable(old, now) ? old
+                : new Entry<>(ask.get(), now + ttlNanos));
         entry.value().whenComplete((value, failure) -> {
             if (failure != null) {
                 entries.remove(key, entry);
             }
         });
         return entry.value();
+    }
+
+    /** Fresh, and not failed (a failed answer may not have been removed yet). */
+    private static boolean usable(Entry<?> entry, long now) {
+        return entry != null && now - entry.expiresAt() < 0 && !entry.value().isCompletedExceptionally();
     }
 
     /** Drops expired answers; when all are still fresh, drops some anyway (the bound wins over freshness). */
