@@ -96,7 +96,7 @@ final class MappingRuns {
                 (namespace, secret) -> StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")),
                 (namespace, secret) -> Map.of(),
                 new NoTicks(), new MemoryCheckpointStore(), (mapping, state) -> { }, new SimpleMeterRegistry(), InstantSource.system(), "us-east-1",
-                "000000000000");
+                namespace -> "000000000000");
     }
 
     private static int occurrences(byte[] text, byte[] key) {

@@ -4,6 +4,7 @@ import dev.lamina.controller.ControllerConfig;
 import dev.lamina.controller.Leadership;
 import dev.lamina.controller.MappingStates;
 import dev.lamina.gateway.AsyncEvents;
+import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.sources.SourceCollaborators;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,14 +27,15 @@ public class ClusterSources {
     private final LeaderSources sources;
 
     public ClusterSources(ControllerConfig config, KubernetesClient client, Leadership leadership,
-                          AsyncEvents async, MappingStates states, MeterRegistry registry, GatewayConfig gateway) {
+                          AsyncEvents async, MappingStates states, MeterRegistry registry, GatewayConfig gateway,
+                          Accounts accounts) {
         this.config = config;
         this.leadership = leadership;
         SecretCredentials secrets = new SecretCredentials(client);
         this.sources = new LeaderSources(client, new SourceCollaborators(async.functions(), async.invocations(),
                 async::enqueue, secrets, secrets, new StatusTickStore(client),
                 new StatusCheckpointStore(client), states, registry,
-                InstantSource.system(), gateway.region(), gateway.accountId()));
+                InstantSource.system(), gateway.region(), accounts::accountId));
     }
 
     void start(@Observes StartupEvent event) {

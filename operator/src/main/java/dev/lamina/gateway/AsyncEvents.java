@@ -79,13 +79,13 @@ public class AsyncEvents {
      * once and nothing is drawn: an alias's weighted pick happens at delivery, so whether an event is accepted never
      * depends on chance.
      */
-    CompletableFuture<IntakeResult> enqueue(String namespace, FunctionAddress address, byte[] payload,
+    CompletableFuture<IntakeResult> enqueue(String plainNamespace, FunctionAddress address, byte[] payload,
                                             String traceHeader) {
-        FunctionEntry function = catalog.find(namespace, address);
+        FunctionEntry function = catalog.find(plainNamespace, address);
         List<DeployedVersion> versions = function == null ? List.of() : function.versionsOf(address.qualifier());
         if (versions.isEmpty()) {
             return refused(ServiceError.notFound(
-                    "Function not found: " + arns.function(address.name(), address.qualifier())));
+                    "Function not found: " + arns.named(address, plainNamespace, address.qualifier())));
         }
         for (DeployedVersion version : versions) {
             if (version.pool() == null) {
@@ -97,8 +97,8 @@ public class AsyncEvents {
             return refused(ServiceError.invalidParameter("Asynchronous invocation (InvocationType Event) is off in"
                     + " this Lamina: it needs lamina.async.data-dir, a directory on persistent storage."));
         }
-        return running.intake().accept(new FunctionRef(namespace, address.name(), address.qualifier()), payload,
-                traceHeader);
+        return running.intake().accept(new FunctionRef(function.namespace(), address.name(), address.qualifier()),
+                payload, traceHeader);
     }
 
     /**
@@ -143,8 +143,8 @@ public class AsyncEvents {
                 return Optional.empty();
             }
             String qualifier = function.qualifier() == null ? "$LATEST" : function.qualifier();
-            return Optional.of(new AsyncFunction(arns.function(function.name(), qualifier), entry.spec().async(),
-                    entry.spec().concurrency().reserved()));
+            return Optional.of(new AsyncFunction(arns.function(function.namespace(), function.name(), qualifier),
+                    entry.spec().async(), entry.spec().concurrency().reserved()));
         }
     }
 

@@ -51,12 +51,12 @@ public class Catalog {
 
     private final GatewayMetrics metrics;
     private final Duration scaleUpPatience;
-    private final String accountId;
+    private final Accounts accounts;
 
-    public Catalog(GatewayConfig config, GatewayMetrics metrics) {
+    public Catalog(GatewayConfig config, GatewayMetrics metrics, Accounts accounts) {
         GatewayConfig.Scaling s = config.scaling();
         this.metrics = metrics;
-        this.accountId = config.accountId();
+        this.accounts = accounts;
         this.scaleUpPatience = s.scaleUpPatience();
         this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
         this.scaling = new ScalingLoop(
@@ -84,6 +84,7 @@ public class Catalog {
     /** Adds or replaces a function; versions the previous entry had and this one lacks are retired. */
     public void put(FunctionEntry entry) {
         FunctionKey key = new FunctionKey(entry.namespace(), entry.name());
+        accounts.serve(entry.namespace());
         Integer reserved = entry.spec().concurrency().reserved();
         ConcurrencyLimits.FunctionLimit limit = limits.computeIfAbsent(key,
                 k -> concurrency.account(k.namespace()).function(k.name(), reserved));
@@ -117,10 +118,12 @@ public class Catalog {
         return functions.get(new FunctionKey(namespace, name));
     }
 
-    /** The function a caller's address names; null when there is none, or the address is another account's ARN. */
-    public FunctionEntry find(String namespace, FunctionAddress address) {
-        return address.account() == null || address.account().equals(accountId)
-                ? find(namespace, address.name()) : null;
+    /**
+     * The function a caller's address names: an ARN in its account's namespace, a plain name in {@code
+     * plainNamespace}; null when there is none.
+     */
+    public FunctionEntry find(String plainNamespace, FunctionAddress address) {
+        return accounts.namespaceOf(address, plainNamespace).map(ns -> find(ns, address.name())).orElse(null);
     }
 
     /** The Function URL with this id, or null. */

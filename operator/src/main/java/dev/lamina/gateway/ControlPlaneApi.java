@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.urls.FunctionUrls;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +37,15 @@ public class ControlPlaneApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Catalog catalog;
+    private final CallerCheck callers;
     private final GatewayConfig config;
     private final Arns arns;
 
-    public ControlPlaneApi(Catalog catalog, GatewayConfig config) {
+    public ControlPlaneApi(Catalog catalog, CallerCheck callers, GatewayConfig config, Accounts accounts) {
         this.catalog = catalog;
+        this.callers = callers;
         this.config = config;
-        this.arns = new Arns(config.region(), config.accountId());
+        this.arns = new Arns(config.region(), accounts);
     }
 
     void routes(@Observes Router router) {
@@ -58,9 +61,11 @@ public class ControlPlaneApi {
     }
 
     private void listFunctions(RoutingContext ctx) {
-        List<ObjectNode> all = catalog.list(config.namespace()).stream()
-                .map(f -> configuration(f, f.latest(), false)).toList();
-        page(ctx, "Functions", all);
+        CallerCheck.proceed(ctx, callers.list(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), namespace -> {
+            List<ObjectNode> all = catalog.list(namespace).stream()
+                    .map(f -> configuration(f, f.latest(), false)).toList();
+            page(ctx, "Functions", all);
+        });
     }
 
     private void getFunction(RoutingContext ctx) {
@@ -111,7 +116,8 @@ public class ControlPlaneApi {
         withFunction(ctx, function -> {
             AliasRoute alias = function.aliases().get(ctx.pathParam("alias"));
             if (alias == null) {
-                notFound(ctx, "Cannot find alias arn: " + arns.function(function.name(), ctx.pathParam("alias")));
+                notFound(ctx, "Cannot find alias arn: "
+                        + arns.function(function.namespace(), function.name(), ctx.pathParam("alias")));
             } else {
                 ok(ctx, alias(function, alias));
             }
@@ -143,8 +149,7 @@ public class ControlPlaneApi {
         ObjectNode c = JSON.createObjectNode();
         String base = ctx.request().scheme() + "://" + ctx.request().authority();
         c.put("FunctionUrl", FunctionUrls.address(base, config.urlDomain(), url.id()));
-        c.put("FunctionArn", url.alias() == null ? arns.function(url.function().name())
-                : arns.function(url.function().name(), url.alias()));
+        c.put("FunctionArn", arns.function(url.function().namespace(), url.function().name(), url.alias()));
         c.put("AuthType", settings.authType().equals("NONE") ? "NONE" : "AWS_IAM");
         if (settings.cors() != null) {
             FunctionSpec.Cors cors = settings.cors();
@@ -174,39 +179,44 @@ public class ControlPlaneApi {
     }
 
     private void withFunction(RoutingContext ctx, Consumer<FunctionEntry> then) {
-        FunctionAddress address;
-        try {
-            address = FunctionAddress.parse(ctx.pathParam("name"), null);
-        } catch (FunctionAddress.InvalidAddress e) {
-            ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(e.getMessage()));
-            return;
-        }
-        FunctionEntry function = address.account() == null || address.account().equals(config.accountId())
-                ? catalog.find(config.namespace(), address.name()) : null;
-        if (function == null) {
-            notFound(ctx, "Function not found: " + arns.function(address.name()));
-        } else {
-            then.accept(function);
-        }
+        withAddressed(ctx, null, (plain, address, function) -> {
+            if (function == null) {
+                notFound(ctx, "Function not found: " + arns.named(address, plain, null));
+            } else {
+                then.accept(function);
+            }
+        });
     }
 
     private void withVersion(RoutingContext ctx, BiFunction<FunctionEntry, DeployedVersion, ObjectNode> body) {
-        FunctionAddress address;
-        try {
-            address = FunctionAddress.parse(ctx.pathParam("name"), ctx.request().getParam("Qualifier"));
-        } catch (FunctionAddress.InvalidAddress e) {
-            ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(e.getMessage()));
-            return;
-        }
-        FunctionEntry function = address.account() == null || address.account().equals(config.accountId())
-                ? catalog.find(config.namespace(), address.name()) : null;
-        String qualifier = address.qualifier();
-        DeployedVersion version = function == null ? null : versionOrAliasTarget(function, qualifier);
-        if (version == null) {
-            notFound(ctx, "Function not found: " + arns.function(address.name(), qualifier));
-        } else {
-            ok(ctx, body.apply(function, version));
-        }
+        withAddressed(ctx, ctx.request().getParam("Qualifier"), (plain, address, function) -> {
+            String qualifier = address.qualifier();
+            DeployedVersion version = function == null ? null : versionOrAliasTarget(function, qualifier);
+            if (version == null) {
+                notFound(ctx, "Function not found: " + arns.named(address, plain, qualifier));
+            } else {
+                ok(ctx, body.apply(function, version));
+            }
+        });
+    }
+
+    /** What a read's address names (the function, or null), once the caller may read it and the address is valid. */
+    private void withAddressed(RoutingContext ctx, String qualifier, Addressed then) {
+        String name = ctx.pathParam("name");
+        CallerCheck.proceed(ctx, callers.read(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), name), plain -> {
+            FunctionAddress address;
+            try {
+                address = FunctionAddress.parse(name, qualifier);
+            } catch (FunctionAddress.InvalidAddress e) {
+                ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.invalidParameter(e.getMessage()));
+                return;
+            }
+            then.accept(plain, address, catalog.find(plain, address));
+        });
+    }
+
+    private interface Addressed {
+        void accept(String plainNamespace, FunctionAddress address, FunctionEntry function);
     }
 
     /** Like resolving an invocation, except an alias always means its primary version. */
@@ -220,13 +230,13 @@ public class ControlPlaneApi {
         FunctionSpec spec = info.spec();
         ObjectNode c = JSON.createObjectNode();
         c.put("FunctionName", function.name());
-        c.put("FunctionArn", qualifiedArn || !info.version().equals("$LATEST")
-                ? arns.function(function.name(), info.version()) : arns.function(function.name()));
+        c.put("FunctionArn", arns.function(function.namespace(), function.name(),
+                qualifiedArn || !info.version().equals("$LATEST") ? info.version() : null));
         if (spec.runtime() != null) {
             c.put("Runtime", spec.runtime());
         }
-        c.put("Role", "arn:aws:iam::" + config.accountId() + ":role/"
-                + (spec.serviceAccountName() == null ? "default" : spec.serviceAccountName()));
+        c.put("Role", arns.role(function.namespace(),
+                spec.serviceAccountName() == null ? "default" : spec.serviceAccountName()));
         if (spec.handler() != null) {
             c.put("Handler", spec.handler());
         }
@@ -270,7 +280,7 @@ public class ControlPlaneApi {
 
     private ObjectNode alias(FunctionEntry function, AliasRoute alias) {
         ObjectNode a = JSON.createObjectNode();
-        a.put("AliasArn", arns.function(function.name(), alias.name()));
+        a.put("AliasArn", arns.function(function.namespace(), function.name(), alias.name()));
         a.put("Name", alias.name());
         a.put("FunctionVersion", alias.primary().version());
         a.put("Description", alias.spec().description() == null ? "" : alias.spec().description());

@@ -9,11 +9,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lamina.gateway")
 public interface GatewayConfig {
 
-    /** Namespace that plain function names and this account's ARNs resolve in. */
+    /**
+     * The default namespace: plain function names of callers that are no ServiceAccount resolve in it, and it is
+     * the account {@link #accountId()} (other namespaces' account ids are derived, see {@link Accounts}).
+     */
     @WithDefault("default")
     String namespace();
 
-    /** Account id in ARNs. */
+    /** The default namespace's account id in ARNs (12 digits). */
     @WithDefault("000000000000")
     String accountId();
 
@@ -23,6 +26,21 @@ public interface GatewayConfig {
      * Both forms are always served.
      */
     Optional<String> urlDomain();
+
+    /**
+     * Who may call the Invoke API and the control-plane reads in a cluster: {@code kubernetes} (a bearer token the
+     * Kubernetes API accepts, allowed by RBAC: verb {@code invoke} on {@code functions}, see
+     * {@link InvokePermissions}) or {@code none} (anyone who reaches the port). Local mode checks nobody.
+     */
+    @WithDefault("kubernetes")
+    InvokeAuth invokeAuth();
+
+    /** How long the Kubernetes API's answers about a token and a caller's permission are kept. */
+    @WithDefault("10s")
+    Duration authCacheTtl();
+
+    /** The values of {@link #invokeAuth()}. */
+    enum InvokeAuth { KUBERNETES, NONE }
 
     /** Region in ARNs. */
     @WithDefault("us-east-1")

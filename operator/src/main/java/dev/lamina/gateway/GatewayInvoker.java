@@ -40,12 +40,13 @@ public class GatewayInvoker implements Invoker {
     private final Arns arns;
     private final Vertx vertx;
 
-    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Vertx vertx) {
+    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Accounts accounts,
+                          Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
         this.shims = new ShimClient(vertx);
-        this.arns = new Arns(config.region(), config.accountId());
+        this.arns = new Arns(config.region(), accounts);
         this.vertx = vertx;
     }
 
@@ -84,7 +85,7 @@ public class GatewayInvoker implements Invoker {
         DeployedVersion version = function == null ? null : function.resolve(qualifier);
         if (version == null) {
             return done(new InvokeAnswer.NotFound(requestId,
-                    "Function not found: " + arns.function(address.name(), qualifier)));
+                    "Function not found: " + arns.named(address, request.namespace(), qualifier)));
         }
         if (version.pool() == null) {
             return done(new InvokeAnswer.Failed(requestId, ServiceError.notActive(version.info().state())));
@@ -108,7 +109,7 @@ public class GatewayInvoker implements Invoker {
         ConcurrencyLimits.FunctionLimit limit = catalog.limit(function.namespace(), function.name());
         if (limit == null) {
             return done(new InvokeAnswer.NotFound(requestId,
-                    "Function not found: " + arns.function(address.name(), qualifier)));
+                    "Function not found: " + arns.named(address, request.namespace(), qualifier)));
         }
         ConcurrencyLimits.Admission admission = limit.tryAdmit();
         if (admission instanceof ConcurrencyLimits.Throttle(String reason)) {
@@ -119,7 +120,7 @@ public class GatewayInvoker implements Invoker {
         long start = System.nanoTime();
         version.demand().increment();
         Call call = new Call(request, clientContext, function.name(), version, requestId,
-                arns.function(function.name(), qualifier),
+                arns.function(function.namespace(), function.name(), qualifier),
                 Duration.ofSeconds(version.info().spec().timeoutSeconds()).plus(ENVIRONMENT_GRACE),
                 stream == null ? null : new ShimClient.Streaming(stream, version.version(), context));
         call.attempt(0);

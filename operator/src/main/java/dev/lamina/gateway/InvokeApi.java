@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The Invoke API, {@code POST /2015-03-31/functions/{FunctionName}/invocations}, and InvokeWithResponseStream,
@@ -35,12 +36,12 @@ public class InvokeApi {
     }
 
     private final GatewayInvoker invoker;
-    private final GatewayConfig config;
+    private final CallerCheck callers;
     private final AsyncEvents async;
 
-    public InvokeApi(GatewayInvoker invoker, GatewayConfig config, AsyncEvents async) {
+    public InvokeApi(GatewayInvoker invoker, CallerCheck callers, AsyncEvents async) {
         this.invoker = invoker;
-        this.config = config;
+        this.callers = callers;
         this.async = async;
     }
 
@@ -76,12 +77,16 @@ public class InvokeApi {
         request.resume();
     }
 
+    /** Once the caller may invoke the function: stored for later ({@code Event}) or invoked now. */
     private void invoke(RoutingContext ctx, String type, Buffer payload) {
-        if (ShimContract.EVENT.equals(type)) {
-            enqueue(ctx, payload);
-            return;
-        }
-        invoker.invoke(synchronous(ctx, type, payload)).thenAccept(answer -> write(ctx.response(), answer));
+        allowed(ctx, plainNamespace -> {
+            if (ShimContract.EVENT.equals(type)) {
+                enqueue(ctx, plainNamespace, payload);
+            } else {
+                invoker.invoke(synchronous(ctx, plainNamespace, type, payload))
+                        .thenAccept(answer -> write(ctx.response(), answer));
+            }
+        });
     }
 
     /**
@@ -89,19 +94,28 @@ public class InvokeApi {
      * Anything that fails before a response is the Invoke API's error answer.
      */
     private void invokeStreaming(RoutingContext ctx, String type, Buffer payload) {
-        EventStreamResponse events = new EventStreamResponse(ctx.response());
-        invoker.invoke(synchronous(ctx, type, payload), events).thenAccept(answer -> {
-            switch (answer) {
-                case InvokeAnswer.Success success -> events.whole(success);
-                case InvokeAnswer.FunctionError failure -> events.whole(failure);
-                default -> write(ctx.response(), answer);
-            }
+        allowed(ctx, plainNamespace -> {
+            EventStreamResponse events = new EventStreamResponse(ctx.response());
+            invoker.invoke(synchronous(ctx, plainNamespace, type, payload), events).thenAccept(answer -> {
+                switch (answer) {
+                    case InvokeAnswer.Success success -> events.whole(success);
+                    case InvokeAnswer.FunctionError failure -> events.whole(failure);
+                    default -> write(ctx.response(), answer);
+                }
+            });
         });
     }
 
-    private InvokeRequest synchronous(RoutingContext ctx, String type, Buffer payload) {
+    /** Runs {@code then} once the caller may invoke the function, with the namespace plain names resolve in. */
+    private void allowed(RoutingContext ctx, Consumer<String> then) {
         HttpServerRequest http = ctx.request();
-        return new InvokeRequest(config.namespace(), ctx.pathParam("name"),
+        CallerCheck.proceed(ctx, callers.invoke(http.getHeader(HttpHeaders.AUTHORIZATION), ctx.pathParam("name"),
+                http.getParam("Qualifier")), then);
+    }
+
+    private InvokeRequest synchronous(RoutingContext ctx, String plainNamespace, String type, Buffer payload) {
+        HttpServerRequest http = ctx.request();
+        return new InvokeRequest(plainNamespace, ctx.pathParam("name"),
                 http.getParam("Qualifier"), payload, ShimContract.DRY_RUN.equals(type),
                 ShimContract.TAIL.equals(http.getHeader(InvokeHeaders.LOG_TYPE)),
                 http.getHeader(InvokeHeaders.CLIENT_CONTEXT), http.getHeader(InvokeHeaders.TRACE_ID), null);
@@ -111,7 +125,7 @@ public class InvokeApi {
      * An {@code Event} invocation: stored durably, then answered 202 with the event's request id and an empty body.
      * A refusal carries a request id of its own, as no event exists.
      */
-    private void enqueue(RoutingContext ctx, Buffer payload) {
+    private void enqueue(RoutingContext ctx, String plainNamespace, Buffer payload) {
         HttpServerRequest http = ctx.request();
         String refusalId = RequestIds.next();
         FunctionAddress address;
@@ -122,7 +136,7 @@ public class InvokeApi {
             return;
         }
         Context context = ctx.vertx().getOrCreateContext();
-        async.enqueue(config.namespace(), address, payload.getBytes(), http.getHeader(InvokeHeaders.TRACE_ID))
+        async.enqueue(plainNamespace, address, payload.getBytes(), http.getHeader(InvokeHeaders.TRACE_ID))
                 .whenComplete((result, failure) -> context.runOnContext(v -> {
                     switch (result) {
                         case IntakeResult.Accepted accepted -> ctx.response().setStatusCode(202)

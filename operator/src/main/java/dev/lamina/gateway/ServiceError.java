@@ -35,6 +35,24 @@ public record ServiceError(String code, int status, String message) {
                 + " state: " + state.state() + ". " + state.reason());
     }
 
+    /** A request without a bearer token where callers are checked: what Lambda answers an unsigned request. */
+    public static ServiceError missingToken() {
+        return new ServiceError("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
+    }
+
+    /** A bearer token the Kubernetes API did not accept (or another kind of credential). */
+    public static ServiceError invalidToken() {
+        return new ServiceError("UnrecognizedClientException", 403,
+                "The security token included in the request is invalid.");
+    }
+
+    /** A known caller without the permission: {@code action} as IAM names it, e.g. lambda:InvokeFunction. */
+    public static ServiceError accessDenied(String user, String action, String resourceArn) {
+        return new ServiceError("AccessDeniedException", 403, "User: " + user + " is not authorized to perform: "
+                + action + " on resource: " + resourceArn + " because no resource-based policy allows the " + action
+                + " action");
+    }
+
     public static ServiceError service(String message) {
         return new ServiceError("ServiceException", 500, message);
     }

@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -158,6 +160,13 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /** What the console shows for each function. */
+    /** The namespaces of the functions served, in order. */
+    SortedSet<String> namespaces() {
+        SortedSet<String> namespaces = new TreeSet<>();
+        functions.keySet().forEach(key -> namespaces.add(key.namespace()));
+        return namespaces;
+    }
+
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         functions.forEach((key, s) -> {

@@ -1,5 +1,7 @@
 package dev.lamina.local;
 
+import dev.lamina.gateway.Accounts;
+import dev.lamina.gateway.Arns;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
@@ -43,6 +45,7 @@ public class LocalMode {
     private final LocalConfig config;
     private final GatewayConfig gateway;
     private final Catalog catalog;
+    private final Accounts accounts;
     private final String host;
     private volatile int port;
     private volatile Loaded loaded;
@@ -56,7 +59,7 @@ public class LocalMode {
     private final LocalMappingStates mappingStates = new LocalMappingStates();
     private List<Object> fingerprint = List.of();
 
-    public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, AsyncEvents async,
+    public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, Accounts accounts, AsyncEvents async,
                      MeterRegistry registry,
                      @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
         this.async = async;
@@ -64,6 +67,7 @@ public class LocalMode {
         this.config = config;
         this.gateway = gateway;
         this.catalog = catalog;
+        this.accounts = accounts;
         this.host = host;
     }
 
@@ -86,13 +90,13 @@ public class LocalMode {
         code = new CodeStore();
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), gateway.accountId(), config.functionLogs()));
+                gateway.region(), accounts, config.functionLogs()));
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
                 secrets, secrets, new FileTickStore(stateDir.resolve("schedules")),
                 new FileCheckpointStore(stateDir.resolve("checkpoints")), mappingStates, registry,
-                InstantSource.system(), gateway.region(), gateway.accountId()), secrets, mappingStates);
+                InstantSource.system(), gateway.region(), accounts::accountId), secrets, mappingStates);
         LocalFunctions.Report report = read(dir);
         fingerprint = fingerprint(dir, functions.watchedCodeFiles());
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -133,6 +137,13 @@ public class LocalMode {
         loaded.report().problems().forEach(p -> System.out.println("  ! " + p));
         System.out.println("Invoke: aws lambda invoke --endpoint-url " + address
                 + " --function-name NAME out.json   |   curl -d '{}' " + address + ShimContract.invokePath("NAME"));
+        // Plain names resolve in the default namespace; every other one is reached by its account id in an ARN.
+        Arns arns = new Arns(gateway.region(), accounts);
+        functions.namespaces().stream().filter(ns -> !ns.equals(accounts.defaultNamespace())).forEach(ns ->
+                System.out.println("  namespace " + ns + " is account " + accounts.accountId(ns) + ": --function-name "
+                        + arns.function(ns, "NAME", null)));
+        System.out.println("Callers are not checked in local mode: whoever reaches " + address + " may invoke"
+                + " every function.");
         System.out.println("Edits to the YAML files (and to local code) are picked up while this runs.");
         System.out.println();
     }

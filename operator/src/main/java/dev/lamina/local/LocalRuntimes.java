@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.environments.VersionRef;
+import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.VersionState;
 import dev.lamina.shim.InitializationType;
 import dev.lamina.shim.ShimConfig;
@@ -48,7 +49,7 @@ final class LocalRuntimes {
     private final Path javaRuntimeDir;
     private final Path javaNativeLibrary;
     private final String region;
-    private final String accountId;
+    private final Accounts accounts;
     private final boolean functionLogs;
 
     /**
@@ -56,12 +57,12 @@ final class LocalRuntimes {
      * @param javaNativeLibrary the client's native library for this machine, extracted once (see
      *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
      */
-    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, String accountId,
+    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, Accounts accounts,
                   boolean functionLogs) {
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
         this.region = region;
-        this.accountId = accountId;
+        this.accounts = accounts;
         this.functionLogs = functionLogs;
     }
 
@@ -108,7 +109,7 @@ final class LocalRuntimes {
                 .timeout(Duration.ofSeconds(spec.timeoutSeconds()))
                 .handler(spec.handler())
                 .region(region)
-                .accountId(accountId)
+                .accountId(accounts.accountId(version.namespace()))
                 .concurrency(spec.concurrency().perEnvironment())
                 .invokeHost("127.0.0.1")
                 .runtimeCommand(command)

@@ -136,10 +136,11 @@ final class SchedulePoller implements Poller {
                 .toString());
         event.put("detail-type", "Scheduled Event");
         event.put("source", "aws.events");
-        event.put("account", with.accountId());
+        String account = with.accountIds().apply(mapping.key().namespace());
+        event.put("account", account);
         event.put("time", tick.truncatedTo(ChronoUnit.SECONDS).toString());
         event.put("region", with.region());
-        event.putArray("resources").add("arn:aws:events:" + with.region() + ":" + with.accountId() + ":rule/"
+        event.putArray("resources").add("arn:aws:events:" + with.region() + ":" + account + ":rule/"
                 + mapping.key().name());
         event.putObject("detail");
         return event.toString();

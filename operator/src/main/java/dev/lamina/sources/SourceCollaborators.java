@@ -6,6 +6,7 @@ import dev.lamina.async.SqsCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * What pollers work with, supplied by the mode's room.
@@ -21,12 +22,13 @@ import java.util.Objects;
  * @param registry    receives the per-mapping metrics
  * @param clock       the time schedules fire by
  * @param region      the region sources default to and events name
- * @param accountId   the account events name
+ * @param accountIds  the account id of a namespace, as events name it (one rule, the gateway's {@code Accounts})
  */
 public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invoker, EventQueue events,
                                   SqsCredentials credentials, SecretValues secrets, TickStore ticks,
                                   CheckpointStore checkpoints, MappingStatusSink status, MeterRegistry registry,
-                                  InstantSource clock, String region, String accountId) {
+                                  InstantSource clock, String region,
+                                  UnaryOperator<String> accountIds) {
     public SourceCollaborators {
         Objects.requireNonNull(functions, "functions");
         Objects.requireNonNull(invoker, "invoker");
@@ -38,5 +40,6 @@ public record SourceCollaborators(AsyncFunctions functions, FunctionInvoker invo
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(accountIds, "accountIds");
     }
 }

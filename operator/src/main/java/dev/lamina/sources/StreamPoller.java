@@ -103,7 +103,8 @@ final class StreamPoller implements Poller {
         EventSource.Stream source = mapping.spec().source().kinesis();
         StreamArn arn = StreamArn.kinesis(source.streamArn());
         String region = region(source, arn);
-        KinesisRecords records = KinesisRecords.of(arn, region, with.accountId(),
+        String account = with.accountIds().apply(mapping.key().namespace());
+        KinesisRecords records = KinesisRecords.of(arn, region, account,
                 EventFilter.of(mapping.spec().filterCriteria()));
         return new StreamPoller(mapping, with, metrics, source, true, AwsStreamShape.kinesis(arn.arn()),
                 credentials -> KinesisShardStream.open(source.endpoint(), region, credentials, records));

@@ -58,6 +58,7 @@ class ClusterGatewayTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("lamina.controller.enabled", "true",
+                    "lamina.gateway.invoke-auth", "none",
                     "lamina.gateway.scaling.stable-window", "2s",
                     "lamina.gateway.scaling.panic-window", "1s",
                     "lamina.gateway.scaling.tick", "200ms",

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -38,7 +40,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,8 +83,10 @@ public final class MockCluster implements AutoCloseable {
      * {@link EventSourceMappingReconciler}, leading: its event sources are polled (see {@link #sources}).
      */
     public static MockCluster start(ControllerSettings settings) {
+        // One map of expectations for the server and its dispatcher: expect() answers before CRUD (see server()).
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         var server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-                new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
+                expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         for (Class<? extends CustomResource<?, ?>> kind : List.of(Function.class, FunctionVersion.class, Alias.class,
                 EventSourceMapping.class)) {
@@ -137,7 +143,7 @@ public final class MockCluster implements AutoCloseable {
                     throw new IllegalStateException("no Secrets in the mock cluster");
                 },
                 new StatusTickStore(client), new StatusCheckpointStore(client), states, new SimpleMeterRegistry(),
-                InstantSource.system(), "us-east-1", "000000000000"));
+                InstantSource.system(), "us-east-1", namespace -> "000000000000"));
     }
 
     /** The event sources this cluster's operator polls as the Lease holder. */
@@ -166,6 +172,11 @@ public final class MockCluster implements AutoCloseable {
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** The API server, for answers CRUD mode cannot give (reviews): its expectations come first. */
+    public KubernetesMockServer server() {
+        return server;
     }
 
     /** The operator's own client: what is done through it counts as the operator's requests. */

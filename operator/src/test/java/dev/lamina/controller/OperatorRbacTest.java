@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lamina.api.Alias;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.gateway.InvokePermissions;
+import dev.lamina.cluster.KubernetesInvokePermissions;
 import dev.lamina.cluster.PodInformers;
 import dev.lamina.cluster.VersionPods;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,15 +16,19 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -44,6 +50,7 @@ class OperatorRbacTest {
         try (MockCluster cluster = MockCluster.start(ControllerSettings.defaults())) {
             exerciseEveryReconciler(cluster);
             exerciseEnvironments(cluster);
+            exerciseCallerChecks(cluster);
             for (String request : cluster.operatorRequests()) {
                 permission(request).ifPresent(needed::add);
             }
@@ -53,7 +60,8 @@ class OperatorRbacTest {
         assertThat(needed).as("permissions the operator used").contains(
                 "lamina.dev/functions list", "lamina.dev/functions/status patch", "lamina.dev/functionversions create",
                 "apps/deployments create", "apps/deployments patch", "/pods watch", "/pods patch", "/secrets get",
-                "/events create");
+                "/events create", "authentication.k8s.io/tokenreviews create",
+                "authorization.k8s.io/subjectaccessreviews create");
         assertThat(needed).allSatisfy(permission -> assertThat(allowed(rules, permission))
                 .as("%s is granted by %s", permission, RBAC).isTrue());
     }
@@ -118,6 +126,20 @@ class OperatorRbacTest {
                     .addNewContainer().withName("function").withImage("fn").endContainer().endSpec().build()).create();
             eventually().until(() -> latest.environments().size() == 1);
             latest.scaleTo(0, List.of("scaled-latest-1"));
+        }
+    }
+
+    /** What the gateway does in a cluster for a caller it checks: a TokenReview, then a SubjectAccessReview. */
+    private static void exerciseCallerChecks(MockCluster cluster) throws Exception {
+        cluster.server().expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReturn(201, new TokenReviewBuilder().withNewStatus().withAuthenticated(true).withNewUser()
+                        .withUsername("system:serviceaccount:rbac:caller").endUser().endStatus().build()).once();
+        cluster.server().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                .andReturn(201, new SubjectAccessReviewBuilder().withNewStatus().withAllowed(true).endStatus().build())
+                .once();
+        try (var permissions = new KubernetesInvokePermissions(cluster.operatorClient(), Duration.ofSeconds(10))) {
+            assertThat(permissions.check("Bearer token", "rbac", "all").toCompletableFuture().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(InvokePermissions.Decision.Allowed.class);
         }
     }
 

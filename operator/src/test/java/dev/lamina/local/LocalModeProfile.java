@@ -120,6 +120,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The same function in the default namespace and in team-a (src/test/resources/local-namespaces). */
+    public static final class Namespaces extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-namespaces");
+        }
+    }
+
     /** A function with a version declared by hand, editable. */
     /** The Function URLs of local-urls/, on a writable copy so a test can edit them. */
     public static final class Urls extends LocalModeProfile {

@@ -78,7 +78,7 @@ public final class KafkaPollerProcess {
                         out.flush();
                     }
                 },
-                new SimpleMeterRegistry(), InstantSource.system(), "us-east-1", "000000000000");
+                new SimpleMeterRegistry(), InstantSource.system(), "us-east-1", namespace -> "000000000000");
         try (EventSources sources = new EventSources(with)) {
             sources.put(new Mapping(new MappingKey("team", "orders"), 1, spec));
             new CountDownLatch(1).await();

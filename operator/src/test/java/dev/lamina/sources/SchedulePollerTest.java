@@ -65,7 +65,7 @@ class SchedulePollerTest {
                 }, (namespace, secret) -> {
                     throw new AssertionError("schedules read no Secrets");
                 }, store, new MemoryCheckpointStore(), states::put, new SimpleMeterRegistry(), (InstantSource) now::get, "eu-west-1",
-                "123456789012");
+                namespace -> "123456789012");
         sources = new EventSources(with);
         return sources;
     }

@@ -50,7 +50,7 @@ final class Sources {
             new NoTicks(),
             checkpoints,
             (key, state) -> states.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(state),
-            registry, () -> Instant.now().plus(clockAhead), "us-east-1", "000000000000");
+            registry, () -> Instant.now().plus(clockAhead), "us-east-1", namespace -> "000000000000");
 
     List<MappingState> states(Mapping mapping) {
         return List.copyOf(states.getOrDefault(mapping.key(), List.of()));
