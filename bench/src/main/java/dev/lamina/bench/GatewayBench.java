@@ -200,7 +200,7 @@ public final class GatewayBench {
     }
 
     /** The 1, 5 and 15 minute load averages: numbers taken on a busy machine mean little. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];

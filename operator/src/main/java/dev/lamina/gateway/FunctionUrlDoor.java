@@ -32,7 +32,8 @@ import java.util.Optional;
  * the URL's function (its {@code $LATEST} or alias) with the URL's payload format, and its answer is mapped back by
  * that format's rules. CORS preflights are answered here without invoking the function; {@code authType: KUBERNETES}
  * asks {@link InvokePermissions}; {@code RESPONSE_STREAM} sends the function's stream on as it is written
- * ({@link UrlResponseStream}). Runs on the event loop; nothing here blocks.
+ * ({@link UrlResponseStream}), {@code BUFFERED} collects one ({@link CollectedUrlStream}). Runs on the event loop;
+ * nothing here blocks.
  */
 @ApplicationScoped
 public class FunctionUrlDoor {
@@ -142,16 +143,9 @@ public class FunctionUrlDoor {
                 Buffer.buffer(format.event(call, context)), false, false, null,
                 request.getHeader(InvokeHeaders.TRACE_ID), requestId);
         HttpServerResponse response = ctx.response();
-        if (settings.invokeMode().equals("RESPONSE_STREAM")) {
-            UrlResponseStream stream = new UrlResponseStream(response, cors, origin);
-            invoker.invoke(invocation, stream).thenAccept(answer -> {
-                if (!(answer instanceof InvokeAnswer.Streamed)) {
-                    answer(response, format, cors, origin, answer);
-                }
-            });
-        } else {
-            invoker.invoke(invocation).thenAccept(answer -> answer(response, format, cors, origin, answer));
-        }
+        ResponseStream stream = settings.invokeMode().equals("RESPONSE_STREAM")
+                ? new UrlResponseStream(response, cors, origin) : new CollectedUrlStream(response, cors, origin);
+        invoker.invoke(invocation, stream).thenAccept(answer -> answer(response, format, cors, origin, answer));
     }
 
     /** A whole answer: the function's, mapped by its payload format, or the error a Function URL gives instead. */

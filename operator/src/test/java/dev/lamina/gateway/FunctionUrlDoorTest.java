@@ -1,6 +1,7 @@
 package dev.lamina.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.lamina.testing.HeadlessChromium;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -187,6 +191,54 @@ class FunctionUrlDoorTest {
     }
 
     @Test
+    void aStreamingUrlSendsThePreludeThenEachChunkAsTheFunctionWritesIt() throws Exception {
+        Path gate = Files.createTempDirectory("lamina-gate-");
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(url("ticker", "/"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"chunks\": [\"one\", \"two\"], \"gate\": \"" + gate + "\"}"))
+                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).as("the prelude's status").isEqualTo(201);
+        assertThat(response.headers().firstValue("x-stream")).hasValue("yes");
+        assertThat(response.headers().allValues("set-cookie")).containsExactly("t=1");
+        try (InputStream body = response.body()) {
+            assertThat(within(() -> new String(body.readNBytes(3), StandardCharsets.UTF_8)))
+                    .as("the first chunk, while the function waits to write the second").isEqualTo("one");
+            Files.createFile(gate.resolve("1"));
+            assertThat(within(() -> new String(body.readAllBytes(), StandardCharsets.UTF_8))).isEqualTo("two");
+        }
+    }
+
+    @Test
+    void aBufferedUrlCollectsAStreamAndAppliesItsPrelude() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(url("ticker", "buffered", "/"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"chunks\": [\"one\", \"two\"]}")));
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.headers().firstValue("x-stream")).hasValue("yes");
+        assertThat(response.headers().firstValue("content-length")).as("answered whole").hasValue("6");
+        assertThat(response.body()).isEqualTo("onetwo");
+    }
+
+    @Test
+    void aStreamThatFailsMidwayIsCutOffNotCompleted() throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(url("ticker", "/"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"chunks\": [\"one\"], \"fail\": \"broke\"}"))
+                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(201);
+        try (InputStream body = response.body()) {
+            assertThatThrownBy(() -> within(body::readAllBytes)).as("the client sees an incomplete answer")
+                    .hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    /** A blocking read, bounded: a gateway that buffered the stream would keep it waiting. */
+    private static <T> T within(Callable<T> read) throws Exception {
+        FutureTask<T> task = new FutureTask<>(read);
+        Thread.ofVirtual().start(task);
+        return task.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void theAwsSdkReadsTheUrlConfiguration() {
         GetFunctionUrlConfigResponse latest = lambda.getFunctionUrlConfig(b -> b.functionName("mirror"));
         assertThat(latest.functionUrl()).isEqualTo(Gateway.endpoint() + "/lambda-url/" + urlId("mirror", null) + "/");
@@ -225,7 +277,8 @@ class FunctionUrlDoorTest {
     }
 
     private static HttpResponse<String> post(String function, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(url(function, "/")).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(url(function, "/")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
