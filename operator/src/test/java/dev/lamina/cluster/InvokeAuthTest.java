@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lamina.controller.Fixtures;
 import dev.lamina.gateway.Gateway;
+import dev.lamina.urls.FunctionUrls;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,9 +54,12 @@ class InvokeAuthTest {
     public static class ClusterMode implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // No environment starts on a mock API server: an admitted invocation is throttled after a second.
             return Map.of("lamina.controller.enabled", "true",
                     "quarkus.http.test-port", "0",
-                    "quarkus.http.host", "127.0.0.1");
+                    "quarkus.http.host", "127.0.0.1",
+                    "lamina.gateway.max-slot-wait", "1s",
+                    "lamina.gateway.max-start-wait", "1s");
         }
     }
 
@@ -94,6 +98,9 @@ class InvokeAuthTest {
                   runtime: provided.al2023
                   handler: echo
                   code: {configMap: echo-code}
+                  url:
+                    authType: KUBERNETES
+                    cors: {allowOrigins: ["https://app.example.com"], allowMethods: ["POST"]}
                 """)).create();
         try (LambdaClient uploader = lambda("uploader-token")) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
@@ -171,6 +178,36 @@ class InvokeAuthTest {
             JsonNode body = JSON.readTree(response.body());
             assertThat(body.path("Message").asText()).isEqualTo("Missing Authentication Token");
         }
+    }
+
+    @Test
+    void aKubernetesAuthFunctionUrlAdmitsOnlyCallersRbacAllows() throws Exception {
+        String url = "/lambda-url/" + FunctionUrls.id("team-a", "echo", null) + "/";
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            assertThat(urlCall(http, url, null).statusCode()).as("no token").isEqualTo(403);
+            assertThat(urlCall(http, url, "reader-token").statusCode()).as("RBAC does not allow").isEqualTo(403);
+            HttpResponse<String> refused = urlCall(http, url, "stolen-token");
+            assertThat(refused.statusCode()).as("a token the API rejects").isEqualTo(403);
+            assertThat(refused.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
+            assertThat(urlCall(http, url, "uploader-token").statusCode())
+                    .as("admitted, then throttled: no environment runs on a mock API server").isEqualTo(429);
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(Gateway.endpoint().resolve(url))
+                    .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(preflight.statusCode()).as("a preflight carries no credentials").isEqualTo(200);
+            assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                    .hasValue("https://app.example.com");
+        }
+    }
+
+    private static HttpResponse<String> urlCall(HttpClient http, String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(Gateway.endpoint().resolve(url))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
