@@ -20,8 +20,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.net.HostAndPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +93,11 @@ final class GuardedConnection extends ChannelDuplexHandler {
             stopWaiting();
             if (request.decoderResult().isFailure()) {
                 refuse(ctx, msg, statusFor(request.decoderResult().cause()), message(request.decoderResult().cause()));
+                return;
+            }
+            if (!hostValid(request)) {
+                refuse(ctx, msg, HttpResponseStatus.BAD_REQUEST,
+                        "An HTTP/1.1 request must carry exactly one valid Host header.");
                 return;
             }
             phase = Phase.BODY;
@@ -181,6 +188,15 @@ final class GuardedConnection extends ChannelDuplexHandler {
         } else {
             ctx.close();
         }
+    }
+
+    /** RFC 9112 §3.2: an HTTP/1.1 request without a Host, with two, or with an invalid one is answered 400. */
+    private static boolean hostValid(HttpRequest request) {
+        if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            return true;
+        }
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        return hosts.size() == 1 && HostAndPort.parseAuthority(hosts.getFirst(), -1) != null;
     }
 
     private static FullHttpResponse answer(HttpResponseStatus status, String message) {

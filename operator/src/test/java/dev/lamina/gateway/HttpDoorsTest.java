@@ -117,6 +117,17 @@ class HttpDoorsTest {
     }
 
     @Test
+    void anHttp11RequestWithoutOneValidHostIsRefused() throws Exception {
+        for (String hosts : List.of("", "Host: a\r\nHost: b\r\n", "Host: a b\r\n")) {
+            try (RawHttp connection = RawHttp.connect(PATIENCE)) {
+                connection.send("GET /2015-03-31/functions HTTP/1.1\r\n" + hosts + "\r\n");
+                assertThat(connection.answer().status()).isEqualTo(400);
+                assertThat(connection.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void oversizedHeadersAndRequestLinesAreRefused() throws Exception {
         try (RawHttp connection = RawHttp.connect(PATIENCE)) {
             connection.send("GET /2015-03-31/functions HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(30_000)
