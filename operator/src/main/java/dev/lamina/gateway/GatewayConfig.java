@@ -71,6 +71,36 @@ public interface GatewayConfig {
     /** Autoscaler numbers. */
     Scaling scaling();
 
+    /** Limits on the gateway's HTTP connections, for every door of its server. */
+    Http http();
+
+    /**
+     * How long and how many clients may hold a connection without completing a request
+     * ({@code lamina.gateway.http.*}); see {@link HttpConnectionGuard}.
+     */
+    interface Http {
+        /**
+         * How long a client has to send a request's complete headers, from connecting (or, on a kept-alive connection,
+         * from the first byte of its next request); then it is answered 408 and the connection closed.
+         */
+        @WithDefault("10s")
+        Duration headerTimeout();
+
+        /**
+         * How long a client has to send a request's whole body once its headers are in (6 MB at 1 Mbit/s takes 48 s);
+         * then it is answered 408, unless it was answered already, and the connection closed.
+         */
+        @WithDefault("60s")
+        Duration bodyTimeout();
+
+        /**
+         * Connections waiting for a request's headers at the same time (half-open); a new connection beyond them is
+         * closed at once.
+         */
+        @WithDefault("1000")
+        int maxHalfOpenConnections();
+    }
+
     /** Knative-style autoscaler windows ({@code lamina.gateway.scaling.*}). */
     interface Scaling {
         @WithDefault("60s")
