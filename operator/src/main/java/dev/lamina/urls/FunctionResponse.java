@@ -53,6 +53,15 @@ final class FunctionResponse {
                 .orElseThrow(() -> new Refused("the response is not a JSON object"));
     }
 
+    /** The response of a format that requires a status: a JSON object with {@code statusCode}, or refused. */
+    static ObjectNode objectWithStatus(byte[] payload) {
+        ObjectNode object = object(payload);
+        if (!object.hasNonNull("statusCode")) {
+            throw new Refused("the response has no statusCode");
+        }
+        return object;
+    }
+
     /** {@code statusCode}: an integer, or a string of one, from 100 to 599. */
     static int status(JsonNode statusCode) {
         int status;

@@ -64,10 +64,7 @@ record LoadBalancerFormat(boolean multiValueHeaders) implements PayloadFormat {
     @Override
     public MappedAnswer answer(byte[] response) {
         try {
-            ObjectNode object = FunctionResponse.object(response);
-            if (!object.hasNonNull("statusCode")) {
-                throw new Refused("the response has no statusCode");
-            }
+            ObjectNode object = FunctionResponse.objectWithStatus(response);
             int status = FunctionResponse.status(object.get("statusCode"));
             List<HttpHeader> headers = multiValueHeaders
                     ? FunctionResponse.headers(object, "headers", "multiValueHeaders")

@@ -109,10 +109,7 @@ record RestProxyFormat() implements PayloadFormat {
     @Override
     public MappedAnswer answer(byte[] response) {
         try {
-            ObjectNode object = FunctionResponse.object(response);
-            if (!object.hasNonNull("statusCode")) {
-                throw new Refused("the response has no statusCode");
-            }
+            ObjectNode object = FunctionResponse.objectWithStatus(response);
             List<HttpHeader> headers = FunctionResponse.headers(object, "headers", "multiValueHeaders");
             return new MappedAnswer.Ok(new HttpAnswer(FunctionResponse.status(object.get("statusCode")), null,
                     FunctionResponse.withJsonDefault(headers), List.of(), FunctionResponse.body(object)));

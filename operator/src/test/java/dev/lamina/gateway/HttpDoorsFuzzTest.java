@@ -2,6 +2,7 @@ package dev.lamina.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lamina.urls.FunctionUrls;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
@@ -133,8 +134,10 @@ class HttpDoorsFuzzTest {
 
         private String path() {
             String name = pick(NAMES);
-            return switch (random.nextInt(6)) {
+            return switch (random.nextInt(8)) {
                 case 0 -> "/2015-03-31/functions/" + name;
+                case 6 -> FUNCTION_URL + pick(new String[] {"", "a%20b", "%zz", "..", "x?y=%", "?a=1&a=2&=&&"});
+                case 7 -> "/2021-10-31/functions/" + name + "/url" + (random.nextBoolean() ? "" : "?Qualifier=%");
                 case 1 -> "/2015-03-31/functions/" + name + "/configuration?Qualifier=" + pick(NAMES);
                 case 2 -> "/2015-03-31/functions/" + name + "/aliases/%zz";
                 case 3 -> "/2015-03-31/functions?MaxItems=" + pick(new String[] {"-1", "x", "99999999999", "%", "1"});
@@ -214,6 +217,10 @@ class HttpDoorsFuzzTest {
             return request("method " + method, method + " " + (random.nextInt(5) == 0 ? "*" : path())
                     + " HTTP/1.1\r\n" + HEADERS + "Content-Length: 2\r\n\r\n{}", false);
         }
+
+        /** hello-bash's Function URL, path-based. */
+        private static final String FUNCTION_URL =
+                FunctionUrls.pathBased("", FunctionUrls.id("default", "hello-bash", null));
 
         private Case encodedPath() {
             String path = "/2015-03-31/functions/" + pick(NAMES) + "/" + pick(new String[] {"invocations",

@@ -30,16 +30,7 @@ class HttpDoorsTest {
     void headersThatNeverFinishAreCutOffEvenWhenTrickled() throws Exception {
         try (RawHttp connection = RawHttp.connect(PATIENCE)) {
             connection.send("POST " + INVOKE + " HTTP/1.1\r\nHost: localhost\r\n");
-            Thread trickle = Thread.ofVirtual().start(() -> {
-                // One byte every 200 ms: never idle, never done.
-                for (int i = 0; i < 100 && connection.send("x"); i++) {
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            Thread trickle = trickle(connection, "x", 100);
             RawHttp.Answer answer = connection.answer();
             trickle.interrupt();
             assertThat(answer.status()).isEqualTo(408);
@@ -72,15 +63,7 @@ class HttpDoorsTest {
     void aBodyThatNeverFinishesIsCutOffEvenWhenTrickled() throws Exception {
         try (RawHttp connection = RawHttp.connect(PATIENCE)) {
             connection.send("POST " + INVOKE + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"a\":");
-            Thread trickle = Thread.ofVirtual().start(() -> {
-                for (int i = 0; i < 90 && connection.send(" "); i++) {
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            Thread trickle = trickle(connection, " ", 90);
             RawHttp.Answer answer = connection.answer();
             trickle.interrupt();
             assertThat(answer.status()).isEqualTo(408);
@@ -198,5 +181,18 @@ class HttpDoorsTest {
             assertThat(answer.status()).isEqualTo(200);
             assertThat(answer.body()).contains("hello-bash");
         }
+    }
+
+    /** Sends {@code text} every 200 ms, at most {@code times} times: never idle, never done. */
+    private static Thread trickle(RawHttp connection, String text, int times) {
+        return Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < times && connection.send(text); i++) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 }
