@@ -193,6 +193,13 @@ public record FunctionSpec(
         }
     }
 
+    /** The spec a version captures: a Function URL belongs to $LATEST or to an alias, never to a version. */
+    public FunctionSpec withoutUrl() {
+        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
+                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
+                scaling, async, null, publish, versionHistoryLimit);
+    }
+
     /** A Function URL, on $LATEST (a Function's) or on an alias. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.multiValueHeaders) || !self.multiValueHeaders || self.payloadFormat == 'alb'",

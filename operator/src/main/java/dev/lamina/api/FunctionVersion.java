@@ -40,7 +40,8 @@ public class FunctionVersion extends CustomResource<FunctionVersion.Spec, Functi
             @Size(max = 128) String configSha256,
             @JsonPropertyDescription("Description of the version.")
             @Size(max = 256) String description,
-            @JsonPropertyDescription("The Function spec at publish time.")
+            @JsonPropertyDescription("The Function spec at publish time, without its url: a Function URL belongs to the Function ($LATEST) or to an Alias.")
+            @ValidationRule(value = "!has(self.url)", message = "a Function URL belongs to a Function ($LATEST) or an Alias, never to a bare version")
             @Required FunctionSpec snapshot) {
     }
 

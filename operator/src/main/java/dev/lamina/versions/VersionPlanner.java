@@ -46,7 +46,7 @@ public final class VersionPlanner {
         Optional<FunctionVersion.Spec> toPublish = Optional.empty();
         if (spec.publish() && newest.map(v -> !configSha256.equals(v.getSpec().configSha256())).orElse(true)) {
             toPublish = Optional.of(new FunctionVersion.Spec(function, Long.toString(highest + 1), codeSha256,
-                    configSha256, spec.description(), spec));
+                    configSha256, spec.description(), spec.withoutUrl()));
         }
 
         Set<String> pinned = pinnedByAliases(aliases);

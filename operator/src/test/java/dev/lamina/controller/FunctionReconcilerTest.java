@@ -69,7 +69,8 @@ class FunctionReconcilerTest {
     void functionUrlsAreInStatusAndChangingOnePublishesNothing() {
         String ns = cluster.newNamespace("urls");
         client.resource(Fixtures.imageFunction(ns, "web", "publish: true", "url: {}")).create();
-        eventually().until(() -> version(ns, "web", "1"), v -> v != null);
+        FunctionVersion v1 = eventually().until(() -> version(ns, "web", "1"), v -> v != null);
+        assertThat(v1.getSpec().snapshot().url()).as("a version has no URL of its own").isNull();
         String url = eventually().until(() -> function(ns, "web").getStatus().functionUrl(), u -> u != null);
         assertThat(url).as("path-based without a URL domain")
                 .matches("http://lamina\\.lamina-system:8080/lambda-url/[0-9a-f]{32}/");
