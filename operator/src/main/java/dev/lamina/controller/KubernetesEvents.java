@@ -4,13 +4,13 @@ import dev.lamina.api.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /** Kubernetes Events on Lamina's resources, as {@code kubectl describe} shows them. */
@@ -35,9 +35,14 @@ final class KubernetesEvents {
 
     static void record(KubernetesClient client, HasMetadata about, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        ObjectMeta meta = about.getMetadata();
+        // Named after what it reports and the object as it was seen: a reconciliation repeated on the same cached
+        // object (its status patch not in the cache yet) writes the same name again, which the API server refuses.
+        String name = meta.getName() + "." + Labels.sha256(meta.getUid() + "/" + meta.getResourceVersion() + "/"
+                + type + "/" + reason + "/" + message).substring(0, 13);
         Event event = new EventBuilder()
                 .withNewMetadata()
-                .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+                .withName(name)
                 .withNamespace(about.getMetadata().getNamespace())
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()

@@ -60,21 +60,15 @@ public class InvokeApi {
                             + " constraint: Member must satisfy enum value set: [" + String.join(", ", types) + "]"));
             return;
         }
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        int expected = length == null ? 256 : (int) Math.min(Math.max(0, parseOrZero(length)),
-                ShimContract.MAX_PAYLOAD_BYTES);
-        PayloadReader reader = new PayloadReader(expected);
-        request.handler(reader::append);
-        request.endHandler(end -> {
-            if (reader.tooLarge) {
+        BodyReader.read(request, ShimContract.MAX_PAYLOAD_BYTES, payload -> {
+            if (payload == null) {
                 ErrorBodies.write(ctx.response(), RequestIds.next(), ServiceError.tooLarge(
                         "Request must be smaller than " + ShimContract.MAX_PAYLOAD_BYTES
                                 + " bytes for the InvokeFunction operation"));
             } else {
-                operation.run(ctx, type, reader.body);
+                operation.run(ctx, type, payload);
             }
         });
-        request.resume();
     }
 
     /** Once the caller may invoke the function: stored for later ({@code Event}) or invoked now. */
@@ -179,33 +173,6 @@ public class InvokeApi {
                 .putHeader(InvokeHeaders.EXECUTED_VERSION, version);
         if (logResult != null) {
             response.putHeader(InvokeHeaders.LOG_RESULT, logResult);
-        }
-    }
-
-    private static long parseOrZero(String number) {
-        try {
-            return Long.parseLong(number);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** Collects the payload up to Lambda's limit; past it, reads on and discards so the caller gets the 413. */
-    private static final class PayloadReader {
-        final Buffer body;
-        boolean tooLarge;
-
-        PayloadReader(int expected) {
-            body = Buffer.buffer(expected);
-        }
-
-        void append(Buffer chunk) {
-            if (!tooLarge && body.length() + chunk.length() > ShimContract.MAX_PAYLOAD_BYTES) {
-                tooLarge = true;
-            }
-            if (!tooLarge) {
-                body.appendBuffer(chunk);
-            }
         }
     }
 }

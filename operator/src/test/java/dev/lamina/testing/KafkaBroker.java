@@ -138,7 +138,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .setScramArguments(List.of("SCRAM-SHA-512=[name=" + USER + ",password=" + PASSWORD + "]"))
                     .run();
             server = new KafkaRaftServer(config, Time.SYSTEM);
-            CompletableFuture.runAsync(server::startup).get(START.toSeconds(), TimeUnit.SECONDS);
+            onOwnThread(server::startup).get(START.toSeconds(), TimeUnit.SECONDS);
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL.toMillis()));
             admin.describeCluster().nodes().get(START.toSeconds(), TimeUnit.SECONDS);
@@ -155,6 +155,27 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not start", e);
         }
+    }
+
+    /**
+     * Runs a step of the broker's life on a thread of its own whose context class loader is the one that loaded
+     * Kafka: Kafka loads its plugins (metrics reporters) through the context class loader, and a pool thread may carry
+     * another one, left by a Quarkus test that ran before in the same JVM.
+     */
+    private static CompletableFuture<Void> onOwnThread(Runnable step) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                step.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "kafka-broker-lifecycle");
+        thread.setContextClassLoader(KafkaBroker.class.getClassLoader());
+        thread.setDaemon(true);
+        thread.start();
+        return done;
     }
 
     /** A PKCS#12 key store with a self-signed key pair for 127.0.0.1, made by the keytool of the JDK running this. */
@@ -275,7 +296,7 @@ public final class KafkaBroker implements AutoCloseable {
     public void close() {
         producer.close(CALL);
         admin.close(CALL);
-        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> stopped = onOwnThread(() -> {
             server.shutdown();
             server.awaitShutdown();
         });
