@@ -10,6 +10,7 @@ import dev.lamina.sources.MappingState;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -18,13 +19,18 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reports an event source mapping's state: what its poller says (pollers run on this replica, the Lease holder, and
  * report through {@link MappingStates}), after checking the function and qualifier it names. Ready only while its
  * source is polled without a problem, or when it is disabled as asked.
  */
-@ControllerConfiguration(name = EventSourceMappingReconciler.NAME)
+// Looked at again at least every 15 s: a status patch is the difference from the mapping as read, and a read from a
+// cache older than the last write can make a needed write look like no change (two quick reports, Creating then
+// Enabled, left a status at Creating). A fresh look writes it.
+@ControllerConfiguration(name = EventSourceMappingReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 15, timeUnit = TimeUnit.SECONDS))
 // Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
 @GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class EventSourceMappingReconciler implements Reconciler<EventSourceMapping> {
