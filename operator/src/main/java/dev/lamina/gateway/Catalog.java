@@ -37,8 +37,8 @@ public class Catalog {
 
     private final Map<FunctionKey, FunctionEntry> functions = new ConcurrentHashMap<>();
     private final Map<FunctionKey, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
-    /** Function URL id → the function that has it; the URL's settings are read from its current entry. */
-    private final Map<String, FunctionKey> urls = new ConcurrentHashMap<>();
+    /** Function URL id → the URL, from the function's current entry (ids are digests: made once, at put). */
+    private final Map<String, UrlTarget> urls = new ConcurrentHashMap<>();
     /** Function URL id → when this gateway began serving it (CreationTime of the control plane API). */
     private final Map<String, Instant> urlsSince = new ConcurrentHashMap<>();
     private final ConcurrencyLimits concurrency;
@@ -91,7 +91,7 @@ public class Catalog {
         limit.reserve(entry.name(), reserved);
         metrics.functionAdded(entry.namespace(), entry.name(), limit);
         FunctionEntry previous = functions.put(key, entry);
-        indexUrls(key, previous, entry);
+        indexUrls(previous, entry);
         if (previous != null) {
             Set<DeployedVersion> kept = Collections.newSetFromMap(new IdentityHashMap<>());
             kept.addAll(deployed(entry));
@@ -104,7 +104,7 @@ public class Catalog {
         FunctionKey key = new FunctionKey(namespace, name);
         FunctionEntry previous = functions.remove(key);
         if (previous != null) {
-            indexUrls(key, previous, null);
+            indexUrls(previous, null);
             deployed(previous).forEach(this::retire);
         }
         ConcurrencyLimits.FunctionLimit limit = limits.remove(key);
@@ -128,12 +128,7 @@ public class Catalog {
 
     /** The Function URL with this id, or null. */
     public UrlTarget functionUrl(String id) {
-        FunctionKey key = urls.get(id);
-        FunctionEntry entry = key == null ? null : functions.get(key);
-        if (entry == null) {
-            return null;
-        }
-        return entry.urls().stream().filter(u -> u.id().equals(id)).findFirst().orElse(null);
+        return urls.get(id);
     }
 
     /** When this gateway began serving a Function URL. */
@@ -147,19 +142,19 @@ public class Catalog {
                 .thenComparing(FunctionEntry::name)).flatMap(e -> e.urls().stream()).toList();
     }
 
-    private void indexUrls(FunctionKey key, FunctionEntry previous, FunctionEntry current) {
-        Set<String> now = current == null ? Set.of()
-                : current.urls().stream().map(UrlTarget::id).collect(Collectors.toSet());
+    private void indexUrls(FunctionEntry previous, FunctionEntry current) {
+        List<UrlTarget> now = current == null ? List.of() : current.urls();
+        Set<String> ids = now.stream().map(UrlTarget::id).collect(Collectors.toSet());
         if (previous != null) {
-            previous.urls().stream().map(UrlTarget::id).filter(id -> !now.contains(id)).forEach(id -> {
+            previous.urls().stream().map(UrlTarget::id).filter(id -> !ids.contains(id)).forEach(id -> {
                 urls.remove(id);
                 urlsSince.remove(id);
             });
         }
         Instant at = Instant.now();
-        now.forEach(id -> {
-            urls.put(id, key);
-            urlsSince.putIfAbsent(id, at);
+        now.forEach(url -> {
+            urls.put(url.id(), url);
+            urlsSince.putIfAbsent(url.id(), at);
         });
     }
 

@@ -60,20 +60,22 @@ public class FunctionUrlDoor {
 
     private void route(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        Optional<String> byHost = FunctionUrls.idFromHost(request.getHeader(HttpHeaders.HOST));
         String uri = request.uri();
+        if (byHost.isEmpty() && !uri.startsWith(FunctionUrls.PATH_PREFIX)) {
+            ctx.next();
+            return;
+        }
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         String rawQuery = query < 0 ? "" : uri.substring(query + 1);
-        Optional<String> byHost = FunctionUrls.idFromHost(request.getHeader(HttpHeaders.HOST));
         if (byHost.isPresent()) {
             serve(ctx, byHost.get(), path, rawQuery);
-        } else if (path.startsWith(FunctionUrls.PATH_PREFIX)) {
+        } else {
             String rest = path.substring(FunctionUrls.PATH_PREFIX.length());
             int slash = rest.indexOf('/');
             serve(ctx, slash < 0 ? rest : rest.substring(0, slash), slash < 0 ? "/" : rest.substring(slash),
                     rawQuery);
-        } else {
-            ctx.next();
         }
     }
 

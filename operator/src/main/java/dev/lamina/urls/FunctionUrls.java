@@ -60,7 +60,8 @@ public final class FunctionUrls {
 
     /** The id a Host header names ({@code <id>.lambda-url.<anything>}), whatever the domain it was reached by. */
     public static Optional<String> idFromHost(String host) {
-        if (host == null) {
+        // Every request's Host is asked: most name no Function URL, and this spares them the pattern.
+        if (host == null || !host.contains(".lambda-url.")) {
             return Optional.empty();
         }
         Matcher matcher = HOST.matcher(host);
