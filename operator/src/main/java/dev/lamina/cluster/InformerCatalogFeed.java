@@ -2,6 +2,7 @@ package dev.lamina.cluster;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.AliasStatus;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
@@ -111,11 +112,15 @@ final class InformerCatalogFeed implements AutoCloseable {
         Map<String, AliasRoute> routes = new LinkedHashMap<>();
         for (Alias alias : aliases.getIndexer().byIndex(BY_FUNCTION, key.namespace() + "/" + key.name())) {
             AliasSpec spec = alias.getSpec();
-            // An alias naming a version that does not exist (yet) does not route; its reconciler says why.
-            if (AliasRouting.resolve(spec, version -> Labels.LATEST.equals(version) ? state.latest
-                    : state.versions.get(FunctionVersions.number(version)))
+            AliasStatus.DeploymentStatus deployment = alias.getStatus() == null ? null
+                    : alias.getStatus().deployment();
+            // An alias naming a version that does not exist (yet) does not route; its reconciler says why. With a
+            // deployment, it routes by the weights the controller put in its status.
+            if (AliasRouting.resolve(AliasRouting.table(spec, deployment), version -> Labels.LATEST.equals(version)
+                    ? state.latest : state.versions.get(FunctionVersions.number(version)))
                     instanceof AliasRouting.Resolution.Routed<DeployedVersion> routed) {
-                routes.putIfAbsent(spec.name(), AliasRoute.of(spec, routed, state.aliases.get(spec.name())));
+                routes.putIfAbsent(spec.name(), AliasRoute.of(spec, deployment, routed,
+                        state.aliases.get(spec.name())));
             }
         }
         state.aliases.clear();

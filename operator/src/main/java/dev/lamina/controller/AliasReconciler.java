@@ -1,9 +1,21 @@
 package dev.lamina.controller;
 
-import dev.lamina.versions.AliasRouting;
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;
+import dev.lamina.api.AliasStatus.DeploymentStatus;
+import dev.lamina.cluster.AliasHookReports;
+import dev.lamina.cluster.ReplicaOutcomes;
+import dev.lamina.deployments.Deployments;
+import dev.lamina.deployments.HookReports;
+import dev.lamina.deployments.ManualAction;
+import dev.lamina.deployments.Rollout;
+import dev.lamina.gateway.AsyncEvents;
+import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.DeployedVersion;
+import dev.lamina.gateway.FunctionEntry;
+import dev.lamina.versions.AliasRouting;
+import dev.lamina.versions.FunctionVersions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -11,16 +23,21 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks that an alias's function and versions exist and records its routing table in status. Its provisioned
  * concurrency takes effect through the Function's reconciler, which owns the version Deployments and keeps their
- * environments; deleting the alias lets them go.
+ * environments; deleting the alias lets them go. An alias with a deployment is evaluated by the shared rules
+ * ({@link Deployments}) every {@link Rollout#EVALUATION_INTERVAL} while one is in progress; the gateways route by
+ * the weights it writes in status.
  */
 @ControllerConfiguration(name = AliasReconciler.NAME)
 // Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
@@ -30,10 +47,22 @@ public class AliasReconciler implements Reconciler<Alias> {
 
     private final FunctionReferences<Alias> references = new FunctionReferences<>(a -> a.getSpec().function());
     private final ControllerSettings settings;
+    private final Catalog catalog;
+    private final Deployments deployments;
+    /** The deployment status decided last, by alias uid. */
+    private final Map<String, DeploymentStatus> decided = new ConcurrentHashMap<>();
 
     @Inject
-    public AliasReconciler(ControllerSettings settings) {
+    public AliasReconciler(ControllerSettings settings, Catalog catalog, ReplicaOutcomes outcomes,
+                           AsyncEvents async) {
         this.settings = settings;
+        this.catalog = catalog;
+        this.deployments = new Deployments(outcomes, async.hooks());
+    }
+
+    @PreDestroy
+    void close() {
+        deployments.close();
     }
 
     @Override
@@ -44,25 +73,81 @@ public class AliasReconciler implements Reconciler<Alias> {
     @Override
     public UpdateControl<Alias> reconcile(Alias alias, Context<Alias> context) {
         AliasSpec spec = alias.getSpec();
-        Map<String, Double> table = AliasRouting.table(spec);
-        Optional<Problem> problem = check(alias, table, context);
+        DeploymentStatus deployment = spec.deployment() == null ? null : deploy(alias, context);
+        Map<String, Double> table = AliasRouting.table(spec, deployment);
+        Optional<Problem> problem = table.isEmpty() ? Optional.of(new Problem("NoVersion", spec.function()
+                + " has no published version for the alias to follow yet")) : check(alias, table, context);
         StatusConditions conditions = StatusConditions.of(alias);
         AliasStatus status;
         if (problem.isPresent()) {
             List<Problem> problems = List.of(problem.get());
             KubernetesEvents.recordNewProblems(context.getClient(), alias, conditions, problems);
             status = new AliasStatus(conditions.generation(), conditions.stalled(problems), null, null,
-                    currentDeployment(alias), StatusUrls.functionUrl(settings, alias));
+                    deployment, StatusUrls.functionUrl(settings, alias));
         } else {
             String weights = AliasRouting.describe(table);
             String message = spec.function() + ":" + spec.name() + " routes " + weights
                     + (spec.provisionedConcurrency() > 0
                     ? " with provisioned concurrency " + spec.provisionedConcurrency() : "");
-            status = new AliasStatus(conditions.generation(), conditions.ready("Routing", message), table, weights,
-                    currentDeployment(alias), StatusUrls.functionUrl(settings, alias));
+            status = new AliasStatus(conditions.generation(), deployment != null && deployment.inProgress()
+                    ? conditions.reconciling(deployment.phase(), message + "; " + deployment.message())
+                    : conditions.ready("Routing", message), table, weights, deployment,
+                    StatusUrls.functionUrl(settings, alias));
         }
         alias.setStatus(status);
-        return UpdateControl.patchStatus(alias);
+        UpdateControl<Alias> update = UpdateControl.patchStatus(alias);
+        return deployment != null && deployment.inProgress()
+                ? update.rescheduleAfter(Rollout.EVALUATION_INTERVAL) : update;
+    }
+
+    /**
+     * One evaluation of the alias's deployment. What this controller decided last is where it goes on from: the
+     * cached status may not show the last patch yet; after a failover (nothing decided here yet) the status is.
+     */
+    private DeploymentStatus deploy(Alias alias, Context<Alias> context) {
+        AliasSpec spec = alias.getSpec();
+        String namespace = alias.getMetadata().getNamespace();
+        String uid = alias.getMetadata().getUid();
+        DeploymentStatus current = decided.getOrDefault(uid, alias.getStatus() == null ? null
+                : alias.getStatus().deployment());
+        List<String> published = FunctionReferences.publishedVersions(context, namespace, spec.function());
+        String desired = !spec.deployment().followLatest() ? spec.functionVersion()
+                : published.stream().max(Comparator.comparingLong(FunctionVersions::number)).orElse(null);
+        Readiness target = current == null ? Readiness.NONE : readiness(namespace, spec.function(),
+                current.targetVersion());
+        Map<String, String> annotations = alias.getMetadata().getAnnotations() == null ? Map.of()
+                : alias.getMetadata().getAnnotations();
+        HookReports.HookStatus report = current == null || current.hookExecutionId() == null ? null
+                : AliasHookReports.reported(annotations, current.hookExecutionId()).orElse(null);
+        Rollout.Decision decision = deployments.evaluate(
+                new Deployments.AliasKey(namespace, spec.function(), spec.name()),
+                new Deployments.Observed(spec, alias.getMetadata().getGeneration() == null ? 0
+                        : alias.getMetadata().getGeneration(), desired, current, target.warm(), target.problem(),
+                        report, ManualAction.parse(annotations.get(ManualAction.ANNOTATION)).orElse(null)),
+                Instant.now());
+        decision.notices().forEach(n -> KubernetesEvents.record(context.getClient(), alias,
+                n.warning() ? KubernetesEvents.WARNING : KubernetesEvents.NORMAL, n.reason(), n.message()));
+        if (decision.status() != null) {
+            decided.put(uid, decision.status());
+        }
+        return decision.status();
+    }
+
+    /** Whether a version has a ready environment, as this replica's gateway sees the version's pods. */
+    private Readiness readiness(String namespace, String function, String version) {
+        FunctionEntry entry = catalog.find(namespace, function);
+        DeployedVersion deployed = entry == null ? null : entry.resolve(version);
+        if (deployed == null) {
+            return new Readiness(false, null);
+        }
+        if (deployed.pool() == null) {
+            return new Readiness(false, deployed.info().state().reason());
+        }
+        return new Readiness(deployed.pool().state().ready() > 0, null);
+    }
+
+    private record Readiness(boolean warm, String problem) {
+        static final Readiness NONE = new Readiness(false, null);
     }
 
     private static Optional<Problem> check(Alias alias, Map<String, Double> table, Context<Alias> context) {
@@ -96,7 +181,4 @@ public class AliasReconciler implements Reconciler<Alias> {
         return order.compare(a, b) < 0;
     }
 
-    private static AliasStatus.DeploymentStatus currentDeployment(Alias alias) {
-        return alias.getStatus() == null ? null : alias.getStatus().deployment();
-    }
 }

@@ -172,10 +172,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         specs.put(Labels.LATEST, spec);
         codes.put(Labels.LATEST, contentDigest);
         List<Alias> routable = aliases.stream()
-                .filter(a -> specs.keySet().containsAll(AliasRouting.table(a.getSpec()).keySet()))
+                .filter(a -> specs.keySet().containsAll(AliasRouting.versionsNamed(a)))
                 .toList();
-        Map<String, Integer> minimum = ProvisionedEnvironments.perVersion(
-                routable.stream().map(Alias::getSpec).toList(),
+        Map<String, Integer> minimum = ProvisionedEnvironments.perVersion(routable,
                 version -> specs.get(version).concurrency().perEnvironment());
         List<VersionTarget> targets = new ArrayList<>();
         specs.forEach((version, versionSpec) -> targets.add(new VersionTarget(name, version, versionSpec,

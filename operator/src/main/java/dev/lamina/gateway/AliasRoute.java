@@ -1,6 +1,9 @@
 package dev.lamina.gateway;
 
+import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.AliasStatus;
+import dev.lamina.api.AliasStatus.DeploymentStatus;
 import dev.lamina.versions.AliasRouting;
 import java.time.Instant;
 import java.util.List;
@@ -9,10 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An alias resolved to deployed versions: the primary one, and optionally a second one that gets
- * {@code additionalWeight} of the invocations, chosen independently per invocation.
+ * {@code additionalWeight} of the invocations, chosen independently per invocation. With a deployment the versions
+ * and weight are those of its status ({@code deployment}).
  */
-public record AliasRoute(String name, AliasSpec spec, DeployedVersion primary, DeployedVersion additional,
-                         double additionalWeight, Instant lastModified) {
+public record AliasRoute(String name, AliasSpec spec, DeploymentStatus deployment, DeployedVersion primary,
+                         DeployedVersion additional, double additionalWeight, Instant lastModified) {
 
     public AliasRoute {
         if (additional == null && additionalWeight != 0) {
@@ -24,13 +28,21 @@ public record AliasRoute(String name, AliasSpec spec, DeployedVersion primary, D
      * The route of an alias resolved to deployed versions. It keeps the previous route's {@code lastModified} when
      * nothing about the alias or the versions it reaches changed (a version redeployed counts as a change).
      */
-    public static AliasRoute of(AliasSpec spec, AliasRouting.Resolution.Routed<DeployedVersion> routed,
-                                AliasRoute previous) {
+    public static AliasRoute of(AliasSpec spec, DeploymentStatus deployment,
+                                AliasRouting.Resolution.Routed<DeployedVersion> routed, AliasRoute previous) {
         boolean unchanged = previous != null && previous.primary() == routed.primary()
                 && previous.additional() == routed.additional()
                 && previous.additionalWeight() == routed.additionalWeight() && Objects.equals(previous.spec(), spec);
-        return new AliasRoute(spec.name(), spec, routed.primary(), routed.additional(), routed.additionalWeight(),
-                unchanged ? previous.lastModified() : Instant.now());
+        return new AliasRoute(spec.name(), spec, deployment, routed.primary(), routed.additional(),
+                routed.additionalWeight(), unchanged ? previous.lastModified() : Instant.now());
+    }
+
+    /** The alias as a resource (spec, and the deployment status it routes by), for the rules taking one. */
+    public Alias resource() {
+        Alias alias = new Alias();
+        alias.setSpec(spec);
+        alias.setStatus(new AliasStatus(null, null, null, null, deployment, null));
+        return alias;
     }
 
     /** The version of one invocation, drawn by weight. */

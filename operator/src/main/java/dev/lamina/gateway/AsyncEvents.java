@@ -9,6 +9,7 @@ import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
 import dev.lamina.async.SqsCredentials;
+import dev.lamina.deployments.HookInvoker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,6 +18,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -118,6 +120,22 @@ public class AsyncEvents {
     /** The gateway's invocation path as asynchronous delivery and event sources invoke through it. */
     public FunctionInvoker invocations() {
         return invocations;
+    }
+
+    /**
+     * Traffic hooks invoked through the gateway's invocation path; a hook that ran reports its status itself, so
+     * only an invocation that failed is an answer here.
+     */
+    public HookInvoker hooks() {
+        return (namespace, function, event) -> switch (invocations.invoke(FunctionRef.parse(namespace, function),
+                event, RequestIds.next(), null)) {
+            case AttemptOutcome.Success s -> Optional.empty();
+            case AttemptOutcome.FunctionError f -> Optional.of("function error " + f.errorType() + ": "
+                    + new String(f.payload(), StandardCharsets.UTF_8));
+            case AttemptOutcome.Throttled t -> Optional.of("throttled: " + t.reason());
+            case AttemptOutcome.PlatformError p -> Optional.of(p.errorCode() + ": " + p.message());
+            case AttemptOutcome.NotFound n -> Optional.of(n.message());
+        };
     }
 
     private static CompletableFuture<IntakeResult> refused(ServiceError error) {

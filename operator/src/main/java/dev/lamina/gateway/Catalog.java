@@ -204,7 +204,7 @@ public class Catalog {
         FunctionEntry entry = functions.get(new FunctionKey(ref.namespace(), ref.function()));
         if (entry != null) {
             provisioned = ProvisionedEnvironments.perVersion(
-                    entry.aliases().values().stream().map(AliasRoute::spec).toList(), version -> slots)
+                    entry.aliases().values().stream().map(AliasRoute::resource).toList(), version -> slots)
                     .getOrDefault(ref.version(), 0);
         }
         return new ScalingBounds(provisioned, ceilDiv(maxConcurrency, slots), slots,

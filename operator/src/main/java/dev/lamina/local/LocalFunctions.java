@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.AliasStatus.DeploymentStatus;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
@@ -42,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Local mode's control plane: turns the resources read from the directory into routable functions by the same
@@ -67,6 +69,8 @@ final class LocalFunctions implements AutoCloseable {
         String lastPublished;
         final TreeMap<Long, Known> versions = new TreeMap<>();
         final Map<String, AliasRoute> aliases = new LinkedHashMap<>();
+        List<ResourceFiles.Document> aliasDocs = List.of();
+        String failedUpdate;
     }
 
     /** The outcome of one read, for the console. */
@@ -76,15 +80,17 @@ final class LocalFunctions implements AutoCloseable {
     private final Catalog catalog;
     private final CodeStore code;
     private final LocalRuntimes runtimes;
+    private final LocalDeployments deployments;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
     private final Map<FunctionKey, State> functions = new TreeMap<>();
 
-    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes) {
+    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes, LocalDeployments deployments) {
         this.catalog = catalog;
         this.code = code;
         this.runtimes = runtimes;
+        this.deployments = deployments;
     }
 
     /** Applies one read of the directory. */
@@ -128,10 +134,12 @@ final class LocalFunctions implements AutoCloseable {
         try {
             State state = functions.computeIfAbsent(key, k -> new State());
             state.file = file;
-            List<Alias> aliases = index.aliases().getOrDefault(key, List.of()).stream()
-                    .map(d -> (Alias) d.resource()).toList();
+            state.aliasDocs = index.aliases().getOrDefault(key, List.of());
+            // The versions a deployment moves between stay published, as its status keeps them in a cluster.
+            List<Alias> aliases = state.aliasDocs.stream().map(d -> (Alias) d.resource())
+                    .peek(a -> a.setStatus(deployments.status(key, a.getSpec().name()))).toList();
             update(key, state, spec, file, index, aliases, changes, problems);
-            updateAliases(key, state, index.aliases().getOrDefault(key, List.of()), changes, problems);
+            updateAliases(key, state, state.aliasDocs, changes, problems);
             putInCatalog(key, state, null);
         } catch (Problem p) {
             State state = functions.get(key);
@@ -148,6 +156,7 @@ final class LocalFunctions implements AutoCloseable {
 
     /** Puts a function's routing into the catalog, with why its last update failed, if it did. */
     private void putInCatalog(FunctionKey key, State state, String failedUpdate) {
+        state.failedUpdate = failedUpdate;
         NavigableMap<Long, DeployedVersion> versions = new TreeMap<>();
         state.versions.forEach((n, k) -> versions.put(n, k.deployed()));
         catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(), versions,
@@ -284,14 +293,35 @@ final class LocalFunctions implements AutoCloseable {
         });
     }
 
+    /**
+     * Moves the deployments of every alias that has one a step on, as time passes and reports arrive; called
+     * {@link dev.lamina.deployments.Rollout#EVALUATION_INTERVAL} apart, between reads of the directory.
+     */
+    List<String> advanceDeployments() {
+        List<String> changes = new ArrayList<>();
+        functions.forEach((key, state) -> {
+            boolean deploying = state.aliasDocs.stream()
+                    .anyMatch(d -> ((Alias) d.resource()).getSpec().deployment() != null);
+            if (deploying && state.latest != null) {
+                Map<String, AliasRoute> before = new LinkedHashMap<>(state.aliases);
+                updateAliases(key, state, state.aliasDocs, changes, new ArrayList<>());
+                if (!before.equals(state.aliases)) {
+                    putInCatalog(key, state, state.failedUpdate);
+                }
+            }
+        });
+        return changes;
+    }
+
     private void updateAliases(FunctionKey key, State state, List<ResourceFiles.Document> aliasDocs,
                                List<String> changes, List<String> problems) {
         Map<String, AliasRoute> next = new LinkedHashMap<>();
         for (ResourceFiles.Document d : aliasDocs) {
-            AliasSpec spec = ((Alias) d.resource()).getSpec();
+            Alias alias = (Alias) d.resource();
+            AliasSpec spec = alias.getSpec();
             AliasRoute previous = state.aliases.get(spec.name());
             try {
-                AliasRoute route = route(state, spec, previous);
+                AliasRoute route = route(key, state, alias, previous, changes);
                 if (next.putIfAbsent(spec.name(), route) != null) {
                     problems.add(d.file() + ": alias " + key + ":" + spec.name() + " is declared twice; the first"
                             + " one counts");
@@ -309,20 +339,32 @@ final class LocalFunctions implements AutoCloseable {
         }
         state.aliases.keySet().stream().filter(gone -> !next.containsKey(gone))
                 .forEach(gone -> changes.add(key + ": alias " + gone + " removed"));
+        deployments.retain(key, aliasDocs.stream().map(d -> ((Alias) d.resource()).getSpec().name())
+                .collect(Collectors.toSet()));
         state.aliases.clear();
         state.aliases.putAll(next);
     }
 
-    /** The alias routed by the shared rules, after the checks the CRD makes in a cluster. */
-    private static AliasRoute route(State state, AliasSpec spec, AliasRoute previous) throws Problem {
+    /**
+     * The alias routed by the shared rules, after the checks the CRD makes in a cluster; an alias with a deployment
+     * is evaluated first and routes by the weights it sets.
+     */
+    private AliasRoute route(FunctionKey key, State state, Alias alias, AliasRoute previous, List<String> changes)
+            throws Problem {
+        AliasSpec spec = alias.getSpec();
         Optional<String> invalid = LocalChecks.alias(spec);
         if (invalid.isPresent()) {
             throw new Problem(invalid.get());
         }
-        return switch (AliasRouting.resolve(spec, version -> version.equals(Labels.LATEST) ? state.latest.deployed()
-                : deployed(state.versions.get(FunctionVersions.number(version))))) {
-            case AliasRouting.Resolution.Routed<DeployedVersion> routed -> AliasRoute.of(spec, routed, previous);
-            case AliasRouting.Resolution.Missing<DeployedVersion> missing -> throw new Problem("version "
+        java.util.function.Function<String, DeployedVersion> versions = version -> version.equals(Labels.LATEST)
+                ? state.latest.deployed() : deployed(state.versions.get(FunctionVersions.number(version)));
+        DeploymentStatus deployment = spec.deployment() == null ? null : deployments.evaluate(key, alias,
+                state.versions.isEmpty() ? null : String.valueOf(state.versions.lastKey()), versions, changes);
+        return switch (AliasRouting.resolve(AliasRouting.table(spec, deployment), versions)) {
+            case AliasRouting.Resolution.Routed<DeployedVersion> routed ->
+                    AliasRoute.of(spec, deployment, routed, previous);
+            case AliasRouting.Resolution.Missing<DeployedVersion> missing -> throw new Problem(
+                    missing.versions().isEmpty() ? "no published version to route to yet" : "version "
                     + String.join(", ", missing.versions()) + " does not exist (published: "
                     + (state.versions.isEmpty() ? "none" : state.versions.keySet()) + ")");
         };
@@ -385,7 +427,7 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     private static String describe(AliasRoute route) {
-        return AliasRouting.describe(AliasRouting.table(route.spec()));
+        return AliasRouting.describe(AliasRouting.table(route.spec(), route.deployment()));
     }
 
     @Override

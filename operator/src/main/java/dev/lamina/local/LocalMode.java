@@ -1,9 +1,13 @@
 package dev.lamina.local;
 
+import dev.lamina.deployments.Deployments;
+import dev.lamina.deployments.HookLedger;
+import dev.lamina.deployments.Rollout;
 import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.Arns;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.OutcomeCounters;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.shim.ShimContract;
 import dev.lamina.sources.SourceCollaborators;
@@ -54,16 +58,21 @@ public class LocalMode {
     private CodeStore code;
     private LocalFunctions functions;
     private LocalSources sources;
+    private Deployments deployments;
+    private final OutcomeCounters outcomes;
+    private final HookLedger hookLedger;
     private final AsyncEvents async;
     private final MeterRegistry registry;
     private final LocalMappingStates mappingStates = new LocalMappingStates();
     private List<Object> fingerprint = List.of();
 
     public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, Accounts accounts, AsyncEvents async,
-                     MeterRegistry registry,
+                     MeterRegistry registry, OutcomeCounters outcomes, HookLedger hookLedger,
                      @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
         this.async = async;
         this.registry = registry;
+        this.outcomes = outcomes;
+        this.hookLedger = hookLedger;
         this.config = config;
         this.gateway = gateway;
         this.catalog = catalog;
@@ -89,8 +98,9 @@ public class LocalMode {
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
+        deployments = new Deployments(outcomes, async.hooks());
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, config.functionLogs()));
+                gateway.region(), accounts, config.functionLogs()), new LocalDeployments(deployments, hookLedger));
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
@@ -106,6 +116,8 @@ public class LocalMode {
         });
         long period = config.pollInterval().toMillis();
         watcher.scheduleWithFixedDelay(() -> reloadIfChanged(dir), period, period, TimeUnit.MILLISECONDS);
+        long evaluation = Rollout.EVALUATION_INTERVAL.toMillis();
+        watcher.scheduleWithFixedDelay(this::advanceDeployments, evaluation, evaluation, TimeUnit.MILLISECONDS);
         loaded = new Loaded(dir, report);
         printBannerOnceListening();
     }
@@ -170,12 +182,24 @@ public class LocalMode {
         if (functions != null) {
             functions.close();
         }
+        if (deployments != null) {
+            deployments.close();
+        }
         if (code != null) {
             try {
                 code.close();
             } catch (IOException e) {
                 LOG.debugf("could not delete the local code store: %s", e.getMessage());
             }
+        }
+    }
+
+    /** Moves deployments on between reads of the directory (never during one: both change the functions). */
+    private synchronized void advanceDeployments() {
+        try {
+            functions.advanceDeployments().forEach(c -> System.out.println("lamina: " + c));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "advancing deployments failed");
         }
     }
 

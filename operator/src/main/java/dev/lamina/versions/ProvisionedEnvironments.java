@@ -1,28 +1,38 @@
 package dev.lamina.versions;
 
-import dev.lamina.api.AliasSpec;
+import dev.lamina.api.Alias;
+import dev.lamina.api.AliasStatus.DeploymentStatus;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
  * How many environments each version must keep initialised for its aliases' provisioned concurrency. Like Lambda, an
- * alias splitting traffic splits its provisioned concurrency by the same weights; aliases sharing a version add up.
+ * alias splitting traffic splits its provisioned concurrency by the same weights (a deployment's weights as they
+ * move); aliases sharing a version add up. The target of a deployment keeps at least one environment, so that no
+ * traffic moves to a version before it can answer.
  */
 public final class ProvisionedEnvironments {
     private ProvisionedEnvironments() {
     }
 
     /**
-     * @param aliases        the function's routed aliases (every version they name exists)
+     * @param aliases        the function's routed aliases (every version they name exists), with their status
      * @param perEnvironment a version's invocations per environment
-     * @return version → minimum environments (versions without provisioned concurrency are absent)
+     * @return version → minimum environments (versions needing none are absent)
      */
-    public static Map<String, Integer> perVersion(Collection<AliasSpec> aliases, ToIntFunction<String> perEnvironment) {
+    public static Map<String, Integer> perVersion(Collection<Alias> aliases, ToIntFunction<String> perEnvironment) {
         Map<String, Integer> minimum = new HashMap<>();
-        for (AliasSpec alias : aliases) {
-            int provisioned = alias.provisionedConcurrency();
+        Set<String> warm = new HashSet<>();
+        for (Alias alias : aliases) {
+            DeploymentStatus deployment = alias.getStatus() == null ? null : alias.getStatus().deployment();
+            if (alias.getSpec().deployment() != null && deployment != null && deployment.inProgress()) {
+                warm.add(deployment.targetVersion());
+            }
+            int provisioned = alias.getSpec().provisionedConcurrency();
             if (provisioned <= 0) {
                 continue;
             }
@@ -35,6 +45,7 @@ public final class ProvisionedEnvironments {
                 }
             });
         }
+        warm.forEach(version -> minimum.merge(version, 1, Math::max));
         return minimum;
     }
 }

@@ -86,7 +86,7 @@ public final class VersionPlanner {
     static Set<String> pinnedByAliases(Collection<Alias> aliases) {
         Set<String> pinned = new HashSet<>();
         for (Alias alias : aliases) {
-            pinned.addAll(AliasRouting.table(alias.getSpec()).keySet());
+            pinned.addAll(AliasRouting.versionsNamed(alias));
         }
         return pinned;
     }

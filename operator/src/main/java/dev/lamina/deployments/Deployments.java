@@ -1,0 +1,135 @@
+package dev.lamina.deployments;
+
+import dev.lamina.api.AliasSpec;
+import dev.lamina.api.AliasStatus.DeploymentStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs the {@link Rollout} rules for the aliases of one place (the local process, or the controller holding the
+ * Lease): reads the target's outcomes from every gateway replica, keeps each deployment's {@link Readings},
+ * invokes hooks on virtual threads and remembers which invocations failed. The caller keeps the status the
+ * decision returns (in memory, or in the Alias's status) and says what the decision's notices say.
+ * <p>
+ * A hook is invoked when an evaluation first finds its execution id in the status it was given, that is once the
+ * status naming it was kept: a hook reporting at once is then always recognised. After a controller failover a hook
+ * that had not reported yet is invoked again, as CodeDeploy may (hooks are at-least-once).
+ */
+public final class Deployments implements AutoCloseable {
+
+    /** An alias, by namespace, function and name. */
+    public record AliasKey(String namespace, String function, String alias) {
+    }
+
+    /**
+     * What the caller knows of the alias at this evaluation.
+     *
+     * @param desired       the version the alias should end at (null when none yet)
+     * @param targetWarm    the status's target version has a ready environment
+     * @param targetProblem why that version cannot run, null when it can
+     * @param hookReport    the report of the hook being waited for, null when none yet
+     * @param action        a promote or abort asked by hand, null when none
+     */
+    public record Observed(AliasSpec spec, long generation, String desired, DeploymentStatus current,
+                           boolean targetWarm, String targetProblem, HookReports.HookStatus hookReport,
+                           ManualAction action) {
+    }
+
+    private record Tracked(String deploymentId, Readings readings) {
+    }
+
+    private final OutcomeSource outcomes;
+    private final HookInvoker hooks;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<AliasKey, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, String> hookFailures = new ConcurrentHashMap<>();
+    private final Set<String> hooksInvoked = ConcurrentHashMap.newKeySet();
+
+    public Deployments(OutcomeSource outcomes, HookInvoker hooks) {
+        this.outcomes = outcomes;
+        this.hooks = hooks;
+    }
+
+    /** One evaluation of one alias with a deployment preference. */
+    public Rollout.Decision evaluate(AliasKey key, Observed observed, Instant now) {
+        DeploymentStatus current = observed.current();
+        Outcomes seen = Outcomes.NONE;
+        Outcomes window = Outcomes.NONE;
+        if (current != null && current.inProgress()) {
+            Readings readings = readings(key, current, now);
+            readings.read(outcomes.outcomes(key.namespace(), key.function(), current.targetVersion()), now);
+            seen = readings.seen();
+            AliasSpec.Rollback rollback = observed.spec().deployment().rollback();
+            Duration span = rollback == null || rollback.window() == null ? null : Durations.parse(rollback.window());
+            window = readings.window(span, now);
+        }
+        invokeHook(key, observed);
+        String hookFailure = current == null || current.hookExecutionId() == null ? null
+                : hookFailures.get(current.hookExecutionId());
+        Rollout.Decision decision = Rollout.advance(new Rollout.Situation(observed.spec(), observed.generation(),
+                observed.desired(), current, now, observed.targetWarm(), observed.targetProblem(), seen, window,
+                observed.hookReport(), hookFailure, observed.action()));
+        DeploymentStatus next = decision.status();
+        if (next != null && next.inProgress()) {
+            // A deployment just started counts from what the replicas show before any traffic moves.
+            readings(key, next, now);
+        } else {
+            tracked.remove(key);
+        }
+        if (current != null && current.hookExecutionId() != null
+                && (next == null || !current.hookExecutionId().equals(next.hookExecutionId()))) {
+            hookFailures.remove(current.hookExecutionId());
+            hooksInvoked.remove(current.hookExecutionId());
+        }
+        return decision;
+    }
+
+    /** Invokes the hook the kept status waits for, once, unless it already reported. */
+    private void invokeHook(AliasKey key, Observed observed) {
+        DeploymentStatus current = observed.current();
+        if (current == null || !current.inProgress() || current.hookExecutionId() == null
+                || observed.hookReport() != null || !hooksInvoked.add(current.hookExecutionId())) {
+            return;
+        }
+        AliasSpec.Hooks hooks = observed.spec().deployment().hooks();
+        String execution = current.hookExecutionId();
+        String function = hooks == null ? null : DeploymentStatus.POST_TRAFFIC.equals(current.phase())
+                ? hooks.postTraffic() : hooks.preTraffic();
+        if (function == null) {
+            hookFailures.put(execution, "the alias no longer names this hook");
+            return;
+        }
+        byte[] event = ("{\"DeploymentId\":\"" + current.deploymentId() + "\",\"LifecycleEventHookExecutionId\":\""
+                + execution + "\"}").getBytes(StandardCharsets.UTF_8);
+        executor.execute(() -> this.hooks.invoke(key.namespace(), function, event)
+                .ifPresent(failure -> hookFailures.put(execution, failure)));
+    }
+
+    /** Forgets an alias that is gone or no longer has a deployment. */
+    public void forget(AliasKey key) {
+        tracked.remove(key);
+    }
+
+    private Readings readings(AliasKey key, DeploymentStatus deployment, Instant now) {
+        Tracked t = tracked.get(key);
+        if (t == null || !t.deploymentId().equals(deployment.deploymentId())) {
+            Readings readings = new Readings(deployment.counts());
+            readings.read(outcomes.outcomes(key.namespace(), key.function(), deployment.targetVersion()),
+                    now);
+            t = new Tracked(deployment.deploymentId(), readings);
+            tracked.put(key, t);
+        }
+        return t.readings();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
