@@ -27,6 +27,9 @@ public record AliasStatus(
             @JsonPropertyDescription("The version traffic is moving to.") String targetVersion,
             @JsonPropertyDescription("Share of traffic the target version has now.") Double targetWeight,
             @JsonPropertyDescription("When the current phase began (RFC 3339).") String since,
-            @JsonPropertyDescription("Why the deployment rolled back, if it did.") String message) {
+            @JsonPropertyDescription("Why the deployment rolled back, if it did.") String message,
+            @JsonPropertyDescription("The deployment's id, which its traffic hooks report with.") String deploymentId,
+            @JsonPropertyDescription("The id of the traffic hook execution the deployment waits for, if any.")
+            String hookExecutionId) {
     }
 }
