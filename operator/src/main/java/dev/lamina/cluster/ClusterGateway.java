@@ -2,6 +2,8 @@ package dev.lamina.cluster;
 
 import dev.lamina.controller.ControllerConfig;
 import dev.lamina.controller.Leadership;
+import dev.lamina.deployments.HookLedger;
+import dev.lamina.deployments.HookReports;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
@@ -12,6 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
+import java.util.List;
 
 /**
  * Cluster mode of the gateway: with the controller role on (it is off in local mode), this replica routes
@@ -25,7 +30,8 @@ public class ClusterGateway {
     private final Catalog catalog;
     private final Leadership leadership;
     private PodInformers environments;
-    private InformerCatalogFeed functions;
+    /** Set at start; hook reports read it from the gateway's threads. */
+    private volatile InformerCatalogFeed functions;
 
     public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, Leadership leadership) {
         this.config = config;
@@ -56,6 +62,40 @@ public class ClusterGateway {
         if (permissions instanceof KubernetesInvokePermissions kubernetes) {
             kubernetes.close();
         }
+    }
+
+    /**
+     * Where traffic hooks report: in a cluster on the Alias of the deployment (found by the Alias informer), so every
+     * replica and the controller agree; without the controller role (local mode), in this process's ledger.
+     */
+    @Produces
+    @ApplicationScoped
+    HookReports hookReports(HookLedger ledger) {
+        return config.enabled() ? new AliasHookReports(client, deploymentId -> {
+            InformerCatalogFeed feed = functions;
+            return feed == null ? List.of() : feed.aliasesOfDeployment(deploymentId);
+        }) : ledger;
+    }
+
+    /** The in-process ledger of hook reports (only as itself: {@link HookReports} is the choice above). */
+    @Produces
+    @Singleton
+    @Typed(HookLedger.class)
+    HookLedger hookLedger() {
+        return new HookLedger();
+    }
+
+    /** Every gateway replica's outcomes of a version, for the controller's deployments. */
+    @Produces
+    @Singleton
+    @Typed(ReplicaOutcomes.class)
+    ReplicaOutcomes replicaOutcomes() {
+        return new ReplicaOutcomes(client, config.gatewayNamespace().orElseGet(client::getNamespace),
+                config.gatewaySelector(), config.gatewayPort());
+    }
+
+    void closeReplicaOutcomes(@Disposes ReplicaOutcomes outcomes) {
+        outcomes.close();
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -45,6 +45,7 @@ import org.jboss.logging.Logger;
 final class InformerCatalogFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InformerCatalogFeed.class);
     private static final String BY_FUNCTION = "function";
+    private static final String BY_DEPLOYMENT = "deployment";
 
     /** What is deployed in the catalog for one function. */
     private static final class Deployed {
@@ -71,7 +72,8 @@ final class InformerCatalogFeed implements AutoCloseable {
         versions = client.resources(FunctionVersion.class).inAnyNamespace().runnableInformer(0);
         versions.addIndexers(Map.of(BY_FUNCTION, v -> List.of(key(v, v.getSpec().function()))));
         aliases = client.resources(Alias.class).inAnyNamespace().runnableInformer(0);
-        aliases.addIndexers(Map.of(BY_FUNCTION, a -> List.of(key(a, a.getSpec().function()))));
+        aliases.addIndexers(Map.of(BY_FUNCTION, a -> List.of(key(a, a.getSpec().function())),
+                BY_DEPLOYMENT, InformerCatalogFeed::deploymentId));
         functions.addEventHandler(handler(f -> refresh(new FunctionKey(f.getMetadata().getNamespace(),
                 f.getMetadata().getName()))));
         versions.addEventHandler(handler(v -> refresh(new FunctionKey(v.getMetadata().getNamespace(),
@@ -81,6 +83,11 @@ final class InformerCatalogFeed implements AutoCloseable {
         functions.run();
         versions.run();
         aliases.run();
+    }
+
+    /** The Aliases (as last seen) whose deployment in progress has this id: one, unless ids were reused by hand. */
+    List<Alias> aliasesOfDeployment(String deploymentId) {
+        return aliases.getIndexer().byIndex(BY_DEPLOYMENT, deploymentId);
     }
 
     /** Brings one function's catalog entry in line with what the cluster holds. */
@@ -164,6 +171,12 @@ final class InformerCatalogFeed implements AutoCloseable {
         String known = hex != null ? hex : spec.code() != null && spec.code().sha256() != null
                 ? spec.code().sha256() : Labels.sha256(codeLocation(spec));
         return SpecDigest.lambdaCodeSha256(known);
+    }
+
+    private static List<String> deploymentId(Alias alias) {
+        return alias.getStatus() == null || alias.getStatus().deployment() == null
+                || alias.getStatus().deployment().deploymentId() == null ? List.of()
+                : List.of(alias.getStatus().deployment().deploymentId());
     }
 
     private static String key(HasMetadata resource, String function) {

@@ -52,6 +52,17 @@ public interface ControllerConfig {
     @WithDefault("true")
     boolean exitOnLostLease();
 
+    /** Label selector of the gateway replicas' pods, which the controller asks for versions' outcomes. */
+    @WithDefault("app.kubernetes.io/name=lamina")
+    String gatewaySelector();
+
+    /** Namespace of the gateway replicas' pods; by default the operator's own. */
+    Optional<String> gatewayNamespace();
+
+    /** HTTP port of a gateway replica whose pod names no container port {@code http}. */
+    @WithDefault("${quarkus.http.port:8080}")
+    int gatewayPort();
+
     interface Shim {
         @WithDefault("lamina-shim:latest")
         String image();

@@ -15,7 +15,7 @@ final class ErrorBodies {
 
     static void write(HttpServerResponse response, String requestId, ServiceError error) {
         ObjectNode body = JSON.createObjectNode()
-                .put("Type", error.status() >= 500 ? "Service" : "User")
+                .put("Type", error.platformFault() ? "Service" : "User")
                 .put("Message", error.message());
         send(response, requestId, error.code(), error.status(), body);
     }

@@ -36,15 +36,17 @@ public class GatewayInvoker implements Invoker {
     private final Catalog catalog;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
+    private final OutcomeCounters outcomes;
     private final ShimClient shims;
     private final Arns arns;
     private final Vertx vertx;
 
-    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, Accounts accounts,
-                          Vertx vertx) {
+    public GatewayInvoker(Catalog catalog, GatewayConfig config, GatewayMetrics metrics, OutcomeCounters outcomes,
+                          Accounts accounts, Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
+        this.outcomes = outcomes;
         this.shims = new ShimClient(vertx);
         this.arns = new Arns(config.region(), accounts);
         this.vertx = vertx;
@@ -106,6 +108,8 @@ public class GatewayInvoker implements Invoker {
         String resource = qualifier == null ? function.name() : function.name() + ":" + qualifier;
         GatewayMetrics.InvocationMeters meters = metrics.invocation(function.namespace(), function.name(), resource,
                 version.version());
+        OutcomeCounters.VersionCounters counters = outcomes.version(function.namespace(), function.name(),
+                version.version());
         ConcurrencyLimits.FunctionLimit limit = catalog.limit(function.namespace(), function.name());
         if (limit == null) {
             return done(new InvokeAnswer.NotFound(requestId,
@@ -114,6 +118,7 @@ public class GatewayInvoker implements Invoker {
         ConcurrencyLimits.Admission admission = limit.tryAdmit();
         if (admission instanceof ConcurrencyLimits.Throttle(String reason)) {
             meters.throttled();
+            counters.throttled();
             return done(new InvokeAnswer.Throttled(requestId, reason, config.retryAfter()));
         }
         ConcurrencyLimits.Permit permit = (ConcurrencyLimits.Permit) admission;
@@ -127,15 +132,27 @@ public class GatewayInvoker implements Invoker {
         return call.result.whenComplete((answer, error) -> {
             permit.release();
             version.demand().decrement();
+            long elapsed = System.nanoTime() - start;
             switch (answer) {
-                case InvokeAnswer.Success s -> meters.answered(start, false);
-                case InvokeAnswer.FunctionError f -> meters.answered(start, true);
-                case InvokeAnswer.Streamed s -> meters.answered(start, s.functionError());
-                case InvokeAnswer.Throttled t -> meters.throttled();
+                case InvokeAnswer.Success s -> countAnswer(meters, counters, elapsed, false);
+                case InvokeAnswer.FunctionError f -> countAnswer(meters, counters, elapsed, true);
+                case InvokeAnswer.Streamed s -> countAnswer(meters, counters, elapsed, s.functionError());
+                case InvokeAnswer.Throttled t -> {
+                    meters.throttled();
+                    counters.throttled();
+                }
+                case InvokeAnswer.Failed f when f.error().platformFault() ->
+                        counters.answered(elapsed, false, true);
                 case null, default -> {
                 }
             }
         });
+    }
+
+    private static void countAnswer(GatewayMetrics.InvocationMeters meters, OutcomeCounters.VersionCounters counters,
+                                    long elapsedNanos, boolean functionError) {
+        meters.answered(elapsedNanos, functionError);
+        counters.answered(elapsedNanos, functionError, false);
     }
 
     @PreDestroy

@@ -46,12 +46,12 @@ public class GatewayMetrics {
                     .tags(tags).register(registry);
         }
 
-        void answered(long startNanos, boolean functionError) {
+        void answered(long elapsedNanos, boolean functionError) {
             invocations.increment();
             if (functionError) {
                 errors.increment();
             }
-            duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            duration.record(elapsedNanos, TimeUnit.NANOSECONDS);
         }
 
         void throttled() {

@@ -9,6 +9,11 @@ package dev.lamina.gateway;
  */
 public record ServiceError(String code, int status, String message) {
 
+    /** Lamina failed (a 5xx, "Service" in the body), not the caller's request (a 4xx, "User"). */
+    public boolean platformFault() {
+        return status >= 500;
+    }
+
     public static ServiceError notFound(String message) {
         return new ServiceError("ResourceNotFoundException", 404, message);
     }
