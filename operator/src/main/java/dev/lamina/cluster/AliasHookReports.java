@@ -22,7 +22,6 @@ import java.util.function.Function;
  */
 final class AliasHookReports implements HookReports {
 
-    static final String ANNOTATION_PREFIX = "hooks.lamina.dev/";
     /** Conflicting writes to the Alias (its status changes often during a deployment) before giving up. */
     private static final int ATTEMPTS = 5;
 

@@ -4,6 +4,7 @@ import dev.lamina.controller.ControllerConfig;
 import dev.lamina.controller.Leadership;
 import dev.lamina.deployments.HookLedger;
 import dev.lamina.deployments.HookReports;
+import dev.lamina.deployments.OutcomeSource;
 import dev.lamina.gateway.Catalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -88,7 +90,7 @@ public class ClusterGateway {
     /** Every gateway replica's outcomes of a version, for the controller's deployments. */
     @Produces
     @Singleton
-    @Typed(ReplicaOutcomes.class)
+    @Named(OutcomeSource.GATEWAY_REPLICAS)
     ReplicaOutcomes replicaOutcomes() {
         return new ReplicaOutcomes(client, config.gatewayNamespace().orElseGet(client::getNamespace),
                 config.gatewaySelector(), config.gatewayPort());

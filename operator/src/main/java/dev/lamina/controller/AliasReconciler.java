@@ -4,16 +4,14 @@ import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
-import dev.lamina.cluster.AliasHookReports;
-import dev.lamina.cluster.ReplicaOutcomes;
 import dev.lamina.deployments.Deployments;
+import dev.lamina.deployments.HookInvoker;
 import dev.lamina.deployments.HookReports;
 import dev.lamina.deployments.ManualAction;
+import dev.lamina.deployments.OutcomeSource;
 import dev.lamina.deployments.Rollout;
+import dev.lamina.deployments.VersionReadiness;
 import dev.lamina.gateway.AsyncEvents;
-import dev.lamina.gateway.Catalog;
-import dev.lamina.gateway.DeployedVersion;
-import dev.lamina.gateway.FunctionEntry;
 import dev.lamina.versions.AliasRouting;
 import dev.lamina.versions.FunctionVersions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -47,17 +46,23 @@ public class AliasReconciler implements Reconciler<Alias> {
 
     private final FunctionReferences<Alias> references = new FunctionReferences<>(a -> a.getSpec().function());
     private final ControllerSettings settings;
-    private final Catalog catalog;
+    private final VersionReadiness readiness;
     private final Deployments deployments;
     /** The deployment status decided last, by alias uid. */
     private final Map<String, DeploymentStatus> decided = new ConcurrentHashMap<>();
 
+    /** With the gateway of this replica: its environments, every replica's counts, its invocation path. */
     @Inject
-    public AliasReconciler(ControllerSettings settings, Catalog catalog, ReplicaOutcomes outcomes,
-                           AsyncEvents async) {
+    public AliasReconciler(ControllerSettings settings, VersionReadiness readiness,
+                           @Named(OutcomeSource.GATEWAY_REPLICAS) OutcomeSource outcomes, AsyncEvents async) {
+        this(settings, readiness, outcomes, async.hooks());
+    }
+
+    public AliasReconciler(ControllerSettings settings, VersionReadiness readiness, OutcomeSource outcomes,
+                           HookInvoker hooks) {
         this.settings = settings;
-        this.catalog = catalog;
-        this.deployments = new Deployments(outcomes, async.hooks());
+        this.readiness = readiness;
+        this.deployments = new Deployments(outcomes, hooks);
     }
 
     @PreDestroy
@@ -113,12 +118,12 @@ public class AliasReconciler implements Reconciler<Alias> {
         List<String> published = FunctionReferences.publishedVersions(context, namespace, spec.function());
         String desired = !spec.deployment().followLatest() ? spec.functionVersion()
                 : published.stream().max(Comparator.comparingLong(FunctionVersions::number)).orElse(null);
-        Readiness target = current == null ? Readiness.NONE : readiness(namespace, spec.function(),
-                current.targetVersion());
+        VersionReadiness.Readiness target = current == null ? new VersionReadiness.Readiness(false, null)
+                : readiness.of(namespace, spec.function(), current.targetVersion());
         Map<String, String> annotations = alias.getMetadata().getAnnotations() == null ? Map.of()
                 : alias.getMetadata().getAnnotations();
         HookReports.HookStatus report = current == null || current.hookExecutionId() == null ? null
-                : AliasHookReports.reported(annotations, current.hookExecutionId()).orElse(null);
+                : HookReports.reportedIn(annotations, current.hookExecutionId()).orElse(null);
         Rollout.Decision decision = deployments.evaluate(
                 new Deployments.AliasKey(namespace, spec.function(), spec.name()),
                 new Deployments.Observed(spec, alias.getMetadata().getGeneration() == null ? 0
@@ -131,23 +136,6 @@ public class AliasReconciler implements Reconciler<Alias> {
             decided.put(uid, decision.status());
         }
         return decision.status();
-    }
-
-    /** Whether a version has a ready environment, as this replica's gateway sees the version's pods. */
-    private Readiness readiness(String namespace, String function, String version) {
-        FunctionEntry entry = catalog.find(namespace, function);
-        DeployedVersion deployed = entry == null ? null : entry.resolve(version);
-        if (deployed == null) {
-            return new Readiness(false, null);
-        }
-        if (deployed.pool() == null) {
-            return new Readiness(false, deployed.info().state().reason());
-        }
-        return new Readiness(deployed.pool().state().ready() > 0, null);
-    }
-
-    private record Readiness(boolean warm, String problem) {
-        static final Readiness NONE = new Readiness(false, null);
     }
 
     private static Optional<Problem> check(Alias alias, Map<String, Double> table, Context<Alias> context) {

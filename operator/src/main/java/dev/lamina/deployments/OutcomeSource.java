@@ -10,5 +10,8 @@ import java.util.Map;
 @FunctionalInterface
 public interface OutcomeSource {
 
+    /** The name (CDI {@code @Named}) of the source that asks every gateway replica of a cluster. */
+    String GATEWAY_REPLICAS = "gateway-replicas";
+
     Map<String, Outcomes> outcomes(String namespace, String function, String version);
 }

@@ -2,6 +2,7 @@ package dev.lamina.gateway;
 
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.deployments.VersionReadiness;
 import dev.lamina.environments.EnvironmentPool;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.scaling.ConcurrencyLimits;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  * {@link FunctionEntry}s; versions an update drops are retired: their environments stop after their invocations.
  */
 @ApplicationScoped
-public class Catalog {
+public class Catalog implements VersionReadiness {
 
     private final Map<FunctionKey, FunctionEntry> functions = new ConcurrentHashMap<>();
     private final Map<FunctionKey, ConcurrencyLimits.FunctionLimit> limits = new ConcurrentHashMap<>();
@@ -168,6 +169,20 @@ public class Catalog {
         }
         result.sort(Comparator.comparing(FunctionEntry::name));
         return result;
+    }
+
+    /** Whether a version has a ready environment (in a cluster: a ready pod), or why it cannot run. */
+    @Override
+    public Readiness of(String namespace, String function, String version) {
+        FunctionEntry entry = find(namespace, function);
+        DeployedVersion deployed = entry == null ? null : entry.resolve(version);
+        if (deployed == null) {
+            return new Readiness(false, "version " + version + " of " + function + " does not exist");
+        }
+        if (deployed.pool() == null) {
+            return new Readiness(false, deployed.info().state().reason());
+        }
+        return new Readiness(deployed.pool().state().ready() > 0, null);
     }
 
     /** The concurrency limit of a function put here. */

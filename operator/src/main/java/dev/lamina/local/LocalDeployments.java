@@ -10,13 +10,12 @@ import dev.lamina.deployments.HookLedger;
 import dev.lamina.deployments.HookReports;
 import dev.lamina.deployments.ManualAction;
 import dev.lamina.deployments.Rollout;
-import dev.lamina.gateway.DeployedVersion;
+import dev.lamina.deployments.VersionReadiness;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Local mode's deployments: what a cluster keeps in each Alias's status is kept here, in memory, per alias; the
@@ -34,22 +33,22 @@ final class LocalDeployments {
 
     private final Deployments deployments;
     private final HookLedger ledger;
+    private final VersionReadiness readiness;
     private final Map<Deployments.AliasKey, Kept> kept = new HashMap<>();
 
-    LocalDeployments(Deployments deployments, HookLedger ledger) {
+    LocalDeployments(Deployments deployments, HookLedger ledger, VersionReadiness readiness) {
         this.deployments = deployments;
         this.ledger = ledger;
+        this.readiness = readiness;
     }
 
     /**
      * Evaluates an alias with a deployment and returns where it stands.
      *
      * @param latestPublished the function's newest version number, null when it has none
-     * @param versions        version number → deployed version, null when it does not exist
      * @param said            where the evaluation's notices go, as console lines
      */
-    DeploymentStatus evaluate(FunctionKey function, Alias alias, String latestPublished,
-                              Function<String, DeployedVersion> versions, List<String> said) {
+    DeploymentStatus evaluate(FunctionKey function, Alias alias, String latestPublished, List<String> said) {
         AliasSpec spec = alias.getSpec();
         Deployments.AliasKey key = new Deployments.AliasKey(function.namespace(), function.name(), spec.name());
         Kept k = kept.computeIfAbsent(key, x -> new Kept());
@@ -59,16 +58,15 @@ final class LocalDeployments {
         }
         DeploymentStatus current = k.status;
         String desired = spec.deployment().followLatest() ? latestPublished : spec.functionVersion();
-        DeployedVersion target = current == null ? null : versions.apply(current.targetVersion());
-        String problem = current == null || !current.inProgress() ? null : target == null
-                ? "it no longer exists" : target.pool() == null ? target.info().state().reason() : null;
-        boolean warm = target != null && target.pool() != null && target.pool().state().ready() > 0;
+        VersionReadiness.Readiness target = current == null || !current.inProgress()
+                ? new VersionReadiness.Readiness(false, null)
+                : readiness.of(function.namespace(), function.name(), current.targetVersion());
         HookReports.HookStatus report = current == null || current.hookExecutionId() == null ? null
                 : ledger.take(current.deploymentId(), current.hookExecutionId()).orElse(null);
         ManualAction action = ManualAction.parse(alias.getMetadata().getAnnotations() == null ? null
                 : alias.getMetadata().getAnnotations().get(ManualAction.ANNOTATION)).orElse(null);
         Rollout.Decision decision = deployments.evaluate(key, new Deployments.Observed(spec, k.generation, desired,
-                current, warm, problem, report, action), Instant.now());
+                current, target.warm(), target.problem(), report, action), Instant.now());
         DeploymentStatus next = decision.status();
         String before = current == null ? null : current.hookExecutionId();
         String after = next == null ? null : next.hookExecutionId();

@@ -359,7 +359,7 @@ final class LocalFunctions implements AutoCloseable {
         java.util.function.Function<String, DeployedVersion> versions = version -> version.equals(Labels.LATEST)
                 ? state.latest.deployed() : deployed(state.versions.get(FunctionVersions.number(version)));
         DeploymentStatus deployment = spec.deployment() == null ? null : deployments.evaluate(key, alias,
-                state.versions.isEmpty() ? null : String.valueOf(state.versions.lastKey()), versions, changes);
+                state.versions.isEmpty() ? null : String.valueOf(state.versions.lastKey()), changes);
         return switch (AliasRouting.resolve(AliasRouting.table(spec, deployment), versions)) {
             case AliasRouting.Resolution.Routed<DeployedVersion> routed ->
                     AliasRoute.of(spec, deployment, routed, previous);

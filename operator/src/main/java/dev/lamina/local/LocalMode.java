@@ -7,8 +7,8 @@ import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.Arns;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
-import dev.lamina.gateway.OutcomeCounters;
 import dev.lamina.gateway.GatewayConfig;
+import dev.lamina.gateway.OutcomeCounters;
 import dev.lamina.shim.ShimContract;
 import dev.lamina.sources.SourceCollaborators;
 import dev.lamina.urls.FunctionUrls;
@@ -100,7 +100,7 @@ public class LocalMode {
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks());
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, config.functionLogs()), new LocalDeployments(deployments, hookLedger));
+                gateway.region(), accounts, config.functionLogs()), new LocalDeployments(deployments, hookLedger, catalog));
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
+import dev.lamina.deployments.VersionReadiness;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
@@ -105,7 +106,9 @@ public final class MockCluster implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withStopOnInformerErrorDuringStartup(true));
         MappingStates states = new MappingStates();
-        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(settings),
+        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(settings,
+                (ns, function, version) -> new VersionReadiness.Readiness(true, null), (ns, function, version) -> Map.of(),
+                (ns, function, event) -> Optional.empty()),
                 new EventSourceMappingReconciler(states));
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();

@@ -40,7 +40,7 @@ class FunctionEntryTest {
     }
 
     private AliasRoute alias(String name, double additionalWeight) {
-        return new AliasRoute(name, null, one, two, additionalWeight, Instant.EPOCH);
+        return new AliasRoute(name, null, null, one, two, additionalWeight, Instant.EPOCH);
     }
 
     private static DeployedVersion version(String version) {
