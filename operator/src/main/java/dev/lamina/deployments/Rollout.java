@@ -3,6 +3,8 @@ package dev.lamina.deployments;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus.DeploymentCounts;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -292,7 +294,8 @@ public final class Rollout {
     }
 
     private static String percent(double weight) {
-        return Math.round(weight * 1000) / 10.0 + "%";
+        return BigDecimal.valueOf(weight * 100).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString()
+                + "%";
     }
 
     /** CodeDeploy's form: d- and nine capitals or digits. */

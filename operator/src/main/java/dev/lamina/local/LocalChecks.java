@@ -3,6 +3,8 @@ package dev.lamina.local;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.Labels;
+import dev.lamina.deployments.DeploymentType;
+import dev.lamina.deployments.Durations;
 import dev.lamina.versions.AliasRouting;
 import dev.lamina.versions.FunctionVersions;
 import java.util.Map;
@@ -49,8 +51,40 @@ final class LocalChecks {
                 || !spec.name().matches("[a-zA-Z0-9_-]{1,128}")) {
             return Optional.of("the alias name must be letters, digits, - and _, and not a number");
         }
+        AliasSpec.DeploymentPreference deployment = spec.deployment();
+        boolean follows = deployment != null && deployment.followLatest();
+        if ((spec.functionVersion() == null) != follows) {
+            return Optional.of("an alias names its functionVersion, or follows the latest version"
+                    + " (deployment.followLatest), not both");
+        }
+        if (deployment != null) {
+            if (spec.routingConfig() != null) {
+                return Optional.of("routingConfig and deployment exclude each other: a deployment sets the weights"
+                        + " itself");
+            }
+            if (Labels.LATEST.equals(spec.functionVersion())) {
+                return Optional.of("a deployment moves between published versions: functionVersion cannot be"
+                        + " $LATEST");
+            }
+            boolean custom = "Canary".equals(deployment.type()) || "Linear".equals(deployment.type());
+            if (custom != (deployment.stepPercent() != null && deployment.interval() != null)) {
+                return Optional.of("stepPercent and interval go with type Canary or Linear (the predefined types"
+                        + " name their own)");
+            }
+            try {
+                DeploymentType.of(deployment);
+                if (deployment.hooks() != null) {
+                    Durations.parse(deployment.hooks().timeout());
+                }
+                if (deployment.rollback() != null && deployment.rollback().window() != null) {
+                    Durations.parse(deployment.rollback().window());
+                }
+            } catch (IllegalArgumentException e) {
+                return Optional.of("deployment: " + e.getMessage());
+            }
+        }
         if (spec.functionVersion() == null) {
-            return Optional.of("functionVersion is missing");
+            return Optional.empty();
         }
         Map<String, Double> weights = spec.routingConfig() == null ? null
                 : spec.routingConfig().additionalVersionWeights();

@@ -12,29 +12,29 @@ import dev.lamina.deployments.ManualAction;
 import dev.lamina.deployments.Rollout;
 import dev.lamina.deployments.VersionReadiness;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Local mode's deployments: what a cluster keeps in each Alias's status is kept here, in memory, per alias; the
  * rules and the evaluation are the shared ones ({@link Deployments}). Hooks report to the {@link HookLedger} the
  * gateway's {@code PutLifecycleEventHookExecutionStatus} writes to. An alias's generation counts the changes of its
- * spec, as {@code metadata.generation} does in a cluster. Called on local mode's one thread.
+ * spec, as {@code metadata.generation} does in a cluster. Evaluated on local mode's one thread; read from any.
  */
 final class LocalDeployments {
 
     private static final class Kept {
         AliasSpec spec;
         long generation;
-        DeploymentStatus status;
+        volatile DeploymentStatus status;
     }
 
     private final Deployments deployments;
     private final HookLedger ledger;
     private final VersionReadiness readiness;
-    private final Map<Deployments.AliasKey, Kept> kept = new HashMap<>();
+    private final Map<Deployments.AliasKey, Kept> kept = new ConcurrentHashMap<>();
 
     LocalDeployments(Deployments deployments, HookLedger ledger, VersionReadiness readiness) {
         this.deployments = deployments;

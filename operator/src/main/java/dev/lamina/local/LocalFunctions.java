@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
+import dev.lamina.api.AliasStatus;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
@@ -161,6 +162,12 @@ final class LocalFunctions implements AutoCloseable {
         state.versions.forEach((n, k) -> versions.put(n, k.deployed()));
         catalog.put(new FunctionEntry(key.namespace(), key.name(), state.spec, state.latest.deployed(), versions,
                 state.aliases, failedUpdate));
+    }
+
+    /** Where an alias's deployment stands, null when it has none. */
+    DeploymentStatus deployment(FunctionKey function, String alias) {
+        AliasStatus status = deployments.status(function, alias);
+        return status == null ? null : status.deployment();
     }
 
     /** Local files the code of the functions read last consists of (watched for edits). */
@@ -325,7 +332,7 @@ final class LocalFunctions implements AutoCloseable {
                 if (next.putIfAbsent(spec.name(), route) != null) {
                     problems.add(d.file() + ": alias " + key + ":" + spec.name() + " is declared twice; the first"
                             + " one counts");
-                } else if (previous == null || !previous.equals(route)) {
+                } else if (previous == null || !describe(previous).equals(describe(route))) {
                     changes.add(key + ": alias " + spec.name() + " → " + describe(route));
                 }
             } catch (Problem p) {

@@ -1,5 +1,7 @@
 package dev.lamina.local;
 
+import dev.lamina.api.AliasStatus.DeploymentStatus;
+import dev.lamina.api.FunctionKey;
 import dev.lamina.deployments.Deployments;
 import dev.lamina.deployments.HookLedger;
 import dev.lamina.deployments.Rollout;
@@ -100,7 +102,8 @@ public class LocalMode {
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks());
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, config.functionLogs()), new LocalDeployments(deployments, hookLedger, catalog));
+                gateway.region(), accounts, config.functionLogs(), () -> port > 0 ? "http://" + host + ":" + port
+                : null), new LocalDeployments(deployments, hookLedger, catalog));
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
@@ -120,6 +123,12 @@ public class LocalMode {
         watcher.scheduleWithFixedDelay(this::advanceDeployments, evaluation, evaluation, TimeUnit.MILLISECONDS);
         loaded = new Loaded(dir, report);
         printBannerOnceListening();
+    }
+
+    /** Where an alias's deployment stands, null when it has none (or outside local mode). */
+    DeploymentStatus deployment(FunctionKey function, String alias) {
+        LocalFunctions current = functions;
+        return current == null ? null : current.deployment(function, alias);
     }
 
     void listening(@ObservesAsync HttpServerStart started) {

@@ -17,9 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -49,6 +51,7 @@ final class LocalRuntimes {
     private final Path javaRuntimeDir;
     private final Path javaNativeLibrary;
     private final String region;
+    private final Supplier<String> endpoint;
     private final Accounts accounts;
     private final boolean functionLogs;
 
@@ -56,9 +59,11 @@ final class LocalRuntimes {
      * @param javaRuntimeDir    the jars of the AWS Java runtime interface client, or null when not found
      * @param javaNativeLibrary the client's native library for this machine, extracted once (see
      *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
+     * @param endpoint          this process's HTTP address once it listens, else null
      */
     LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, Accounts accounts,
-                  boolean functionLogs) {
+                  boolean functionLogs, Supplier<String> endpoint) {
+        this.endpoint = endpoint;
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
         this.region = region;
@@ -114,11 +119,28 @@ final class LocalRuntimes {
                 .invokeHost("127.0.0.1")
                 .runtimeCommand(command)
                 .workingDirectory(codeDir)
-                .environment(spec.environment() == null ? Map.of() : spec.environment())
+                .environment(environment(spec))
                 .initializationType(provisioned ? InitializationType.PROVISIONED_CONCURRENCY
                         : InitializationType.ON_DEMAND)
                 .logSink(logs)
                 .build();
+    }
+
+    /**
+     * The function's variables, and the endpoint of CodeDeploy's calls (AWS SDKs read
+     * {@code AWS_ENDPOINT_URL_CODEDEPLOY}): this process, so a traffic hook written for CodeDeploy reports here
+     * unchanged. A variable of the function's own wins.
+     */
+    private Map<String, String> environment(FunctionSpec spec) {
+        Map<String, String> environment = new HashMap<>();
+        String address = endpoint.get();
+        if (address != null) {
+            environment.put("AWS_ENDPOINT_URL_CODEDEPLOY", address);
+        }
+        if (spec.environment() != null) {
+            environment.putAll(spec.environment());
+        }
+        return environment;
     }
 
     /**

@@ -128,7 +128,6 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
-    /** A function with a version declared by hand, editable. */
     /** The Function URLs of local-urls/, on a writable copy so a test can edit them. */
     public static final class Urls extends LocalModeProfile {
         @Override
@@ -137,6 +136,15 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** A function and the aliases deploying its versions (local-deployments/), editable. */
+    public static final class Deployments extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-deployments");
+        }
+    }
+
+    /** A function with a version declared by hand, editable. */
     public static final class Versions extends LocalModeProfile {
         @Override
         protected Path directory() {
