@@ -20,9 +20,9 @@ import java.util.function.Function;
  * replicas reporting the same hook at once cannot both be accepted. Blocks on the Kubernetes API: call it off the
  * event loop.
  */
-final class AliasHookReports implements HookReports {
+public final class AliasHookReports implements HookReports {
 
-    static final String ANNOTATION_PREFIX = "hooks.lamina.dev/";
+    public static final String ANNOTATION_PREFIX = "hooks.lamina.dev/";
     /** Conflicting writes to the Alias (its status changes often during a deployment) before giving up. */
     private static final int ATTEMPTS = 5;
 
@@ -30,7 +30,7 @@ final class AliasHookReports implements HookReports {
     private final Function<String, List<Alias>> aliasesOfDeployment;
 
     /** @param aliasesOfDeployment the Aliases (as last seen by an informer) with a deployment of this id */
-    AliasHookReports(KubernetesClient client, Function<String, List<Alias>> aliasesOfDeployment) {
+    public AliasHookReports(KubernetesClient client, Function<String, List<Alias>> aliasesOfDeployment) {
         this.client = client;
         this.aliasesOfDeployment = aliasesOfDeployment;
     }
