@@ -29,7 +29,7 @@ final class AliasHookReports implements HookReports {
     private final Function<String, List<Alias>> aliasesOfDeployment;
 
     /** @param aliasesOfDeployment the Aliases (as last seen by an informer) with a deployment of this id */
-    AliasHookReports(KubernetesClient client, Function<String, List<Alias>> aliasesOfDeployment) {
+    public AliasHookReports(KubernetesClient client, Function<String, List<Alias>> aliasesOfDeployment) {
         this.client = client;
         this.aliasesOfDeployment = aliasesOfDeployment;
     }

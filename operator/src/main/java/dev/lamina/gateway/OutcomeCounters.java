@@ -22,7 +22,7 @@ public class OutcomeCounters implements OutcomeSource {
     }
 
     /** The cumulative counters of one version. */
-    static final class VersionCounters {
+    public static final class VersionCounters {
         private final LongAdder invocations = new LongAdder();
         private final LongAdder functionErrors = new LongAdder();
         private final LongAdder platformErrors = new LongAdder();
@@ -36,7 +36,7 @@ public class OutcomeCounters implements OutcomeSource {
         }
 
         /** An answer: a success, a function error, or (when {@code platformError}) a failure of Lamina's. */
-        void answered(long elapsedNanos, boolean functionError, boolean platformError) {
+        public void answered(long elapsedNanos, boolean functionError, boolean platformError) {
             invocations.increment();
             if (functionError) {
                 functionErrors.increment();
@@ -46,7 +46,7 @@ public class OutcomeCounters implements OutcomeSource {
             durations[Outcomes.bucket(elapsedNanos / 1_000_000)].increment();
         }
 
-        void throttled() {
+        public void throttled() {
             throttles.increment();
         }
 
@@ -67,7 +67,8 @@ public class OutcomeCounters implements OutcomeSource {
         return instanceId;
     }
 
-    VersionCounters version(String namespace, String function, String version) {
+    /** The counters of one version, to look up once per invocation. */
+    public VersionCounters version(String namespace, String function, String version) {
         VersionKey key = new VersionKey(namespace, function, version);
         VersionCounters counters = versions.get(key);
         return counters != null ? counters : versions.computeIfAbsent(key, k -> new VersionCounters());

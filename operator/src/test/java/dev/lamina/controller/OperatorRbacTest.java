@@ -4,11 +4,15 @@ import static dev.lamina.controller.Fixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Alias;
+import dev.lamina.api.AliasStatus;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.gateway.InvokePermissions;
+import dev.lamina.cluster.AliasHookReports;
 import dev.lamina.cluster.KubernetesInvokePermissions;
 import dev.lamina.cluster.PodInformers;
+import dev.lamina.cluster.ReplicaOutcomes;
+import dev.lamina.deployments.HookReports;
 import dev.lamina.cluster.VersionPods;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -51,6 +55,7 @@ class OperatorRbacTest {
             exerciseEveryReconciler(cluster);
             exerciseEnvironments(cluster);
             exerciseCallerChecks(cluster);
+            exerciseDeployments(cluster);
             for (String request : cluster.operatorRequests()) {
                 permission(request).ifPresent(needed::add);
             }
@@ -61,7 +66,7 @@ class OperatorRbacTest {
                 "lamina.dev/functions list", "lamina.dev/functions/status patch", "lamina.dev/functionversions create",
                 "apps/deployments create", "apps/deployments patch", "/pods watch", "/pods patch", "/secrets get",
                 "/events create", "authentication.k8s.io/tokenreviews create",
-                "authorization.k8s.io/subjectaccessreviews create");
+                "authorization.k8s.io/subjectaccessreviews create", "lamina.dev/aliases patch", "/pods list");
         assertThat(needed).allSatisfy(permission -> assertThat(allowed(rules, permission))
                 .as("%s is granted by %s", permission, RBAC).isTrue());
     }
@@ -140,6 +145,30 @@ class OperatorRbacTest {
         try (var permissions = new KubernetesInvokePermissions(cluster.operatorClient(), Duration.ofSeconds(10))) {
             assertThat(permissions.check("Bearer token", "rbac", "all").toCompletableFuture().get(30, TimeUnit.SECONDS))
                     .isInstanceOf(InvokePermissions.Decision.Allowed.class);
+        }
+    }
+
+    /**
+     * What deployments need in a cluster: a gateway records a hook's report on the Alias, the controller lists the
+     * gateway replicas to read their outcomes.
+     */
+    private static void exerciseDeployments(MockCluster cluster) {
+        KubernetesClient client = cluster.client();
+        String ns = cluster.newNamespace("deploy");
+        Alias created = client.resource(Fixtures.alias(ns, "rolled", "live", "1")).create();
+        Alias reconciled = eventually().until(() -> client.resource(created).get(),
+                a -> a.getStatus() != null && a.getStatus().conditions() != null);
+        AliasStatus status = reconciled.getStatus();
+        reconciled.setStatus(new AliasStatus(status.observedGeneration(), status.conditions(), status.routing(),
+                status.weights(), new AliasStatus.DeploymentStatus("PreTraffic", "2", 0.0, "2026-01-01T00:00:00Z",
+                null, "d-RBAC", "pre-1"), status.functionUrl()));
+        Alias deploying = client.resource(reconciled).updateStatus();
+        assertThat(new AliasHookReports(cluster.operatorClient(), id -> List.of(deploying))
+                .report("d-RBAC", "pre-1", HookReports.HookStatus.Succeeded))
+                .isEqualTo(new HookReports.Result.Accepted());
+        try (ReplicaOutcomes replicas = new ReplicaOutcomes(cluster.operatorClient(), ns,
+                "app.kubernetes.io/name=lamina", 8080)) {
+            assertThat(replicas.outcomes(ns, "rolled", "2")).isEmpty();
         }
     }
 
