@@ -20,7 +20,7 @@ import java.util.function.Function;
  * replicas reporting the same hook at once cannot both be accepted. Blocks on the Kubernetes API: call it off the
  * event loop.
  */
-final class AliasHookReports implements HookReports {
+public final class AliasHookReports implements HookReports {
 
     /** Conflicting writes to the Alias (its status changes often during a deployment) before giving up. */
     private static final int ATTEMPTS = 5;

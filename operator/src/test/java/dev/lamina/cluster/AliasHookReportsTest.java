@@ -96,8 +96,8 @@ class AliasHookReportsTest {
                 a -> a.getStatus() != null && a.getStatus().conditions() != null);
         AliasStatus status = reconciled.getStatus();
         reconciled.setStatus(new AliasStatus(status.observedGeneration(), status.conditions(), status.routing(),
-                status.weights(), new AliasStatus.DeploymentStatus(phase, "2", 0.0, "2026-01-01T00:00:00Z", null,
-                deploymentId, hookExecutionId), status.functionUrl()));
+                status.weights(), new AliasStatus.DeploymentStatus(phase, deploymentId, "1", "2", 0.0, 0,
+                "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, hookExecutionId, null, null, 1L), status.functionUrl()));
         return client.resource(reconciled).updateStatus();
     }
 

@@ -160,8 +160,8 @@ class OperatorRbacTest {
                 a -> a.getStatus() != null && a.getStatus().conditions() != null);
         AliasStatus status = reconciled.getStatus();
         reconciled.setStatus(new AliasStatus(status.observedGeneration(), status.conditions(), status.routing(),
-                status.weights(), new AliasStatus.DeploymentStatus("PreTraffic", "2", 0.0, "2026-01-01T00:00:00Z",
-                null, "d-RBAC", "pre-1"), status.functionUrl()));
+                status.weights(), new AliasStatus.DeploymentStatus("PreTraffic", "d-RBAC", "1", "2", 0.0,
+                0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, "pre-1", null, null, 1L), status.functionUrl()));
         Alias deploying = client.resource(reconciled).updateStatus();
         assertThat(new AliasHookReports(cluster.operatorClient(), id -> List.of(deploying))
                 .report("d-RBAC", "pre-1", HookReports.HookStatus.Succeeded))
