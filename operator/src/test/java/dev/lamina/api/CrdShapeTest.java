@@ -20,7 +20,8 @@ class CrdShapeTest {
         return Stream.of(
                 Arguments.of("Function", "functions", "fn", List.of("Ready", "Latest Version", "Invoke URL", "Function URL", "Environments", "Age")),
                 Arguments.of("FunctionVersion", "functionversions", "fnv", List.of("Function", "Version", "Environments", "Age")),
-                Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Function URL", "Age")),
+                Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Deployment", "Target",
+                        "Next Step", "Function URL", "Age")),
                 Arguments.of("EventSourceMapping", "eventsourcemappings", "esm", List.of("Function", "Source", "State", "Age")));
     }
 
