@@ -46,7 +46,6 @@ public class AliasReconciler implements Reconciler<Alias> {
 
     private final FunctionReferences<Alias> references = new FunctionReferences<>(a -> a.getSpec().function());
     private final ControllerSettings settings;
-    private final VersionReadiness readiness;
     private final Deployments deployments;
     /** The deployment status decided last, by alias uid. */
     private final Map<String, DeploymentStatus> decided = new ConcurrentHashMap<>();
@@ -61,8 +60,7 @@ public class AliasReconciler implements Reconciler<Alias> {
     public AliasReconciler(ControllerSettings settings, VersionReadiness readiness, OutcomeSource outcomes,
                            HookInvoker hooks) {
         this.settings = settings;
-        this.readiness = readiness;
-        this.deployments = new Deployments(outcomes, hooks);
+        this.deployments = new Deployments(outcomes, hooks, readiness);
     }
 
     @PreDestroy
@@ -78,10 +76,15 @@ public class AliasReconciler implements Reconciler<Alias> {
     @Override
     public UpdateControl<Alias> reconcile(Alias alias, Context<Alias> context) {
         AliasSpec spec = alias.getSpec();
-        DeploymentStatus deployment = spec.deployment() == null ? null : deploy(alias, context);
+        // A deployment starts only towards a version that exists; until then the alias says which is missing.
+        Optional<Problem> unknownTarget = spec.deployment() == null || spec.functionVersion() == null
+                ? Optional.empty() : check(alias, Map.of(spec.functionVersion(), 1.0), context);
+        DeploymentStatus deployment = spec.deployment() == null ? null : unknownTarget.isPresent()
+                ? lastDecided(alias) : deploy(alias, context);
         Map<String, Double> table = AliasRouting.table(spec, deployment);
-        Optional<Problem> problem = table.isEmpty() ? Optional.of(new Problem("NoVersion", spec.function()
-                + " has no published version for the alias to follow yet")) : check(alias, table, context);
+        Optional<Problem> problem = unknownTarget.isPresent() ? unknownTarget : table.isEmpty()
+                ? Optional.of(new Problem("NoVersion", spec.function() + " has no published version for the alias"
+                + " to follow yet")) : check(alias, table, context);
         StatusConditions conditions = StatusConditions.of(alias);
         AliasStatus status;
         if (problem.isPresent()) {
@@ -106,20 +109,23 @@ public class AliasReconciler implements Reconciler<Alias> {
     }
 
     /**
-     * One evaluation of the alias's deployment. What this controller decided last is where it goes on from: the
-     * cached status may not show the last patch yet; after a failover (nothing decided here yet) the status is.
+     * Where the alias's deployment stands: what this controller decided last, as the cached status may not show the
+     * last patch yet; after a failover (nothing decided here yet), the status.
      */
+    private DeploymentStatus lastDecided(Alias alias) {
+        return decided.getOrDefault(alias.getMetadata().getUid(), alias.getStatus() == null ? null
+                : alias.getStatus().deployment());
+    }
+
+    /** One evaluation of the alias's deployment. */
     private DeploymentStatus deploy(Alias alias, Context<Alias> context) {
         AliasSpec spec = alias.getSpec();
         String namespace = alias.getMetadata().getNamespace();
         String uid = alias.getMetadata().getUid();
-        DeploymentStatus current = decided.getOrDefault(uid, alias.getStatus() == null ? null
-                : alias.getStatus().deployment());
+        DeploymentStatus current = lastDecided(alias);
         List<String> published = FunctionReferences.publishedVersions(context, namespace, spec.function());
         String desired = !spec.deployment().followLatest() ? spec.functionVersion()
                 : published.stream().max(Comparator.comparingLong(FunctionVersions::number)).orElse(null);
-        VersionReadiness.Readiness target = current == null ? new VersionReadiness.Readiness(false, null)
-                : readiness.of(namespace, spec.function(), current.targetVersion());
         Map<String, String> annotations = alias.getMetadata().getAnnotations() == null ? Map.of()
                 : alias.getMetadata().getAnnotations();
         HookReports.HookStatus report = current == null || current.hookExecutionId() == null ? null
@@ -127,8 +133,8 @@ public class AliasReconciler implements Reconciler<Alias> {
         Rollout.Decision decision = deployments.evaluate(
                 new Deployments.AliasKey(namespace, spec.function(), spec.name()),
                 new Deployments.Observed(spec, alias.getMetadata().getGeneration() == null ? 0
-                        : alias.getMetadata().getGeneration(), desired, current, target.warm(), target.problem(),
-                        report, ManualAction.parse(annotations.get(ManualAction.ANNOTATION)).orElse(null)),
+                        : alias.getMetadata().getGeneration(), desired, current, report,
+                        ManualAction.parse(annotations.get(ManualAction.ANNOTATION)).orElse(null)),
                 Instant.now());
         decision.notices().forEach(n -> KubernetesEvents.record(context.getClient(), alias,
                 n.warning() ? KubernetesEvents.WARNING : KubernetesEvents.NORMAL, n.reason(), n.message()));

@@ -30,15 +30,12 @@ public final class Deployments implements AutoCloseable {
     /**
      * What the caller knows of the alias at this evaluation.
      *
-     * @param desired       the version the alias should end at (null when none yet)
-     * @param targetWarm    the status's target version has a ready environment
-     * @param targetProblem why that version cannot run, null when it can
-     * @param hookReport    the report of the hook being waited for, null when none yet
-     * @param action        a promote or abort asked by hand, null when none
+     * @param desired    the version the alias should end at (null when none yet)
+     * @param hookReport the report of the hook being waited for, null when none yet
+     * @param action     a promote or abort asked by hand, null when none
      */
     public record Observed(AliasSpec spec, long generation, String desired, DeploymentStatus current,
-                           boolean targetWarm, String targetProblem, HookReports.HookStatus hookReport,
-                           ManualAction action) {
+                           HookReports.HookStatus hookReport, ManualAction action) {
     }
 
     private record Tracked(String deploymentId, Readings readings) {
@@ -46,14 +43,16 @@ public final class Deployments implements AutoCloseable {
 
     private final OutcomeSource outcomes;
     private final HookInvoker hooks;
+    private final VersionReadiness readiness;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<AliasKey, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, String> hookFailures = new ConcurrentHashMap<>();
     private final Set<String> hooksInvoked = ConcurrentHashMap.newKeySet();
 
-    public Deployments(OutcomeSource outcomes, HookInvoker hooks) {
+    public Deployments(OutcomeSource outcomes, HookInvoker hooks, VersionReadiness readiness) {
         this.outcomes = outcomes;
         this.hooks = hooks;
+        this.readiness = readiness;
     }
 
     /** One evaluation of one alias with a deployment preference. */
@@ -72,9 +71,15 @@ public final class Deployments implements AutoCloseable {
         invokeHook(key, observed);
         String hookFailure = current == null || current.hookExecutionId() == null ? null
                 : hookFailures.get(current.hookExecutionId());
+        // The version this evaluation may move traffic to: the one under way, else the desired one (a new deployment).
+        String desired = observed.desired();
+        String target = current != null && current.inProgress()
+                && (desired == null || desired.equals(current.targetVersion())) ? current.targetVersion() : desired;
+        VersionReadiness.Readiness ready = target == null ? new VersionReadiness.Readiness(false, null)
+                : readiness.of(key.namespace(), key.function(), target);
         Rollout.Decision decision = Rollout.advance(new Rollout.Situation(observed.spec(), observed.generation(),
-                observed.desired(), current, now, observed.targetWarm(), observed.targetProblem(), seen, window,
-                observed.hookReport(), hookFailure, observed.action()));
+                desired, current, now, ready.warm(), ready.problem(), seen, window, observed.hookReport(),
+                hookFailure, observed.action()));
         DeploymentStatus next = decision.status();
         if (next != null && next.inProgress()) {
             // A deployment just started counts from what the replicas show before any traffic moves.

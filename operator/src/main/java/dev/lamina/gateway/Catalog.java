@@ -171,13 +171,16 @@ public class Catalog implements VersionReadiness {
         return result;
     }
 
-    /** Whether a version has a ready environment (in a cluster: a ready pod), or why it cannot run. */
+    /**
+     * Whether a version has a ready environment (in a cluster: a ready pod), or why it cannot run. A version not
+     * here (yet: the catalog follows the cluster) is not ready, and no problem.
+     */
     @Override
     public Readiness of(String namespace, String function, String version) {
         FunctionEntry entry = find(namespace, function);
         DeployedVersion deployed = entry == null ? null : entry.resolve(version);
         if (deployed == null) {
-            return new Readiness(false, "version " + version + " of " + function + " does not exist");
+            return new Readiness(false, null);
         }
         if (deployed.pool() == null) {
             return new Readiness(false, deployed.info().state().reason());

@@ -10,7 +10,6 @@ import dev.lamina.deployments.HookLedger;
 import dev.lamina.deployments.HookReports;
 import dev.lamina.deployments.ManualAction;
 import dev.lamina.deployments.Rollout;
-import dev.lamina.deployments.VersionReadiness;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,11 @@ final class LocalDeployments {
 
     private final Deployments deployments;
     private final HookLedger ledger;
-    private final VersionReadiness readiness;
     private final Map<Deployments.AliasKey, Kept> kept = new ConcurrentHashMap<>();
 
-    LocalDeployments(Deployments deployments, HookLedger ledger, VersionReadiness readiness) {
+    LocalDeployments(Deployments deployments, HookLedger ledger) {
         this.deployments = deployments;
         this.ledger = ledger;
-        this.readiness = readiness;
     }
 
     /**
@@ -58,15 +55,12 @@ final class LocalDeployments {
         }
         DeploymentStatus current = k.status;
         String desired = spec.deployment().followLatest() ? latestPublished : spec.functionVersion();
-        VersionReadiness.Readiness target = current == null || !current.inProgress()
-                ? new VersionReadiness.Readiness(false, null)
-                : readiness.of(function.namespace(), function.name(), current.targetVersion());
         HookReports.HookStatus report = current == null || current.hookExecutionId() == null ? null
                 : ledger.take(current.deploymentId(), current.hookExecutionId()).orElse(null);
         ManualAction action = ManualAction.parse(alias.getMetadata().getAnnotations() == null ? null
                 : alias.getMetadata().getAnnotations().get(ManualAction.ANNOTATION)).orElse(null);
         Rollout.Decision decision = deployments.evaluate(key, new Deployments.Observed(spec, k.generation, desired,
-                current, target.warm(), target.problem(), report, action), Instant.now());
+                current, report, action), Instant.now());
         DeploymentStatus next = decision.status();
         String before = current == null ? null : current.hookExecutionId();
         String after = next == null ? null : next.hookExecutionId();

@@ -100,10 +100,10 @@ public class LocalMode {
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
-        deployments = new Deployments(outcomes, async.hooks());
+        deployments = new Deployments(outcomes, async.hooks(), catalog);
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
                 gateway.region(), accounts, config.functionLogs(), () -> port > 0 ? "http://" + host + ":" + port
-                : null), new LocalDeployments(deployments, hookLedger, catalog));
+                : null), new LocalDeployments(deployments, hookLedger));
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,

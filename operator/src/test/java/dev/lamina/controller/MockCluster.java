@@ -1,7 +1,6 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
-import dev.lamina.deployments.VersionReadiness;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
@@ -11,6 +10,9 @@ import dev.lamina.async.IntakeResult;
 import dev.lamina.cluster.LeaderSources;
 import dev.lamina.cluster.StatusCheckpointStore;
 import dev.lamina.cluster.StatusTickStore;
+import dev.lamina.deployments.HookInvoker;
+import dev.lamina.deployments.OutcomeSource;
+import dev.lamina.deployments.VersionReadiness;
 import dev.lamina.sources.SourceCollaborators;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -63,13 +65,20 @@ public final class MockCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final KubernetesClient operatorClient;
-    private final Operator operator;
+    private Operator operator;
     private final LeaderSources sources;
     private final List<String> queued;
     private final List<String> invoked;
+    private final ControllerSettings settings;
+    private final AliasCollaborators aliases;
+    private final MappingStates states;
 
     private MockCluster(KubernetesMockServer server, KubernetesClient client, KubernetesClient operatorClient,
-                        Operator operator, LeaderSources sources, List<String> queued, List<String> invoked) {
+                        Operator operator, LeaderSources sources, List<String> queued, List<String> invoked,
+                        ControllerSettings settings, AliasCollaborators aliases, MappingStates states) {
+        this.settings = settings;
+        this.aliases = aliases;
+        this.states = states;
         this.server = server;
         this.client = client;
         this.operatorClient = operatorClient;
@@ -84,6 +93,22 @@ public final class MockCluster implements AutoCloseable {
      * {@link EventSourceMappingReconciler}, leading: its event sources are polled (see {@link #sources}).
      */
     public static MockCluster start(ControllerSettings settings) {
+        return start(settings, AliasCollaborators.IDLE);
+    }
+
+    /**
+     * What the alias reconciler's deployments see of the gateways: whether a version is ready, every replica's
+     * counts, and what invoking a hook does.
+     */
+    public record AliasCollaborators(VersionReadiness readiness, OutcomeSource outcomes, HookInvoker hooks) {
+        /** Every version ready, no invocations counted, hooks that run and report nothing. */
+        static final AliasCollaborators IDLE = new AliasCollaborators(
+                (ns, function, version) -> new VersionReadiness.Readiness(true, null),
+                (ns, function, version) -> Map.of(), (ns, function, event) -> Optional.empty());
+    }
+
+    /** A cluster whose alias reconciler's deployments see the gateways through {@code aliases}. */
+    public static MockCluster start(ControllerSettings settings, AliasCollaborators aliases) {
         // One map of expectations for the server and its dispatcher: expect() answers before CRUD (see server()).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         var server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
@@ -98,25 +123,41 @@ public final class MockCluster implements AutoCloseable {
         KubernetesClient operatorClient = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
                 .build();
-        Operator operator = new Operator(o -> o
-                .withKubernetesClient(operatorClient)
-                .withCloseClientOnStop(true)
-                // The mock server cannot apply: create/update dependents and patch status with JSON patches.
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withStopOnInformerErrorDuringStartup(true));
         MappingStates states = new MappingStates();
-        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings), new AliasReconciler(settings,
-                (ns, function, version) -> new VersionReadiness.Readiness(true, null), (ns, function, version) -> Map.of(),
-                (ns, function, event) -> Optional.empty()),
-                new EventSourceMappingReconciler(states));
-        reconcilers.forEach(r -> operator.register((Reconciler) r));
-        operator.start();
+        Operator operator = operator(operatorClient, settings, aliases, states);
         List<String> queued = new CopyOnWriteArrayList<>();
         List<String> invoked = new CopyOnWriteArrayList<>();
         LeaderSources sources = sources(operatorClient, states, queued, invoked);
         sources.lead();
-        return new MockCluster(server, client, operatorClient, operator, sources, queued, invoked);
+        return new MockCluster(server, client, operatorClient, operator, sources, queued, invoked, settings, aliases,
+                states);
+    }
+
+    /** Starts an operator with new reconcilers (nothing remembered from an earlier one). */
+    private static Operator operator(KubernetesClient operatorClient, ControllerSettings settings,
+                                     AliasCollaborators aliases, MappingStates states) {
+        Operator operator = new Operator(o -> o
+                .withKubernetesClient(operatorClient)
+                .withCloseClientOnStop(false)
+                // The mock server cannot apply: create/update dependents and patch status with JSON patches.
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withStopOnInformerErrorDuringStartup(true));
+        List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings),
+                new AliasReconciler(settings, aliases.readiness(), aliases.outcomes(), aliases.hooks()),
+                new EventSourceMappingReconciler(states));
+        reconcilers.forEach(r -> operator.register((Reconciler) r));
+        operator.start();
+        return operator;
+    }
+
+    /**
+     * A controller failover: this operator stops and a new one, with new reconcilers, takes over; it knows only what
+     * the cluster holds.
+     */
+    public void failOver() {
+        operator.stop();
+        operator = operator(operatorClient, settings, aliases, states);
     }
 
     /**
@@ -267,6 +308,7 @@ public final class MockCluster implements AutoCloseable {
     public void close() {
         sources.close();
         operator.stop();
+        operatorClient.close();
         client.close();
         server.destroy();
     }
