@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -53,14 +54,15 @@ public class AliasReconciler implements Reconciler<Alias> {
     /** With the gateway of this replica: its environments, every replica's counts, its invocation path. */
     @Inject
     public AliasReconciler(ControllerSettings settings, VersionReadiness readiness,
-                           @Named(OutcomeSource.GATEWAY_REPLICAS) OutcomeSource outcomes, AsyncEvents async) {
-        this(settings, readiness, outcomes, async.hooks());
+                           @Named(OutcomeSource.GATEWAY_REPLICAS) OutcomeSource outcomes, AsyncEvents async,
+                           MeterRegistry registry) {
+        this(settings, readiness, outcomes, async.hooks(), registry);
     }
 
     public AliasReconciler(ControllerSettings settings, VersionReadiness readiness, OutcomeSource outcomes,
-                           HookInvoker hooks) {
+                           HookInvoker hooks, MeterRegistry registry) {
         this.settings = settings;
-        this.deployments = new Deployments(outcomes, hooks, readiness);
+        this.deployments = new Deployments(outcomes, hooks, readiness, registry);
     }
 
     @PreDestroy

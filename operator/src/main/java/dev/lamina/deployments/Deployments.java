@@ -2,6 +2,7 @@ package dev.lamina.deployments;
 
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,15 +45,18 @@ public final class Deployments implements AutoCloseable {
     private final OutcomeSource outcomes;
     private final HookInvoker hooks;
     private final VersionReadiness readiness;
+    private final DeploymentMetrics metrics;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<AliasKey, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, String> hookFailures = new ConcurrentHashMap<>();
     private final Set<String> hooksInvoked = ConcurrentHashMap.newKeySet();
 
-    public Deployments(OutcomeSource outcomes, HookInvoker hooks, VersionReadiness readiness) {
+    public Deployments(OutcomeSource outcomes, HookInvoker hooks, VersionReadiness readiness,
+                       MeterRegistry registry) {
         this.outcomes = outcomes;
         this.hooks = hooks;
         this.readiness = readiness;
+        this.metrics = new DeploymentMetrics(registry);
     }
 
     /** One evaluation of one alias with a deployment preference. */
@@ -81,6 +85,7 @@ public final class Deployments implements AutoCloseable {
                 desired, current, now, ready.warm(), ready.problem(), seen, window, observed.hookReport(),
                 hookFailure, observed.action()));
         DeploymentStatus next = decision.status();
+        metrics.evaluated(key, current, next);
         if (next != null && next.inProgress()) {
             // A deployment just started counts from what the replicas show before any traffic moves.
             readings(key, next, now);

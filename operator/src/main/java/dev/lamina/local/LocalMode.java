@@ -100,7 +100,7 @@ public class LocalMode {
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
-        deployments = new Deployments(outcomes, async.hooks(), catalog);
+        deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
                 gateway.region(), accounts, config.functionLogs(), () -> port > 0 ? "http://" + host + ":" + port
                 : null), new LocalDeployments(deployments, hookLedger));

@@ -144,7 +144,8 @@ public final class MockCluster implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withStopOnInformerErrorDuringStartup(true));
         List<Reconciler<?>> reconcilers = List.of(new FunctionReconciler(settings),
-                new AliasReconciler(settings, aliases.readiness(), aliases.outcomes(), aliases.hooks()),
+                new AliasReconciler(settings, aliases.readiness(), aliases.outcomes(), aliases.hooks(),
+                        new SimpleMeterRegistry()),
                 new EventSourceMappingReconciler(states));
         reconcilers.forEach(r -> operator.register((Reconciler) r));
         operator.start();

@@ -109,6 +109,9 @@ class LocalDeploymentsTest {
         assertThat(live.counts().functionErrors()).isPositive();
         assertThat(live.step()).as("rolled back at its first step").isEqualTo(1);
         assertThat(failedCalls).as("calls the gateway failed").hasValue(0);
+        assertThat(Gateway.metrics()).contains("lamina_deployments_total{alias=\"live\",function_name=\"shop\","
+                + "namespace=\"default\",outcome=\"RolledBack\"} 1.0").contains("lamina_deployment_target_weight{"
+                + "alias=\"live\",function_name=\"shop\",namespace=\"default\"} 0.0");
         GetAliasResponse after = alias("live");
         assertThat(after.functionVersion()).isEqualTo("2");
         assertThat(after.routingConfig()).isNull();
