@@ -29,6 +29,9 @@ public final class Rollout {
     /** How often an alias in a deployment is evaluated: a rollback takes effect within this. */
     public static final Duration EVALUATION_INTERVAL = Duration.ofSeconds(1);
 
+    /** How long a new version may take to get a ready environment before its deployment fails. */
+    static final Duration WARM_TIMEOUT = Duration.ofMinutes(15);
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ID_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -169,10 +172,16 @@ public final class Rollout {
                         if (waiting.isPresent()) {
                             yield waiting.get();
                         }
-                        st = with(st, st.phase(), 0.0, 0, st.since(), null, null, st.counts(),
+                        // Warming is timed from here.
+                        st = with(st, st.phase(), 0.0, 0, now(), null, null, st.counts(),
                                 "pre-traffic hook " + hooks().preTraffic() + " succeeded");
                     }
                     if (!s.targetWarm()) {
+                        if (s.now().isAfter(Instant.parse(st.since()).plus(WARM_TIMEOUT))) {
+                            yield ended(st, DeploymentStatus.FAILED, "no environment of version "
+                                    + st.targetVersion() + " became ready within " + WARM_TIMEOUT.toMinutes()
+                                    + " minutes");
+                        }
                         yield with(st, st.phase(), 0.0, 0, st.since(), null, null, st.counts(),
                                 "waiting for a ready environment of version " + st.targetVersion());
                     }

@@ -123,6 +123,14 @@ class RolloutTest {
         assertThat(waiting.phase()).isEqualTo(DeploymentStatus.PRE_TRAFFIC);
         assertThat(waiting.message()).contains("waiting for a ready environment of version 4");
 
+        Rollout.Situation neverReady = new Rollout.Situation(spec, 2, "4", waiting,
+                passed.now().plus(Rollout.WARM_TIMEOUT).plusSeconds(1), false, null, Outcomes.NONE, Outcomes.NONE,
+                null, null, null);
+        DeploymentStatus failed = Rollout.advance(neverReady).status();
+        assertThat(failed.phase()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(failed.message()).isEqualTo("no environment of version 4 became ready within 15 minutes");
+        assertThat(AliasRouting.table(spec, failed)).containsExactly(Map.entry("3", 1.0));
+
         DeploymentStatus post = Rollout.advance(passed).status();
         assertThat(post.phase()).isEqualTo(DeploymentStatus.POST_TRAFFIC);
         assertThat(post.hookExecutionId()).isNotEqualTo(pre.hookExecutionId());
