@@ -2,7 +2,6 @@ package dev.lamina.local;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.AliasSpec;
-import dev.lamina.api.AliasStatus;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
@@ -164,10 +163,15 @@ final class LocalFunctions implements AutoCloseable {
                 state.aliases, failedUpdate));
     }
 
-    /** Where an alias's deployment stands, null when it has none. */
+    /**
+     * Where an alias's deployment stands, as the gateway routes by it, null when it has none. Read from the catalog,
+     * not from the evaluation (which runs before the catalog is updated): whoever sees a status here, a rollback say,
+     * sends the next invocation by it.
+     */
     DeploymentStatus deployment(FunctionKey function, String alias) {
-        AliasStatus status = deployments.status(function, alias);
-        return status == null ? null : status.deployment();
+        FunctionEntry entry = catalog.find(function.namespace(), function.name());
+        AliasRoute route = entry == null ? null : entry.aliases().get(alias);
+        return route == null ? null : route.deployment();
     }
 
     /** Local files the code of the functions read last consists of (watched for edits). */

@@ -144,6 +144,14 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         }
     }
 
+    /** A function cheap enough to serve a steady load while its alias deploys (local-deployment-load/), editable. */
+    public static final class DeploymentLoad extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            return copyOf("local-deployment-load");
+        }
+    }
+
     /** A function with a version declared by hand, editable. */
     public static final class Versions extends LocalModeProfile {
         @Override
