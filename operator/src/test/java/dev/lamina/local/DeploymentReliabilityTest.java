@@ -89,6 +89,9 @@ class DeploymentReliabilityTest {
             long rolloutEnd = statuses.seen("2", DeploymentStatus.SUCCEEDED);
             long rolloutStart = statuses.seen("2", Statuses.IN_PROGRESS);
 
+            // The bad version's first step is held for 10 minutes: only the alarm ends its deployment, however
+            // slowly a busy machine answers.
+            edit("interval: 2s", "interval: 10m");
             edit("FAIL_PERCENT: \"0\"", "FAIL_PERCENT: \"50\"");
             long rollbackEnd = statuses.seen("3", DeploymentStatus.ROLLED_BACK);
             long rollbackStart = statuses.seen("3", Statuses.IN_PROGRESS);
