@@ -136,8 +136,12 @@ final class LocalFunctions implements AutoCloseable {
             state.file = file;
             state.aliasDocs = index.aliases().getOrDefault(key, List.of());
             // The versions a deployment moves between stay published, as its status keeps them in a cluster.
-            List<Alias> aliases = state.aliasDocs.stream().map(d -> (Alias) d.resource())
-                    .peek(a -> a.setStatus(deployments.status(key, a.getSpec().name()))).toList();
+            List<Alias> aliases = new ArrayList<>();
+            for (ResourceFiles.Document d : state.aliasDocs) {
+                Alias alias = (Alias) d.resource();
+                alias.setStatus(deployments.status(key, alias.getSpec().name()));
+                aliases.add(alias);
+            }
             update(key, state, spec, file, index, aliases, changes, problems);
             updateAliases(key, state, state.aliasDocs, changes, problems);
             putInCatalog(key, state, null);
