@@ -268,7 +268,7 @@ class JavaRuntimeClientTest {
                     "Lamina-Request-Id", "after-exit").body());
             log.await(line -> line.startsWith("REPORT RequestId: after-exit\t"));
 
-            assertThat(before.at("/invocations").asInt()).isEqualTo(1);
+            assertThat(before.at("/invocations").asInt()).as("the first answer: %s", before).isEqualTo(1);
             assertThat(crashed.status()).isEqualTo(200);
             assertThat(crashed.header("X-Amz-Function-Error")).isEqualTo("Unhandled");
             JsonNode error = JsonDocs.parse(crashed.body());
