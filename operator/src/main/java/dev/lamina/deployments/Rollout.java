@@ -101,7 +101,7 @@ public final class Rollout {
     }
 
     /** The version with all the traffic outside a deployment: the target once it succeeded, else where it came from. */
-    public static String stable(DeploymentStatus status) {
+    private static String stable(DeploymentStatus status) {
         if (status == null) {
             return null;
         }
