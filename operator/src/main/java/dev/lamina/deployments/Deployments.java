@@ -4,7 +4,6 @@ import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus.DeploymentStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -65,12 +64,16 @@ public final class Deployments implements AutoCloseable {
         Outcomes seen = Outcomes.NONE;
         Outcomes window = Outcomes.NONE;
         if (current != null && current.inProgress()) {
-            Readings readings = readings(key, current, now);
-            readings.read(outcomes.outcomes(key.namespace(), key.function(), current.targetVersion()), now);
+            Tracked t = tracked.get(key);
+            Readings readings;
+            if (t != null && t.deploymentId().equals(current.deploymentId())) {
+                readings = t.readings();
+                readings.read(outcomes.outcomes(key.namespace(), key.function(), current.targetVersion()), now);
+            } else {
+                readings = track(key, current, observed.spec(), now);
+            }
             seen = readings.seen();
-            AliasSpec.Rollback rollback = observed.spec().deployment().rollback();
-            Duration span = rollback == null || rollback.window() == null ? null : Durations.parse(rollback.window());
-            window = readings.window(span, now);
+            window = readings.window(now);
         }
         invokeHook(key, observed);
         String hookFailure = current == null || current.hookExecutionId() == null ? null
@@ -87,8 +90,11 @@ public final class Deployments implements AutoCloseable {
         DeploymentStatus next = decision.status();
         metrics.evaluated(key, current, next);
         if (next != null && next.inProgress()) {
-            // A deployment just started counts from what the replicas show before any traffic moves.
-            readings(key, next, now);
+            Tracked t = tracked.get(key);
+            if (t == null || !t.deploymentId().equals(next.deploymentId())) {
+                // A deployment just started counts from what the replicas show before any traffic moves.
+                track(key, next, observed.spec(), now);
+            }
         } else {
             tracked.remove(key);
         }
@@ -126,16 +132,14 @@ public final class Deployments implements AutoCloseable {
         tracked.remove(key);
     }
 
-    private Readings readings(AliasKey key, DeploymentStatus deployment, Instant now) {
-        Tracked t = tracked.get(key);
-        if (t == null || !t.deploymentId().equals(deployment.deploymentId())) {
-            Readings readings = new Readings(deployment.counts());
-            readings.read(outcomes.outcomes(key.namespace(), key.function(), deployment.targetVersion()),
-                    now);
-            t = new Tracked(deployment.deploymentId(), readings);
-            tracked.put(key, t);
-        }
-        return t.readings();
+    /** Starts counting a deployment: its first reading is the baseline of every replica that answers. */
+    private Readings track(AliasKey key, DeploymentStatus deployment, AliasSpec spec, Instant now) {
+        AliasSpec.Rollback rollback = spec.deployment().rollback();
+        Readings readings = new Readings(deployment.counts(), rollback == null || rollback.window() == null ? null
+                : Durations.parse(rollback.window()));
+        readings.read(outcomes.outcomes(key.namespace(), key.function(), deployment.targetVersion()), now);
+        tracked.put(key, new Tracked(deployment.deploymentId(), readings));
+        return readings;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -21,12 +22,15 @@ public final class Readings {
     }
 
     private final Outcomes carried;
+    /** The span judged; null: since the deployment began. */
+    private final Duration window;
     private final Map<String, Outcomes> baseline = new HashMap<>();
     private final Map<String, Outcomes> latest = new HashMap<>();
     private final Deque<Sample> samples = new ArrayDeque<>();
     private boolean first = true;
 
-    public Readings(DeploymentCounts carried) {
+    public Readings(DeploymentCounts carried, Duration window) {
+        this.window = window;
         this.carried = carried == null ? Outcomes.NONE : new Outcomes(nonNull(carried.invocations()),
                 nonNull(carried.functionErrors()), nonNull(carried.platformErrors()), nonNull(carried.throttles()),
                 Outcomes.NONE.durationBuckets());
@@ -43,9 +47,18 @@ public final class Readings {
             latest.put(replica, outcomes);
         });
         first = false;
+        if (window == null) {
+            return;
+        }
         samples.addLast(new Sample(now, seen()));
-        // Samples older than an hour are of no window anyone judges by.
-        while (samples.size() > 1 && samples.peekFirst().at().isBefore(now.minus(Duration.ofHours(1)))) {
+        // Keep the newest sample from before the window's start, and the ones after it.
+        Instant start = now.minus(window);
+        while (samples.size() > 1) {
+            Iterator<Sample> oldest = samples.iterator();
+            oldest.next();
+            if (oldest.next().at().isAfter(start)) {
+                break;
+            }
             samples.removeFirst();
         }
     }
@@ -59,21 +72,12 @@ public final class Readings {
         return total;
     }
 
-    /** What was counted over the last {@code window} (null: since the deployment began), to a reading's precision. */
-    public Outcomes window(Duration window, Instant now) {
+    /** What was counted over the window (or since the deployment began), to a reading's precision. */
+    public Outcomes window(Instant now) {
         Outcomes seen = seen();
-        if (window == null) {
-            return seen;
-        }
-        Instant start = now.minus(window);
-        Sample before = null;
-        for (Sample sample : samples) {
-            if (sample.at().isAfter(start)) {
-                break;
-            }
-            before = sample;
-        }
-        return before == null ? seen : seen.since(before.seen());
+        Sample before = samples.peekFirst();
+        return window == null || before == null || before.at().isAfter(now.minus(window)) ? seen
+                : seen.since(before.seen());
     }
 
     private static long nonNull(Long value) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,6 @@ class DeploymentReconcilerTest {
     private static final Map<String, Map<String, Outcomes>> REPLICAS = new ConcurrentHashMap<>();
     /** What the hook functions report, by function name. */
     private static final Map<String, HookReports.HookStatus> HOOKS = new ConcurrentHashMap<>();
-    private static final AtomicReference<KubernetesClient> HOOK_CLIENT = new AtomicReference<>();
     private static MockCluster cluster;
     private static KubernetesClient client;
 
@@ -52,7 +50,6 @@ class DeploymentReconcilerTest {
                 (ns, function, version) -> REPLICAS.getOrDefault(ns + "/" + function + "/" + version, Map.of()),
                 DeploymentReconcilerTest::runHook));
         client = cluster.client();
-        HOOK_CLIENT.set(client);
     }
 
     @AfterAll
@@ -69,11 +66,11 @@ class DeploymentReconcilerTest {
         try {
             JsonNode e = JSON.readTree(event);
             String deploymentId = e.get("DeploymentId").asText();
-            Alias alias = HOOK_CLIENT.get().resources(Alias.class).inNamespace(ns).list().getItems().stream()
+            Alias alias = client.resources(Alias.class).inNamespace(ns).list().getItems().stream()
                     .filter(a -> a.getStatus() != null && a.getStatus().deployment() != null
                             && deploymentId.equals(a.getStatus().deployment().deploymentId()))
                     .findFirst().orElseThrow();
-            HOOK_CLIENT.get().resources(Alias.class).inNamespace(ns).withName(alias.getMetadata().getName())
+            client.resources(Alias.class).inNamespace(ns).withName(alias.getMetadata().getName())
                     .edit(a -> {
                         a.getMetadata().getAnnotations().put(HookReports.ANNOTATION_PREFIX
                                 + e.get("LifecycleEventHookExecutionId").asText(), status.name());
