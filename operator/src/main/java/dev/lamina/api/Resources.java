@@ -9,7 +9,8 @@ import java.util.Optional;
 public final class Resources {
 
     public static final List<Class<? extends CustomResource<?, ?>>> ALL =
-            List.of(Function.class, FunctionVersion.class, Alias.class, EventSourceMapping.class);
+            List.of(Function.class, FunctionVersion.class, Alias.class, EventSourceMapping.class,
+                    Distribution.class);
 
     private Resources() {
     }

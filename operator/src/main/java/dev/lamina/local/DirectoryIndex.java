@@ -1,6 +1,7 @@
 package dev.lamina.local;
 
 import dev.lamina.api.Alias;
+import dev.lamina.api.Distribution;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
@@ -19,8 +20,8 @@ import java.util.Set;
 
 /**
  * The documents of one read of the directory, sorted by what they are for: each Function, the FunctionVersions and
- * Aliases naming it, the ConfigMaps and Secrets of each namespace, the EventSourceMappings, and the files that could
- * not be read at all, with what could not be used ({@code problems}) and the kinds local mode has no use for.
+ * Aliases naming it, the ConfigMaps and Secrets of each namespace, the EventSourceMappings, the Distributions, and
+ * the files that could not be read at all, with what could not be used ({@code problems}) and the kinds local mode has no use for.
  */
 record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                       Map<String, Map<String, Secret>> secrets,
@@ -28,6 +29,7 @@ record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                       Map<FunctionKey, List<ResourceFiles.Document>> versions,
                       Map<FunctionKey, List<ResourceFiles.Document>> aliases,
                       List<ResourceFiles.Document> mappings,
+                      List<ResourceFiles.Document> distributions,
                       Set<Path> unreadable,
                       List<String> problems,
                       List<String> unused) {
@@ -35,7 +37,7 @@ record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
     static DirectoryIndex of(ResourceFiles.Contents contents) {
         List<String> problems = new ArrayList<>();
         DirectoryIndex index = new DirectoryIndex(new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
-                new HashMap<>(), new HashMap<>(), new ArrayList<>(), new HashSet<>(), problems,
+                new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new HashSet<>(), problems,
                 contents.unused());
         for (ResourceFiles.Problem p : contents.problems()) {
             problems.add(p.file() + ": " + p.message());
@@ -63,6 +65,7 @@ record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                 case Alias a when a.getSpec() != null -> index.aliases().computeIfAbsent(
                         FunctionKey.of(a, a.getSpec().function()), k -> new ArrayList<>()).add(d);
                 case EventSourceMapping m when m.getSpec() != null -> index.mappings().add(d);
+                case Distribution x when x.getSpec() != null -> index.distributions().add(d);
                 default -> problems.add(d.file() + ": " + r.getKind() + " " + r.getMetadata().getName()
                         + " has no spec; ignored");
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lamina.api.Alias;
+import dev.lamina.api.Distribution;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
@@ -121,6 +122,7 @@ final class ResourceFiles {
                 case LAMINA_API + " Alias" -> Alias.class;
                 case LAMINA_API + " FunctionVersion" -> FunctionVersion.class;
                 case LAMINA_API + " EventSourceMapping" -> EventSourceMapping.class;
+                case LAMINA_API + " Distribution" -> Distribution.class;
                 case "v1 ConfigMap" -> ConfigMap.class;
                 case "v1 Secret" -> Secret.class;
                 default -> null;
