@@ -6,8 +6,10 @@ import dev.lamina.deployments.HookLedger;
 import dev.lamina.deployments.HookReports;
 import dev.lamina.deployments.OutcomeSource;
 import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
+import dev.lamina.gateway.ServiceAddresses;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,13 +32,16 @@ public class ClusterGateway {
     private final ControllerConfig config;
     private final KubernetesClient client;
     private final Catalog catalog;
+    private final EdgeCatalog edge;
     private final Leadership leadership;
     private PodInformers environments;
     /** Set at start; hook reports read it from the gateway's threads. */
     private volatile InformerCatalogFeed functions;
 
-    public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, Leadership leadership) {
+    public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, EdgeCatalog edge,
+                          Leadership leadership) {
         this.config = config;
+        this.edge = edge;
         this.client = client;
         this.catalog = catalog;
         this.leadership = leadership;
@@ -45,7 +50,7 @@ public class ClusterGateway {
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
             environments = new PodInformers(client);
-            functions = new InformerCatalogFeed(client, catalog, environments, leadership::leads);
+            functions = new InformerCatalogFeed(client, catalog, edge, environments, leadership::leads);
         }
     }
 
@@ -77,6 +82,17 @@ public class ClusterGateway {
             InformerCatalogFeed feed = functions;
             return feed == null ? List.of() : feed.aliasesOfDeployment(deploymentId);
         }) : ledger;
+    }
+
+    /**
+     * Where distributions reach Service origins: by the cluster's DNS ({@code NAME.NAMESPACE.svc}); without the
+     * controller role (local mode), on this machine, where a Service's port is a local port.
+     */
+    @Produces
+    @ApplicationScoped
+    ServiceAddresses serviceAddresses() {
+        return config.enabled() ? (namespace, service) -> service + "." + namespace + ".svc"
+                : (namespace, service) -> "localhost";
     }
 
     /** The in-process ledger of hook reports (only as itself: {@link HookReports} is the choice above). */

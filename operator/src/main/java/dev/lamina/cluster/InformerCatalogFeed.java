@@ -1,6 +1,7 @@
 package dev.lamina.cluster;
 
 import dev.lamina.api.Alias;
+import dev.lamina.api.Distribution;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;
 import dev.lamina.api.Condition;
@@ -13,6 +14,7 @@ import dev.lamina.api.Labels;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.DeployedVersion;
 import dev.lamina.gateway.FunctionEntry;
 import dev.lamina.gateway.VersionInfo;
@@ -38,8 +40,8 @@ import org.jboss.logging.Logger;
 /**
  * The gateway's routing table fed from the cluster, as local mode feeds it from files: every Function, its published
  * FunctionVersions and its Aliases, watched through informers, become catalog entries whose environments are the
- * pods of the version Deployments the operator runs. Every replica runs this; it reads the cluster and never writes
- * it, except scaling through the environment pools.
+ * pods of the version Deployments the operator runs; the Distributions go to the gateway's distribution catalog.
+ * Every replica runs this; it reads the cluster and never writes it, except scaling through the environment pools.
  */
 final class InformerCatalogFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InformerCatalogFeed.class);
@@ -60,11 +62,14 @@ final class InformerCatalogFeed implements AutoCloseable {
     private final SharedIndexInformer<Function> functions;
     private final SharedIndexInformer<FunctionVersion> versions;
     private final SharedIndexInformer<Alias> aliases;
+    private final EdgeCatalog edge;
+    private final SharedIndexInformer<Distribution> distributions;
     private final Map<FunctionKey, Deployed> deployed = new HashMap<>();
 
-    InformerCatalogFeed(KubernetesClient client, Catalog catalog, PodInformers environments,
-                     BooleanSupplier mayScaleDown) {
+    InformerCatalogFeed(KubernetesClient client, Catalog catalog, EdgeCatalog edge, PodInformers environments,
+                        BooleanSupplier mayScaleDown) {
         this.catalog = catalog;
+        this.edge = edge;
         this.environments = environments;
         this.mayScaleDown = mayScaleDown;
         functions = client.resources(Function.class).inAnyNamespace().runnableInformer(0);
@@ -79,9 +84,23 @@ final class InformerCatalogFeed implements AutoCloseable {
                 v.getSpec().function()))));
         aliases.addEventHandler(handler(a -> refresh(new FunctionKey(a.getMetadata().getNamespace(),
                 a.getSpec().function()))));
+        distributions = client.resources(Distribution.class).inAnyNamespace().runnableInformer(0);
+        distributions.addEventHandler(handler(d -> refresh(d.getMetadata().getNamespace(),
+                d.getMetadata().getName())));
         functions.run();
         versions.run();
         aliases.run();
+        distributions.run();
+    }
+
+    /** Serves a distribution as the cluster holds it, or no more. */
+    private void refresh(String namespace, String name) {
+        Distribution distribution = distributions.getIndexer().getByKey(namespace + "/" + name);
+        if (distribution == null || distribution.getSpec() == null) {
+            edge.remove(namespace, name);
+        } else {
+            edge.put(namespace, name, distribution.getSpec());
+        }
     }
 
     /** The Aliases (as last seen) whose deployment in progress has this id: one, unless ids were reused by hand. */
@@ -214,6 +233,8 @@ final class InformerCatalogFeed implements AutoCloseable {
         functions.close();
         versions.close();
         aliases.close();
+        distributions.close();
+        edge.list().forEach(d -> edge.remove(d.namespace(), d.name()));
         deployed.keySet().forEach(key -> catalog.remove(key.namespace(), key.name()));
         deployed.clear();
     }

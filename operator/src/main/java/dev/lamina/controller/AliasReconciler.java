@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AliasReconciler implements Reconciler<Alias> {
     public static final String NAME = "alias";
 
-    private final FunctionReferences<Alias> references = new FunctionReferences<>(a -> a.getSpec().function());
+    private final FunctionReferences<Alias> references = FunctionReferences.one(a -> a.getSpec().function());
     private final ControllerSettings settings;
     private final Deployments deployments;
     /** The deployment status decided last, by alias uid. */

@@ -37,7 +37,7 @@ public class EventSourceMappingReconciler implements Reconciler<EventSourceMappi
     public static final String NAME = "eventsourcemapping";
 
     private final FunctionReferences<EventSourceMapping> references =
-            new FunctionReferences<>(m -> m.getSpec().function());
+            FunctionReferences.one(m -> m.getSpec().function());
     private final MappingStates states;
 
     @Inject

@@ -2,6 +2,7 @@ package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
 import dev.lamina.api.Function;
+import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.versions.FunctionVersions;
@@ -12,27 +13,36 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * For resources that name a function (Alias, EventSourceMapping): watches Functions, their versions and aliases, and
- * re-reconciles every resource naming a function when anything about that function changes.
+ * For resources that name functions (Alias, EventSourceMapping, Distribution): watches Functions, their versions and
+ * aliases, and re-reconciles every resource naming a function when anything about that function changes.
  */
 final class FunctionReferences<P extends HasMetadata> {
     private static final String INDEX = "function";
 
-    private final java.util.function.Function<P, String> functionOf;
+    private final java.util.function.Function<P, Collection<String>> functionsOf;
 
-    FunctionReferences(java.util.function.Function<P, String> functionOf) {
-        this.functionOf = functionOf;
+    /** @param functionsOf the names of the functions a resource refers to, in its namespace */
+    FunctionReferences(java.util.function.Function<P, Collection<String>> functionsOf) {
+        this.functionsOf = functionsOf;
+    }
+
+    /** For resources that name one function. */
+    static <P extends HasMetadata> FunctionReferences<P> one(java.util.function.Function<P, String> functionOf) {
+        return new FunctionReferences<>(p -> List.of(functionOf.apply(p)));
     }
 
     List<EventSource<?, P>> eventSources(EventSourceContext<P> context, boolean watchAliases) {
         var primaries = context.getPrimaryCache();
-        primaries.addIndexer(INDEX, p -> List.of(key(p.getMetadata().getNamespace(), functionOf.apply(p))));
+        primaries.addIndexer(INDEX, p -> functionsOf.apply(p).stream().distinct()
+                .map(function -> key(p.getMetadata().getNamespace(), function)).toList());
         Class<P> type = context.getPrimaryResourceClass();
         var functions = InformerEventSourceConfiguration.from(Function.class, type)
                 .withSecondaryToPrimaryMapper(fn -> referencing(context, fn.getMetadata().getNamespace(),
@@ -61,14 +71,24 @@ final class FunctionReferences<P extends HasMetadata> {
         return Labels.LATEST.equals(version) || publishedVersions(context, namespace, function).contains(version);
     }
 
+    /** The configuration a published version of a function runs, if the version exists. */
+    static Optional<FunctionSpec> versionConfiguration(Context<?> context, String namespace, String function,
+                                                       String version) {
+        return Optional.ofNullable(published(context, namespace, function).get(Long.parseLong(version)))
+                .map(v -> v.getSpec().snapshot());
+    }
+
     static List<Alias> aliases(Context<?> context, String namespace, String function) {
         return source(context, Alias.class).list(namespace, a -> function.equals(a.getSpec().function())).toList();
     }
 
     static List<String> publishedVersions(Context<?> context, String namespace, String function) {
+        return published(context, namespace, function).values().stream().map(v -> v.getSpec().version()).toList();
+    }
+
+    private static TreeMap<Long, FunctionVersion> published(Context<?> context, String namespace, String function) {
         return FunctionVersions.byNumber(source(context, FunctionVersion.class)
-                        .list(namespace, v -> function.equals(v.getSpec().function())).toList())
-                .values().stream().map(v -> v.getSpec().version()).toList();
+                .list(namespace, v -> function.equals(v.getSpec().function())).toList());
     }
 
     @SuppressWarnings("unchecked")

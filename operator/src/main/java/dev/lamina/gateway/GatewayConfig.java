@@ -74,6 +74,22 @@ public interface GatewayConfig {
     /** Limits on the gateway's HTTP connections, for every door of its server. */
     Http http();
 
+    /** Distributions (Lambda@Edge): {@code lamina.gateway.edge.*}. */
+    Edge edge();
+
+    interface Edge {
+        /**
+         * Bytes of origin answers this replica keeps cached for all its distributions together (least recently used
+         * go first). Each replica has its own cache, as each CloudFront edge location has.
+         */
+        @WithDefault("67108864")
+        long cacheMaxBytes();
+
+        /** The largest request body a distribution takes (it is read whole before the chain runs); 413 beyond. */
+        @WithDefault("10485760")
+        int maxRequestBodyBytes();
+    }
+
     /**
      * How long and how many clients may hold a connection without completing a request
      * ({@code lamina.gateway.http.*}); see {@link HttpConnectionGuard}.

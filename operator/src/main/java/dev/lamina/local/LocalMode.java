@@ -9,6 +9,7 @@ import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.Arns;
 import dev.lamina.gateway.AsyncEvents;
 import dev.lamina.gateway.Catalog;
+import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.OutcomeCounters;
 import dev.lamina.shim.ShimContract;
@@ -60,6 +61,8 @@ public class LocalMode {
     private CodeStore code;
     private LocalFunctions functions;
     private LocalSources sources;
+    private LocalDistributions distributions;
+    private final EdgeCatalog edge;
     private Deployments deployments;
     private final OutcomeCounters outcomes;
     private final HookLedger hookLedger;
@@ -69,12 +72,13 @@ public class LocalMode {
     private List<Object> fingerprint = List.of();
 
     public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, Accounts accounts, AsyncEvents async,
-                     MeterRegistry registry, OutcomeCounters outcomes, HookLedger hookLedger,
+                     MeterRegistry registry, OutcomeCounters outcomes, HookLedger hookLedger, EdgeCatalog edge,
                      @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
         this.async = async;
         this.registry = registry;
         this.outcomes = outcomes;
         this.hookLedger = hookLedger;
+        this.edge = edge;
         this.config = config;
         this.gateway = gateway;
         this.catalog = catalog;
@@ -110,6 +114,7 @@ public class LocalMode {
                 secrets, secrets, new FileTickStore(stateDir.resolve("schedules")),
                 new FileCheckpointStore(stateDir.resolve("checkpoints")), mappingStates, registry,
                 InstantSource.system(), gateway.region(), accounts::accountId), secrets, mappingStates);
+        distributions = new LocalDistributions(edge, catalog);
         LocalFunctions.Report report = read(dir);
         fingerprint = fingerprint(dir, functions.watchedCodeFiles());
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -150,6 +155,7 @@ public class LocalMode {
         System.out.println("Lamina local mode: serving " + loaded.dir() + " at " + address);
         functions.describe().forEach(System.out::println);
         describeFunctionUrls(address).forEach(System.out::println);
+        distributions.describe(address, gateway.urlDomain().orElse("localhost")).forEach(System.out::println);
         sources.describe().forEach(System.out::println);
         mappingStates.startPrinting();
         if (!loaded.report().unused().isEmpty()) {
@@ -239,12 +245,17 @@ public class LocalMode {
         }
     }
 
-    /** Reads the directory and applies it: functions first, so mappings find the functions they invoke. */
+    /**
+     * Reads the directory and applies it: functions first, so mappings and distributions find the functions they
+     * invoke.
+     */
     private LocalFunctions.Report read(Path dir) {
         DirectoryIndex index = DirectoryIndex.of(ResourceFiles.read(dir));
         LocalFunctions.Report report = functions.apply(index);
         sources.apply(index);
-        return report;
+        List<String> problems = new ArrayList<>(report.problems());
+        problems.addAll(distributions.apply(index));
+        return new LocalFunctions.Report(report.changes(), problems, report.unused());
     }
 
     /**
