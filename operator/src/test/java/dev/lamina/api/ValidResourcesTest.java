@@ -62,7 +62,7 @@ class ValidResourcesTest {
     @Test
     void examplesShowEveryKind() {
         assertThat(examples().stream().map(example -> example.resource().path("kind").asText()).distinct())
-                .containsExactlyInAnyOrder("Function", "FunctionVersion", "Alias", "EventSourceMapping");
+                .containsExactlyInAnyOrder("Function", "FunctionVersion", "Alias", "EventSourceMapping", "Distribution");
     }
 
     /** Every resource the CRD accepts in these tests: the examples and the edge cases. */

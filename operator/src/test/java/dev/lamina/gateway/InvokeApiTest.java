@@ -227,15 +227,18 @@ class InvokeApiTest {
         ListFunctionsResponse all = lambda.listFunctions();
         assertThat(all.functions()).extracting(FunctionConfiguration::functionName)
                 .as("the default namespace's functions under examples/")
-                .containsExactly("greeter", "hello-bash", "hello-java", "thumbnail", "thumbnail-cleanup");
-        FunctionConfiguration greeter = all.functions().getFirst();
+                .containsExactly("edge-ab-split", "edge-cache-headers", "edge-country-redirect", "edge-security-headers",
+                        "edge-site", "greeter", "hello-bash", "hello-java", "thumbnail", "thumbnail-cleanup");
+        FunctionConfiguration greeter = all.functions().stream().filter(f -> f.functionName().equals("greeter"))
+                .findFirst().orElseThrow();
         assertThat(greeter.state()).as("a nodejs function cannot run locally").isEqualTo(State.FAILED);
         assertThat(greeter.stateReasonCode()).isEqualTo(StateReasonCode.INVALID_RUNTIME);
         ListFunctionsResponse firstPage = lambda.listFunctions(b -> b.maxItems(2));
         assertThat(firstPage.functions()).hasSize(2);
         assertThat(lambda.listFunctions(b -> b.marker(firstPage.nextMarker())).functions())
                 .extracting(FunctionConfiguration::functionName)
-                .containsExactly("hello-java", "thumbnail", "thumbnail-cleanup");
+                .containsExactly("edge-country-redirect", "edge-security-headers", "edge-site", "greeter", "hello-bash",
+                        "hello-java", "thumbnail", "thumbnail-cleanup");
 
         assertThat(lambda.listVersionsByFunction(b -> b.functionName("hello-bash")).versions())
                 .extracting(FunctionConfiguration::version).containsExactly("$LATEST", "1", "2");
