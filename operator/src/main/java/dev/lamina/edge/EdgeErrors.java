@@ -115,6 +115,12 @@ public final class EdgeErrors {
         return new EdgeError(413, FROM_CLOUDFRONT, "The request body is too large for this distribution.");
     }
 
+    /** The request came back to the distribution that sent it (an origin that is the distribution itself). */
+    public static EdgeError loopDetected() {
+        return new EdgeError(508, FROM_CLOUDFRONT,
+                "The request came back to this distribution through its own origin: the origin points at it.");
+    }
+
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +47,7 @@ import java.util.function.Consumer;
 public class DistributionDoor {
 
     /** Answer headers that describe one connection or the body's framing: set by this server, never copied. */
-    private static final java.util.Set<String> FRAMING = java.util.Set.of("connection", "keep-alive",
+    private static final Set<String> FRAMING = Set.of("connection", "keep-alive",
             "transfer-encoding", "content-length", "upgrade", "trailer");
 
     private final EdgeCatalog distributions;
@@ -128,12 +129,16 @@ public class DistributionDoor {
             for (Map.Entry<String, String> header : request.headers()) {
                 lines.add(new HttpHeader(header.getKey(), header.getValue()));
             }
+            String domainName = domainName(distribution);
+            if (request.headers().getAll("Via").stream().anyMatch(via -> via.contains(domainName + " (Lamina)"))) {
+                answer(ctx.response(), EdgeErrors.loopDetected(), cfId);
+                return;
+            }
             EdgeRequest viewer = new EdgeRequest(
                     request.remoteAddress() == null ? "127.0.0.1" : request.remoteAddress().hostAddress(),
                     request.method().name(), path, query < 0 ? "" : uri.substring(query + 1), EdgeHeaders.of(lines),
                     null, body.getBytes(), null);
-            Chain chain = new Chain(distribution, new EdgeEvents.Config(domainName(distribution), distribution.id(),
-                    cfId), ctx.response(), pathPrefix, request.method() == HttpMethod.HEAD,
+            Chain chain = new Chain(distribution, new EdgeEvents.Config(domainName, distribution.id(), cfId), ctx.response(), pathPrefix, request.method() == HttpMethod.HEAD,
                     request.localAddress());
             chain.start(viewer);
         });
@@ -322,7 +327,10 @@ public class DistributionDoor {
             headers.set("Via", "1.1 " + events.distributionDomainName() + " (Lamina)");
             headers.set("X-Amz-Cf-Id", events.requestId());
             if (head) {
-                headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(answer.body().length));
+                // A HEAD answer from the origin has no body: its length is the one the origin gave.
+                String length = answer.body().length > 0 || answer.headers().first("content-length") == null
+                        ? Integer.toString(answer.body().length) : answer.headers().first("content-length");
+                headers.set(HttpHeaders.CONTENT_LENGTH, length);
                 response.end();
             } else {
                 response.end(Buffer.buffer(answer.body()));

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class OriginClient {
 
-    /** Headers that belong to one connection (RFC 9110 §7.6.1), and the length, which the body sets. */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "content-length");
+    /** Headers that belong to one connection (RFC 9110 §7.6.1). */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade");
 
     /** The largest origin answer read; a larger one is a 502, as an origin that broke the connection would be. */
     static final long MAX_ANSWER_BYTES = 32L * 1024 * 1024;
@@ -78,7 +78,9 @@ final class OriginClient {
                 .setURI(OriginRequests.pathAndQuery(request))
                 .setIdleTimeout(origin.readTimeout() * 1000L);
         for (HttpHeader line : request.headers().lines()) {
-            if (!NOT_FORWARDED.contains(line.name().toLowerCase(Locale.ROOT))) {
+            String name = line.name().toLowerCase(Locale.ROOT);
+            // The length is the body's, which a function may have replaced.
+            if (!HOP_BY_HOP.contains(name) && !name.equals("content-length")) {
                 options.addHeader(line.name(), line.value());
             }
         }
@@ -110,7 +112,7 @@ final class OriginClient {
         response.endHandler(end -> {
             List<HttpHeader> lines = new ArrayList<>(response.headers().size());
             for (Map.Entry<String, String> header : response.headers()) {
-                if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                     lines.add(new HttpHeader(header.getKey(), header.getValue()));
                 }
             }
