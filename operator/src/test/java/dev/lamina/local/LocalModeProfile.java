@@ -1,6 +1,7 @@
 package dev.lamina.local;
 
 import dev.lamina.testing.MotoServer;
+import dev.lamina.testing.TestOrigin;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,28 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
         @Override
         protected Path directory() {
             return Path.of("..", "examples").toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * The distributions of src/test/resources/local-edge, their origins on {@link TestOrigin}'s port (and a closed
+     * one), with examples/edge's Java origin-response function.
+     */
+    public static final class Edge extends LocalModeProfile {
+        @Override
+        protected Path directory() {
+            Path dir = copyOf("local-edge");
+            Path file = dir.resolve("distribution.yaml");
+            try {
+                Files.writeString(file, Files.readString(file)
+                        .replace("${ORIGIN_PORT}", Integer.toString(TestOrigin.shared().port()))
+                        .replace("${CLOSED_PORT}", Integer.toString(TestOrigin.closedPort()))
+                        .replace("${EDGE_ZIP}", Path.of("..", "examples", "edge", "target", "edge.zip")
+                                .toAbsolutePath().normalize().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return dir;
         }
     }
 
