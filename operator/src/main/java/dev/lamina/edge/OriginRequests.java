@@ -21,8 +21,9 @@ import java.util.Set;
  * {@code AllViewerExceptHostHeader} all but Host. Then, as CloudFront: Host is the origin's (port included when not
  * the protocol's default) unless the viewer's is sent; X-Forwarded-For gets the viewer's address appended; Via gets
  * this edge appended; X-Amz-Cf-Id is the request id; User-Agent is {@code Amazon CloudFront} unless the viewer's is
- * sent; hop-by-hop and proxy headers (and Transfer-Encoding: the body goes whole) are dropped; the origin's custom
- * headers replace the viewer's of the same names. URI and body are the viewer's; the origin path is in
+ * sent; hop-by-hop and proxy headers (and Transfer-Encoding: the body goes whole) are dropped; viewer headers named
+ * as one of the origin's custom headers are dropped (the custom ones, in {@code origin.customHeaders}, are sent
+ * instead). URI and body are the viewer's; the origin path is in
  * {@code origin.path} and {@link #pathAndQuery} puts it in front of the URI.
  */
 public final class OriginRequests {
@@ -78,8 +79,10 @@ public final class OriginRequests {
         set(headers, "X-Amz-Cf-Id", requestId);
         headers.putIfAbsent("user-agent", List.of(new HttpHeader("User-Agent", "Amazon CloudFront")));
         headers.putIfAbsent("host", List.of(new HttpHeader("Host", hostHeader(address))));
+        // The origin's custom headers are sent in place of the viewer's of the same names; events show them in
+        // origin.custom.customHeaders only.
         EdgeHeaders custom = customHeaders(origin);
-        custom.byName().forEach(headers::put);
+        custom.byName().keySet().forEach(headers::remove);
 
         EdgeRequest.Origin target = new EdgeRequest.Origin(custom, address.host(), KEEPALIVE_TIMEOUT_SECONDS,
                 address.path() == null ? "" : address.path(), address.port(), address.protocol(),

@@ -152,6 +152,8 @@ public class DistributionDoor {
         private final boolean head;
         private final SocketAddress gateway;
         private DistributionSpec.CacheBehavior behavior;
+        /** The viewer's request as the viewer-request function left it: viewer-response events show it. */
+        private EdgeRequest viewer;
 
         Chain(ServedDistribution distribution, EdgeEvents.Config events, HttpServerResponse response,
               String pathPrefix, boolean head, SocketAddress gateway) {
@@ -163,13 +165,14 @@ public class DistributionDoor {
             this.gateway = gateway;
         }
 
-        void start(EdgeRequest viewer) {
-            behavior = distribution.behaviors().behaviorFor(viewer.uri());
-            if (!behavior.allowedMethods().contains(viewer.method())) {
+        void start(EdgeRequest received) {
+            viewer = received;
+            behavior = distribution.behaviors().behaviorFor(received.uri());
+            if (!behavior.allowedMethods().contains(received.method())) {
                 fail(EdgeErrors.methodNotAllowed());
                 return;
             }
-            onRequest(EdgeEventType.VIEWER_REQUEST, viewer, outcome -> {
+            onRequest(EdgeEventType.VIEWER_REQUEST, received, outcome -> {
                 if (outcome instanceof EdgeOutcome.Generated generated) {
                     deliver(generated.response(), Source.GENERATED, null);
                 } else if (outcome instanceof EdgeOutcome.ContinueWith next) {
@@ -179,6 +182,7 @@ public class DistributionDoor {
         }
 
         private void lookUp(EdgeRequest request) {
+            viewer = request;
             boolean cacheable = behavior.cachedMethods().contains(request.method());
             CacheKey key = CacheKey.of(distribution.id(), behavior.cachePolicy(), request);
             if (cacheable) {
@@ -225,7 +229,7 @@ public class DistributionDoor {
             if (answer.status() >= 400) {
                 deliver(answer, source, age);
             } else {
-                onResponse(EdgeEventType.VIEWER_RESPONSE, null, answer, response -> deliver(response, source, age));
+                onResponse(EdgeEventType.VIEWER_RESPONSE, viewer, answer, response -> deliver(response, source, age));
             }
         }
 

@@ -57,6 +57,19 @@ final class EdgeHooks {
     CompletionStage<HookResult> run(ServedDistribution distribution, EdgeEvents.Config config, EdgeEventType type,
                                     DistributionSpec.FunctionAssociation association, EdgeRequest request,
                                     EdgeResponse response) {
+        try {
+            return invoke(distribution, config, type, association, request, response);
+        } catch (RuntimeException e) {
+            // Whatever goes wrong, the viewer gets an answer.
+            LOG.errorf(e, "Lambda@Edge %s: %s:%s could not be run", type.wireName(), association.function(),
+                    association.functionVersion());
+            return refused(type, EdgeErrors.functionError(), e.toString());
+        }
+    }
+
+    private CompletionStage<HookResult> invoke(ServedDistribution distribution, EdgeEvents.Config config,
+                                               EdgeEventType type, DistributionSpec.FunctionAssociation association,
+                                               EdgeRequest request, EdgeResponse response) {
         String named = association.function() + ":" + association.functionVersion();
         FunctionEntry function = catalog.find(distribution.namespace(), association.function());
         List<DeployedVersion> versions = function == null ? List.of()

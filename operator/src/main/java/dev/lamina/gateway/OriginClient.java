@@ -82,6 +82,8 @@ final class OriginClient {
                 options.addHeader(line.name(), line.value());
             }
         }
+        // The origin's custom headers as the request has them now (an origin-request function may have changed them).
+        origin.customHeaders().lines().forEach(line -> options.putHeader(line.name(), line.value()));
         // This gateway tells its Function URLs by their host, whatever the viewer's was.
         if (ownUrl || !request.headers().contains("host")) {
             options.putHeader("Host", origin.domainName());

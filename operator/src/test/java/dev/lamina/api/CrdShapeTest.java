@@ -22,7 +22,8 @@ class CrdShapeTest {
                 Arguments.of("FunctionVersion", "functionversions", "fnv", List.of("Function", "Version", "Environments", "Age")),
                 Arguments.of("Alias", "aliases", "fnalias", List.of("Function", "Version", "Weights", "Deployment", "Target",
                         "Next Step", "Function URL", "Age")),
-                Arguments.of("EventSourceMapping", "eventsourcemappings", "esm", List.of("Function", "Source", "State", "Age")));
+                Arguments.of("EventSourceMapping", "eventsourcemappings", "esm", List.of("Function", "Source", "State", "Age")),
+                Arguments.of("Distribution", "distributions", "dist", List.of("Id", "URL", "Ready", "Functions", "Age")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -28,6 +28,6 @@ class InvalidResourcesTest {
     void coversManyMistakesOfEveryKind() {
         assertThat(cases()).hasSizeGreaterThanOrEqualTo(25);
         assertThat(cases().stream().map(ResourceCase::kind).distinct())
-                .containsExactlyInAnyOrder("Function", "FunctionVersion", "Alias", "EventSourceMapping");
+                .containsExactlyInAnyOrder("Function", "FunctionVersion", "Alias", "EventSourceMapping", "Distribution");
     }
 }

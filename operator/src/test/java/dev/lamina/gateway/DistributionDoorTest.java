@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lamina.edge.EdgeHosts;
+import dev.lamina.local.LocalMode;
 import dev.lamina.local.LocalModeProfile;
 import dev.lamina.testing.TestOrigin;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +35,9 @@ class DistributionDoorTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String SHOP = EdgeHosts.id("default", "shop");
     private static HttpClient http;
+
+    @Inject
+    LocalMode local;
 
     @BeforeAll
     static void client() {
@@ -128,7 +133,10 @@ class DistributionDoorTest {
 
         HttpResponse<String> tooSlow = send(HttpRequest.newBuilder(url("broken", "/")).GET());
         assertThat(tooSlow.statusCode()).as("a viewer function allowed 10 s, over Lambda@Edge's 5 s").isEqualTo(503);
-        assertThat(tooSlow.body()).contains("timeoutSeconds");
+        assertThat(tooSlow.headers().firstValue("X-Cache")).contains("LambdaExecutionError from cloudfront");
+        assertThat(local.startProblems()).as("what local mode printed at start")
+                .anyMatch(p -> p.contains("broken") && p.contains("edge-too-slow:1 has timeoutSeconds 10"))
+                .anyMatch(p -> p.contains("broken") && p.contains("edge-viewer:7 does not exist"));
     }
 
     @Test
