@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lamina.api.Labels;
-import dev.lamina.shim.Shim;
-import dev.lamina.shim.ShimConfig;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,11 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -89,16 +80,7 @@ class ClusterGatewayTest {
         CompletableFuture<HttpResponse<String>> call = invoke("{\"hello\":\"cluster\"}");
         eventually().until(() -> deployment().getSpec().getReplicas() == 1);
 
-        Path bootstrap = Files.createTempFile("bootstrap", "", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Files.writeString(bootstrap, ECHO);
-        try (Shim shim = Shim.start(ShimConfig.builder().functionName("echo").invokePort(0)
-                .runtimeCommand(List.of(bootstrap.toString())).logSink(line -> { }).build())) {
-            Pod pod = client.resource(pod("echo-latest-5c9d-x7k2p", shim.invokeAddress().getPort())).create();
-            pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-                    .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-            client.resource(pod).updateStatus();
-
+        try (PlayedPod pod = PlayedPod.start(client, "echo", Labels.LATEST, "echo-latest-5c9d-x7k2p", ECHO)) {
             HttpResponse<String> response = call.get();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"echo\":{\"hello\":\"cluster\"}}");
@@ -107,21 +89,7 @@ class ClusterGatewayTest {
             eventually().until(() -> deployment().getSpec().getReplicas() == 0);
             assertThat(client.pods().inNamespace("default").withName("echo-latest-5c9d-x7k2p").get().getMetadata()
                     .getAnnotations()).containsEntry(VersionPods.DELETION_COST, "-1000");
-        } finally {
-            Files.delete(bootstrap);
         }
-    }
-
-    /** The pod the ReplicaSet would create, its shim listening where the test's shim does. */
-    private static Pod pod(String name, int invokePort) {
-        return new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
-                .withLabels(Labels.forVersion("echo", Labels.LATEST)).endMetadata()
-                .withNewSpec()
-                .addNewInitContainer().withName("lamina-shim").withImage("lamina-shim").withRestartPolicy("Always")
-                .addNewPort().withName("invoke").withContainerPort(invokePort).endPort().endInitContainer()
-                .addNewContainer().withName("function").withImage("public.ecr.aws/lambda/provided:al2023")
-                .endContainer()
-                .endSpec().build();
     }
 
     private Deployment deployment() {

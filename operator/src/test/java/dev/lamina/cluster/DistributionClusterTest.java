@@ -6,16 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Distribution;
-import dev.lamina.api.Labels;
 import dev.lamina.controller.Fixtures;
 import dev.lamina.edge.EdgeHosts;
-import dev.lamina.shim.Shim;
-import dev.lamina.shim.ShimConfig;
 import dev.lamina.testing.TestOrigin;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,11 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -90,24 +80,13 @@ class DistributionClusterTest {
 
         CompletableFuture<HttpResponse<String>> call = get(EdgeHosts.id("default", "site"), "/echo?from=cluster");
         eventually().until(() -> deployment() != null && deployment().getSpec().getReplicas() == 1);
-        Path bootstrap = Files.createTempFile("bootstrap", "", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Files.writeString(bootstrap, STAMP);
-        try (Shim shim = Shim.start(ShimConfig.builder().functionName("stamp").invokePort(0)
-                .runtimeCommand(List.of(bootstrap.toString())).logSink(line -> { }).build())) {
-            Pod pod = client.resource(pod(shim.invokeAddress().getPort())).create();
-            pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-                    .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-            client.resource(pod).updateStatus();
-
+        try (PlayedPod pod = PlayedPod.start(client, "stamp", "1", "stamp-v1-7d4f-q2w9e", STAMP)) {
             HttpResponse<String> response = call.get();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("X-Stamp")).as("the viewer-response function ran")
                     .contains("cluster");
             assertThat(JSON.readTree(response.body()).get("query").asText()).as("the origin answered")
                     .isEqualTo("from=cluster");
-        } finally {
-            Files.delete(bootstrap);
         }
     }
 
@@ -130,18 +109,6 @@ class DistributionClusterTest {
         Distribution d = client.resources(Distribution.class).inNamespace("default").withName(distribution).get();
         return d == null || d.getStatus() == null || d.getStatus().conditions() == null ? null
                 : d.getStatus().conditions().stream().filter(c -> c.type().equals("Ready")).findFirst().orElse(null);
-    }
-
-    /** The pod the ReplicaSet would create for version 1, its shim listening where the test's shim does. */
-    private static Pod pod(int invokePort) {
-        return new PodBuilder().withNewMetadata().withName("stamp-v1-7d4f-q2w9e").withNamespace("default")
-                .withLabels(Labels.forVersion("stamp", "1")).endMetadata()
-                .withNewSpec()
-                .addNewInitContainer().withName("lamina-shim").withImage("lamina-shim").withRestartPolicy("Always")
-                .addNewPort().withName("invoke").withContainerPort(invokePort).endPort().endInitContainer()
-                .addNewContainer().withName("function").withImage("public.ecr.aws/lambda/provided:al2023")
-                .endContainer()
-                .endSpec().build();
     }
 
     private Deployment deployment() {
