@@ -169,17 +169,7 @@ public final class FunctionUrlBench {
 
     /** The loop runtime with a URL on its provisioned alias, and the tests' streaming function. */
     private void writeFunctions() throws IOException {
-        Path loop = work.resolve("loop");
-        Path runtime = loop.resolve("dev/lamina/bench/LoopRuntime.class");
-        Files.createDirectories(runtime.getParent());
-        try (InputStream in = FunctionUrlBench.class.getResourceAsStream("LoopRuntime.class")) {
-            Files.copy(in, runtime);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path bootstrap = loop.resolve("bootstrap");
-        Files.writeString(bootstrap, "#!/bin/sh\nexec " + java + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
-                + loop + " " + LoopRuntime.class.getName() + "\n");
-        bootstrap.toFile().setExecutable(true);
+        LoopRuntime.writeCode(work.resolve("loop"));
         ObjectNode function = YAML.createObjectNode();
         function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
         function.putObject("metadata").put("name", "loop");

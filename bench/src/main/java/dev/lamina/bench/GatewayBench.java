@@ -545,7 +545,7 @@ public final class GatewayBench {
                 sorted[sorted.length - 1] / 1e3);
     }
 
-    private static double percentile(long[] sorted, double p) {
+    static double percentile(long[] sorted, double p) {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
     }
 
@@ -579,12 +579,12 @@ public final class GatewayBench {
         }
     }
 
-    private static Path findRepository() {
+    static Path findRepository() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("operator"))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("run GatewayBench inside the Lamina repository");
+        throw new IllegalStateException("run the benchmarks inside the Lamina repository");
     }
 }

@@ -88,14 +88,17 @@ public final class ShimBench {
         return source;
     }
 
-    private void printMachine() throws IOException {
-        String cpu;
+    /** The CPU's model name, as /proc/cpuinfo gives it. */
+    static String cpuModel() throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            cpu = lines.filter(line -> line.startsWith("model name")).findFirst()
+            return lines.filter(line -> line.startsWith("model name")).findFirst()
                     .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown");
         }
+    }
+
+    private void printMachine() throws IOException {
         System.out.printf(Locale.ROOT, "machine: %d cores (Runtime.availableProcessors), %s; JDK %s; %s %s%n",
-                Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.version"));
         String load = Files.readString(Path.of("/proc/loadavg")).strip().split(" ", 4)[0];
         System.out.println("load average (1 min) at start: " + load + "; shim jar: " + jar
