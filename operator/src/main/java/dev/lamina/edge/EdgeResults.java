@@ -269,7 +269,10 @@ public final class EdgeResults {
         }
     }
 
-    /** {@code headers}: lower-case name to an array of {@code {key, value}}; a missing key is written in standard case. */
+    /**
+     * {@code headers}: lower-case name to an array of {@code {key, value}}; a missing key is written in standard
+     * case.
+     */
     private static EdgeHeaders headers(JsonNode node, String where) {
         if (!node.isObject()) {
             throw new Refused("the " + where + " must be an object");

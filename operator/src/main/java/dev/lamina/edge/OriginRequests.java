@@ -70,8 +70,8 @@ public final class OriginRequests {
         if (!cookies.isEmpty()) {
             headers.put("cookie", List.of(new HttpHeader("Cookie", String.join("; ", cookies))));
         }
-        String querystring = allViewer ? viewer.querystring() : String.join("&",
-                QueryParameters.parse(viewer.querystring()).selected(KeySelection.of(cachePolicy.queryStrings(), false)));
+        String querystring = allViewer ? viewer.querystring() : String.join("&", QueryParameters
+                .parse(viewer.querystring()).selected(KeySelection.of(cachePolicy.queryStrings(), false)));
 
         set(headers, "X-Forwarded-For", appended(viewer.headers().values("x-forwarded-for"), viewer.clientIp(), ","));
         set(headers, "Via", appended(headers.containsKey("via") ? valuesOf(headers.get("via")) : List.of(),

@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * The documents of one read of the directory, sorted by what they are for: each Function, the FunctionVersions and
  * Aliases naming it, the ConfigMaps and Secrets of each namespace, the EventSourceMappings, the Distributions, and
- * the files that could not be read at all, with what could not be used ({@code problems}) and the kinds local mode has no use for.
+ * the files that could not be read at all, with what could not be used ({@code problems}) and the kinds local mode
+ * has no use for.
  */
 record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                       Map<String, Map<String, Secret>> secrets,
