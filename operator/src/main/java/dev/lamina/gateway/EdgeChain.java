@@ -216,7 +216,9 @@ final class EdgeChain {
         if (age != null) {
             headers.set("Age", Long.toString(age));
         }
-        headers.set("X-Cache", source.xCache);
+        // CloudFront reports an error status of the origin (from the cache or not) as an error.
+        headers.set("X-Cache", source != Source.GENERATED && answer.status() >= 400 ? "Error from cloudfront"
+                : source.xCache);
         headers.set("Via", "1.1 " + events.distributionDomainName() + " (Lamina)");
         headers.set("X-Amz-Cf-Id", events.requestId());
         if (head) {
