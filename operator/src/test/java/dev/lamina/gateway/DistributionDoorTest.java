@@ -146,6 +146,15 @@ class DistributionDoorTest {
     }
 
     @Test
+    void anOriginsErrorStatusReachesTheViewerWithoutTheViewerResponseFunction() throws Exception {
+        HttpResponse<String> response = get("/missing");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("not here");
+        assertThat(response.headers().firstValue("X-Cache")).contains("Error from cloudfront");
+        assertThat(response.headers().firstValue("X-Viewer-Response")).isEmpty();
+    }
+
+    @Test
     void methodsOutsideTheBehavioursAllowedOnesAreRefused() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(url("/echo"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")));

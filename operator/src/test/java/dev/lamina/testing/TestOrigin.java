@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP origin on loopback for distribution tests, one per test JVM. It counts the requests to each path and
  * answers by path: {@code /static/…} with {@code Cache-Control: max-age=60} (but {@code /static/plain.css} with no
- * Cache-Control), {@code /slow…} after 3 s, anything else with the request it received as JSON, not cacheable.
+ * Cache-Control), {@code /missing…} with 404, {@code /slow…} after 3 s, anything else with the request it received
+ * as JSON, not cacheable.
  */
 public final class TestOrigin {
 
@@ -75,7 +76,11 @@ public final class TestOrigin {
                 Thread.sleep(3_000);
             }
             byte[] answer;
-            if (path.startsWith("/static/")) {
+            int status = 200;
+            if (path.startsWith("/missing")) {
+                status = 404;
+                answer = "not here".getBytes(StandardCharsets.UTF_8);
+            } else if (path.startsWith("/static/")) {
                 if (!path.equals("/static/plain.css")) {
                     exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
                 }
@@ -95,7 +100,7 @@ public final class TestOrigin {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 answer = JSON.writeValueAsBytes(seen);
             }
-            exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
+            exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
             exchange.getResponseBody().write(answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
