@@ -29,7 +29,8 @@ class LeaderElectionTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("lamina.controller.enabled", "true",
                     "quarkus.operator-sdk.activate-leader-election-for-profiles", "test",
-                    "lamina.controller.exit-on-lost-lease", "false");
+                    "lamina.controller.exit-on-lost-lease", "false",
+                    "quarkus.http.test-port", "0");
         }
     }
 

@@ -29,7 +29,8 @@ class OperatorWiringTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("lamina.controller.enabled", "true",
                     "lamina.controller.shim.image", "registry.example.com/lamina-shim:wired",
-                    "lamina.controller.runtimes.\"python3.13\"", "mirror.example.com/lambda/python:3.13");
+                    "lamina.controller.runtimes.\"python3.13\"", "mirror.example.com/lambda/python:3.13",
+                    "quarkus.http.test-port", "0");
         }
     }
 
