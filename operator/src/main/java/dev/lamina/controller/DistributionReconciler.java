@@ -54,10 +54,7 @@ public class DistributionReconciler implements Reconciler<Distribution> {
         StatusConditions conditions = StatusConditions.of(distribution);
         DistributionChecks.Result checked = DistributionChecks.check(spec, (function, version) ->
                         FunctionReferences.versionConfiguration(context, namespace, function, version),
-                (function, qualifier) -> FunctionReferences.function(context, namespace, function).filter(f ->
-                        qualifier == null ? f.getSpec().url() != null : FunctionReferences.aliases(context,
-                                namespace, function).stream().anyMatch(a -> qualifier.equals(a.getSpec().name())
-                                && a.getSpec().url() != null)).isPresent());
+                (function, qualifier) -> hasFunctionUrl(context, namespace, function, qualifier));
         List<Problem> problems = checked.problems().stream()
                 .map(p -> new Problem("InvalidDistribution", p)).toList();
         String id = EdgeHosts.id(namespace, distribution.getMetadata().getName());
@@ -76,5 +73,16 @@ public class DistributionReconciler implements Reconciler<Distribution> {
                 settings.urlDomain().map(domain -> EdgeHosts.domainName(id, domain)).orElse(null), url,
                 checked.functionVersions().isEmpty() ? null : checked.functionVersions()));
         return UpdateControl.patchStatus(distribution);
+    }
+
+    /** Whether a function ({@code qualifier} null) or its alias has a Function URL. */
+    private static boolean hasFunctionUrl(Context<Distribution> context, String namespace, String function,
+                                          String qualifier) {
+        if (qualifier == null) {
+            return FunctionReferences.function(context, namespace, function)
+                    .filter(f -> f.getSpec().url() != null).isPresent();
+        }
+        return FunctionReferences.aliases(context, namespace, function).stream()
+                .anyMatch(a -> qualifier.equals(a.getSpec().name()) && a.getSpec().url() != null);
     }
 }

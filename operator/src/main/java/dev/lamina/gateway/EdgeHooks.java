@@ -35,7 +35,8 @@ final class EdgeHooks {
         record Done(EdgeOutcome outcome) implements HookResult {
         }
 
-        record Refused(EdgeErrors.EdgeError error, String reason) implements HookResult {
+        /** The reason has been logged; the viewer gets {@code error}. */
+        record Refused(EdgeErrors.EdgeError error) implements HookResult {
         }
     }
 
@@ -126,6 +127,6 @@ final class EdgeHooks {
 
     private static HookResult refusal(EdgeEventType type, EdgeErrors.EdgeError error, String reason) {
         LOG.warnf("Lambda@Edge %s: %s", type.wireName(), reason);
-        return new HookResult.Refused(error, reason);
+        return new HookResult.Refused(error);
     }
 }
