@@ -41,9 +41,9 @@ public class ClusterGateway {
     public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, EdgeCatalog edge,
                           Leadership leadership) {
         this.config = config;
-        this.edge = edge;
         this.client = client;
         this.catalog = catalog;
+        this.edge = edge;
         this.leadership = leadership;
     }
 

@@ -1,11 +1,11 @@
 package dev.lamina.cluster;
 
 import dev.lamina.api.Alias;
-import dev.lamina.api.Distribution;
 import dev.lamina.api.AliasSpec;
 import dev.lamina.api.AliasStatus;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
+import dev.lamina.api.Distribution;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionKey;
 import dev.lamina.api.FunctionSpec;
@@ -14,8 +14,8 @@ import dev.lamina.api.Labels;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;
-import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.DeployedVersion;
+import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.FunctionEntry;
 import dev.lamina.gateway.VersionInfo;
 import dev.lamina.gateway.VersionState;
