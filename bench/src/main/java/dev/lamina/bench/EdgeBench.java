@@ -5,10 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lamina.edge.EdgeHosts;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Distributions against their origin, in local mode as users run it (a separate process). An origin server in this
@@ -139,8 +135,8 @@ public final class EdgeBench {
     private final Path repo = GatewayBench.findRepository();
     private final Path work = Files.createTempDirectory("lamina-edge-bench-");
     private final Origin origin = new Origin();
-    private Process gateway;
-    private int gatewayPort;
+    /** Set once started; the shutdown hook reads it from its own thread. */
+    private volatile LocalGateway gateway;
 
     private EdgeBench(Settings settings) throws IOException {
         this.settings = settings;
@@ -153,7 +149,9 @@ public final class EdgeBench {
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopGateway));
         try {
             bench.run();
-            bench.deleteWork();
+            // After a successful run only: a failed one leaves the gateway's log behind.
+            bench.stopGateway();
+            LocalGateway.delete(bench.work);
         } finally {
             bench.stopGateway();
             bench.origin.close();
@@ -172,7 +170,7 @@ public final class EdgeBench {
                 + settings.environments() + " provisioned environments");
         System.out.println("  clients: one keep-alive connection each (MiniHttp) on a platform thread, closed loop");
         writeDirectory();
-        startGateway();
+        gateway = LocalGateway.start(repo, work);
         awaitAnswers();
 
         Duration warmUp = Duration.ofMillis(settings.warmUpSeconds() * 1000L / Target.values().length);
@@ -239,7 +237,7 @@ public final class EdgeBench {
     }
 
     private int port(Target target) {
-        return target == Target.DIRECT ? origin.port() : gatewayPort;
+        return target == Target.DIRECT ? origin.port() : gateway.port();
     }
 
     /** The origin's own path, or the distribution's path-based form of it. */
@@ -383,20 +381,6 @@ public final class EdgeBench {
                 """.formatted(FUNCTION, LoopRuntime.CF_REQUEST, settings.environments(), origin.port()));
     }
 
-    private void startGateway() throws Exception {
-        Path app = repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(app)) {
-            throw new IllegalStateException(app + " is missing: build first (see bench/README.md)");
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            gatewayPort = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        gateway = new ProcessBuilder(java, "-Dlamina.local.function-logs=false", "-Dquarkus.log.level=WARN",
-                "-jar", app.toString(), "local", work.toString(), "--port", Integer.toString(gatewayPort))
-                .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
-    }
-
     /** Until every target answers 200 (the function's first environment started, the distribution served). */
     private void awaitAnswers() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -412,9 +396,8 @@ public final class EdgeBench {
                 } catch (IOException notYet) {
                     last = notYet.toString();
                 }
-                if (!gateway.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException(target.label + " never answered 200 (" + last + "); see "
-                            + work.resolve("gateway.log"));
+                if (!gateway.process().isAlive() || System.nanoTime() > deadline) {
+                    throw gateway.failure("never answered 200 for " + target.label + " (" + last + ")");
                 }
                 Thread.sleep(200);
             }
@@ -425,7 +408,7 @@ public final class EdgeBench {
     private double readyEnvironments() throws IOException, InterruptedException {
         String metrics;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/q/metrics"))
+            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/q/metrics"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
         Matcher m = Pattern.compile("lamina_environments\\{[^}]*function_name=\"" + FUNCTION
@@ -438,29 +421,9 @@ public final class EdgeBench {
     }
 
     private void stopGateway() {
-        if (gateway == null || !gateway.isAlive()) {
-            return;
-        }
-        gateway.destroy();
-        try {
-            if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-                gateway.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            gateway.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** After a successful run only: a failed one leaves the gateway's log behind. */
-    private void deleteWork() throws IOException {
-        stopGateway();
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (UncheckedIOException e) {
-            System.out.println("could not delete " + work + ": " + e.getMessage());
+        LocalGateway started = gateway;
+        if (started != null) {
+            started.close();
         }
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +53,7 @@ public final class FunctionUrlBench {
     private final Path work = Files.createTempDirectory("lamina-url-bench-");
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(TIMEOUT).build();
-    private Process gateway;
+    private LocalGateway gateway;
     private URI base;
 
     private FunctionUrlBench(int seconds, int connections, int environments) throws IOException {
@@ -195,19 +194,8 @@ public final class FunctionUrlBench {
     }
 
     private void startGateway() throws Exception {
-        Path app = repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(app)) {
-            throw new IllegalStateException(app + " is missing: build first (see bench/README.md)");
-        }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = URI.create("http://127.0.0.1:" + port);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        gateway = new ProcessBuilder(java, "-Dlamina.local.function-logs=false", "-Dquarkus.log.level=WARN",
-                "-jar", app.toString(), "local", work.toString(), "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile()).start();
+        gateway = LocalGateway.start(repo, work);
+        base = URI.create("http://127.0.0.1:" + gateway.port());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
@@ -216,12 +204,12 @@ public final class FunctionUrlBench {
                     return;
                 }
             } catch (IOException notYet) {
-                if (!gateway.isAlive()) {
-                    throw new IllegalStateException("the gateway stopped; see " + work.resolve("gateway.log"));
+                if (!gateway.process().isAlive()) {
+                    throw gateway.failure("stopped");
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the gateway did not start; see " + work.resolve("gateway.log"));
+                throw gateway.failure("did not start");
             }
             Thread.sleep(200);
         }
@@ -246,14 +234,8 @@ public final class FunctionUrlBench {
     }
 
     private void stop() {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroy();
-            try {
-                gateway.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            gateway.destroyForcibly();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 }

@@ -21,8 +21,6 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +43,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The gateway's cost and capacity, measured against local mode exactly as users run it
@@ -103,8 +99,8 @@ public final class GatewayBench {
     private final HttpClient client = vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
             new PoolOptions().setHttp1MaxSize(512));
-    private Process gateway;
-    private int gatewayPort;
+    /** Set once started; the shutdown hook reads it from its own thread. */
+    private volatile LocalGateway gateway;
 
     private GatewayBench(Settings settings) throws IOException {
         this.settings = settings;
@@ -140,7 +136,7 @@ public final class GatewayBench {
         System.out.printf(Locale.ROOT, "Latency of a no-op Java function at %d requests/s for %d s, one warm"
                 + " environment (microseconds):%n", settings.rate(), settings.seconds());
         awaitReady("noop-1", 1);
-        Target viaGateway = new Target("127.0.0.1", gatewayPort, "/2015-03-31/functions/noop-1:warm/invocations");
+        Target viaGateway = new Target("127.0.0.1", gateway.port(), "/2015-03-31/functions/noop-1:warm/invocations");
         try (Shim shim = Shim.start(noopShim())) {
             shim.readyFuture().get(60, TimeUnit.SECONDS);
             Target direct = new Target("127.0.0.1", shim.invokeAddress().getPort(),
@@ -185,13 +181,13 @@ public final class GatewayBench {
             }
             List<Target> through = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                through.add(new Target("127.0.0.1", gatewayPort,
+                through.add(new Target("127.0.0.1", gateway.port(),
                         "/2015-03-31/functions/" + function + ":warm/invocations"));
             }
             closedLoop(direct, WARM_UP);
             Saturation straight = saturate(direct, List.of());
             closedLoop(through, WARM_UP);
-            Saturation gatewayRun = saturate(through, List.of(gateway.toHandle()));
+            Saturation gatewayRun = saturate(through, List.of(gateway.process().toHandle()));
             straight.print("straight to the shims (embedded in the benchmark process)");
             gatewayRun.print("through the gateway");
         } finally {
@@ -333,20 +329,7 @@ public final class GatewayBench {
     // ---- the gateway process ------------------------------------------------------------------------------------
 
     private void startGateway() throws Exception {
-        Path app = repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(app)) {
-            throw new IllegalStateException(app + " is missing: build first (see bench/README.md)");
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            gatewayPort = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        gateway = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Dlamina.local.function-logs=false", "-Dquarkus.log.level=WARN",
-                "-jar", app.toString(), "local", work.toString(), "--port", Integer.toString(gatewayPort))
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("gateway.log").toFile())
-                .start();
+        gateway = LocalGateway.start(repo, work, "--add-opens", "java.base/java.lang=ALL-UNNAMED");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
@@ -354,8 +337,8 @@ public final class GatewayBench {
                     return;
                 }
             } catch (IOException notYet) {
-                if (!gateway.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the gateway did not start; see " + work.resolve("gateway.log"));
+                if (!gateway.process().isAlive() || System.nanoTime() > deadline) {
+                    throw gateway.failure("did not start");
                 }
             }
             Thread.sleep(100);
@@ -364,7 +347,7 @@ public final class GatewayBench {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
     }
@@ -394,7 +377,7 @@ public final class GatewayBench {
         long[] wall = new long[settings.coldStarts()];
         double[] init = new double[settings.coldStarts()];
         for (int i = 1; i <= settings.coldStarts(); i++) {
-            Target target = new Target("127.0.0.1", gatewayPort,
+            Target target = new Target("127.0.0.1", gateway.port(),
                     "/2015-03-31/functions/" + example + "-" + i + "/invocations");
             long start = System.nanoTime();
             Reply reply = send(target, true).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -555,29 +538,16 @@ public final class GatewayBench {
         client.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         stopGateway();
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (UncheckedIOException | IOException e) {
-            System.out.println("could not delete " + work + ": " + e.getMessage());
-        }
+        LocalGateway.delete(work);
     }
 
     private void stopGateway() {
-        if (gateway == null || !gateway.isAlive()) {
-            return;
-        }
-        gateway.destroy();
-        try {
-            if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-                gateway.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            gateway.destroyForcibly();
-            Thread.currentThread().interrupt();
+        LocalGateway started = gateway;
+        if (started != null) {
+            started.close();
         }
     }
+
 
     static Path findRepository() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {

@@ -1,0 +1,89 @@
+package dev.lamina.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Local mode in its own process, as users run it: the built {@code quarkus-run.jar} serving a directory on a free
+ * port, its output in {@code gateway.log} in that directory. Each benchmark waits for what it needs to be ready.
+ */
+final class LocalGateway implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private LocalGateway(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code local <dir>} from the repository's build, with extra JVM flags. */
+    static LocalGateway start(Path repo, Path dir, String... jvmFlags) throws IOException {
+        Path app = repo.resolve("operator/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(app)) {
+            throw new IllegalStateException(app + " is missing: build first (see bench/README.md)");
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(List.of(jvmFlags));
+        command.addAll(List.of("-Dlamina.local.function-logs=false", "-Dquarkus.log.level=WARN", "-jar",
+                app.toString(), "local", dir.toString(), "--port", Integer.toString(port)));
+        Path log = dir.resolve("gateway.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new LocalGateway(process, port, log);
+    }
+
+    int port() {
+        return port;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Fails with where the log is, for a gateway that stopped or did not get ready. */
+    IllegalStateException failure(String what) {
+        return new IllegalStateException("the gateway " + what + "; see " + log);
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes a benchmark's directory, saying so when it cannot. */
+    static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (UncheckedIOException | IOException e) {
+            System.out.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}
