@@ -51,7 +51,10 @@ public final class SlotTable<E> {
         entries = Arrays.stream(entries).filter(e -> e != entry).toArray(SlotTable::newArray);
     }
 
-    /** Takes a slot on the least-loaded initialised environment, else on the least-loaded starting one. */
+    /**
+     * Takes a slot on the least-loaded initialised environment, else on the least-loaded starting one; among equals,
+     * preferably one on the calling thread.
+     */
     public Optional<Slot> tryAcquire() {
         Entry<E>[] current = entries;
         for (int attempt = 0; attempt < 4; attempt++) {
@@ -124,17 +127,29 @@ public final class SlotTable<E> {
         return n;
     }
 
+    /**
+     * Among equally loaded environments, one whose shim runs on the calling thread wins: the invocation then never
+     * leaves the event loop it arrived on (no hand-over between threads, no wake-up).
+     */
     private static <E> Entry<E> leastLoaded(Entry<E>[] entries, boolean ready) {
         Entry<E> best = null;
         int bestLoad = Integer.MAX_VALUE;
+        boolean bestLocal = false;
         for (Entry<E> e : entries) {
             if (e.ready != ready) {
                 continue;
             }
             int load = e.inFlight.get();
-            if (load >= 0 && load < e.slots && load < bestLoad) {
+            if (load < 0 || load >= e.slots) {
+                continue;
+            }
+            if (load < bestLoad) {
                 best = e;
                 bestLoad = load;
+                bestLocal = e.transport.onCurrentThread();
+            } else if (load == bestLoad && !bestLocal && e.transport.onCurrentThread()) {
+                best = e;
+                bestLocal = true;
             }
         }
         return best;

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,8 +128,7 @@ final class ShimClient {
         Promise<Reply> reply = Promise.promise();
         try {
             shim.invoke(new DirectInvocation(requestId, request.payload().getBytes(), request.traceId(),
-                            clientContext, invokedArn, request.tailLog(), mayWait, stream))
-                    .orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
+                            clientContext, invokedArn, request.tailLog(), mayWait, stream), limit)
                     .whenComplete((answer, error) -> {
                         if (caller != null) {
                             caller.runOnContext(v -> settle(reply, answer, error, stream));

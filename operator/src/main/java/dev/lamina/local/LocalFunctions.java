@@ -22,6 +22,7 @@ import dev.lamina.versions.FunctionVersions;
 import dev.lamina.versions.SpecDigest;
 import dev.lamina.versions.VersionPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.netty.channel.EventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Local mode's control plane: turns the resources read from the directory into routable functions by the same
@@ -56,6 +59,8 @@ final class LocalFunctions implements AutoCloseable {
 
     /** How long a stopping environment may finish its invocations beyond the function timeout. */
     private static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final Logger LOG = Logger.getLogger(LocalFunctions.class);
 
     /** A deployed version, the resource it runs and the digest of its code and configuration. */
     private record Known(FunctionVersion resource, DeployedVersion deployed, String configSha256) {
@@ -81,16 +86,23 @@ final class LocalFunctions implements AutoCloseable {
     private final CodeStore code;
     private final LocalRuntimes runtimes;
     private final LocalDeployments deployments;
+    private final Supplier<EventLoop> loops;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ExecutorService stops = stopThreads();
     private List<Path> watched = List.of();
     private final Map<FunctionKey, State> functions = new TreeMap<>();
 
-    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes, LocalDeployments deployments) {
+    /**
+     * @param loops the gateway's event loops, one per call, round robin: each environment's shim runs on one of them,
+     *              so an invocation arriving on that loop goes to the runtime and back without leaving its thread
+     */
+    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes, LocalDeployments deployments,
+                   Supplier<EventLoop> loops) {
         this.catalog = catalog;
         this.code = code;
         this.runtimes = runtimes;
         this.deployments = deployments;
+        this.loops = loops;
     }
 
     /** Applies one read of the directory. */
@@ -430,7 +442,8 @@ final class LocalFunctions implements AutoCloseable {
         EnvironmentPool pool = null;
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
-                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned)),
+                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned),
+                            loops.get()),
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }
         return new Known(resource, catalog.deploy(ref, info, pool), resolved.configSha256());
@@ -446,10 +459,21 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops every environment, waiting (bounded) until they are stopped: their shims run on the gateway's event
+     * loops, which stop after this, and their runtimes must not outlive the process.
+     */
     public void close() {
         functions.keySet().forEach(key -> catalog.remove(key.namespace(), key.name()));
         functions.clear();
         executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warnf("Some execution environments were still stopping after %ss", CLOSE_WAIT.toSeconds());
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Two platform threads for scale-down stops, gone when idle. */

@@ -20,6 +20,7 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -68,14 +69,17 @@ public class LocalMode {
     private final HookLedger hookLedger;
     private final AsyncEvents async;
     private final MeterRegistry registry;
+    private final Vertx vertx;
+    private ConsoleLines console;
     private final LocalMappingStates mappingStates = new LocalMappingStates();
     private List<Object> fingerprint = List.of();
 
     public LocalMode(LocalConfig config, GatewayConfig gateway, Catalog catalog, Accounts accounts, AsyncEvents async,
                      MeterRegistry registry, OutcomeCounters outcomes, HookLedger hookLedger, EdgeCatalog edge,
-                     @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
+                     Vertx vertx, @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1") String host) {
         this.async = async;
         this.registry = registry;
+        this.vertx = vertx;
         this.outcomes = outcomes;
         this.hookLedger = hookLedger;
         this.edge = edge;
@@ -103,11 +107,12 @@ public class LocalMode {
         Path dir = config.dir().get().toAbsolutePath().normalize();
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
+        console = new ConsoleLines(System.out);
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, config.functionLogs(), () -> port > 0 ? "http://" + host + ":" + port
-                : null), new LocalDeployments(deployments, hookLedger));
+                gateway.region(), accounts, config.functionLogs() ? console::println : null, () -> port > 0 ? "http://" + host + ":" + port
+                : null), new LocalDeployments(deployments, hookLedger), () -> vertx.nettyEventLoopGroup().next());
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
@@ -196,6 +201,9 @@ public class LocalMode {
         }
         if (functions != null) {
             functions.close();
+        }
+        if (console != null) {
+            console.close();
         }
         if (deployments != null) {
             deployments.close();

@@ -53,22 +53,23 @@ final class LocalRuntimes {
     private final String region;
     private final Supplier<String> endpoint;
     private final Accounts accounts;
-    private final boolean functionLogs;
+    private final Consumer<String> console;
 
     /**
      * @param javaRuntimeDir    the jars of the AWS Java runtime interface client, or null when not found
      * @param javaNativeLibrary the client's native library for this machine, extracted once (see
      *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
+     * @param console           where function log lines are printed, or null to print none
      * @param endpoint          this process's HTTP address once it listens, else null
      */
     LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, Accounts accounts,
-                  boolean functionLogs, Supplier<String> endpoint) {
+                  Consumer<String> console, Supplier<String> endpoint) {
         this.endpoint = endpoint;
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
         this.region = region;
         this.accounts = accounts;
-        this.functionLogs = functionLogs;
+        this.console = console;
     }
 
     Plan plan(FunctionSpec spec, Path codeDir) {
@@ -106,7 +107,7 @@ final class LocalRuntimes {
     ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, List<String> command,
                           boolean provisioned) {
         String label = version.function() + ":" + version.version();
-        Consumer<String> logs = functionLogs ? line -> System.out.println("[" + label + "] " + line) : line -> { };
+        Consumer<String> logs = console != null ? line -> console.accept("[" + label + "] " + line) : line -> { };
         return ShimConfig.builder()
                 .functionName(version.function())
                 .functionVersion(version.version())

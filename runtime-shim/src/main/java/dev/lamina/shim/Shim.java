@@ -5,8 +5,13 @@ import dev.lamina.shim.environment.Invocation;
 import dev.lamina.shim.environment.InvocationRequest;
 import dev.lamina.shim.http.ShimServer;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One execution environment: the Lambda Runtime API for one runtime, an invoke endpoint in front of it, and the
@@ -30,6 +35,20 @@ public final class Shim implements AutoCloseable {
     public static Shim start(ShimConfig config) {
         try {
             return new Shim(ShimServer.start(config));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the shim", interrupted);
+        }
+    }
+
+    /**
+     * As {@link #start(ShimConfig)}, on an embedding process's NIO event loop instead of a thread of the shim's own:
+     * an invocation made on that loop ({@link #invoke}) then runs start to end on one thread, and a process with many
+     * environments needs no thread per environment. Call it off that loop; the loop must never block.
+     */
+    public static Shim start(ShimConfig config, EventLoop hostLoop) {
+        try {
+            return new Shim(ShimServer.start(config, hostLoop));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the shim", interrupted);
@@ -79,6 +98,25 @@ public final class Shim implements AutoCloseable {
             }
         });
         return reply;
+    }
+
+    /**
+     * As {@link #invoke(DirectInvocation)}, abandoned with a {@link TimeoutException} when no answer came within
+     * {@code limit}. The timer runs on the shim's event loop: a caller on that loop sets and cancels it without
+     * waking another thread.
+     */
+    public CompletableFuture<DirectReply> invoke(DirectInvocation direct, Duration limit) {
+        CompletableFuture<DirectReply> reply = invoke(direct);
+        ScheduledFuture<?> timer = server.loop().schedule(
+                () -> reply.completeExceptionally(new TimeoutException("no answer within " + limit)),
+                limit.toNanos(), TimeUnit.NANOSECONDS);
+        reply.whenComplete((answered, failed) -> timer.cancel(false));
+        return reply;
+    }
+
+    /** Whether the calling thread is this shim's event loop (an invocation made here never changes threads). */
+    public boolean onCurrentThread() {
+        return server.loop().inEventLoop();
     }
 
     /** Invocations holding a slot now. */

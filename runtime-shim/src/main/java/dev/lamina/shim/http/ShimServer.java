@@ -9,9 +9,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoop;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -21,43 +22,60 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The shim's two HTTP servers on one single-threaded event loop: the invoke endpoint and the Runtime API. One thread
- * is enough (the work per request is tiny) and keeps the environment's state free of locks.
+ * is enough (the work per request is tiny) and keeps the environment's state free of locks. The loop is the shim's
+ * own, or a host's (an embedding process's NIO event loop, shared with its other work; the shim never stops it).
  */
 public final class ShimServer implements AutoCloseable {
 
-    private final EventLoopGroup loop;
+    private final EventLoop loop;
+    private final boolean ownLoop;
     private final Environment environment;
     private final Channel invokeChannel;
     private final Channel runtimeApiChannel;
 
-    private ShimServer(EventLoopGroup loop, Environment environment, Channel invokeChannel, Channel runtimeApiChannel) {
+    private ShimServer(EventLoop loop, boolean ownLoop, Environment environment, Channel invokeChannel,
+                       Channel runtimeApiChannel) {
         this.loop = loop;
+        this.ownLoop = ownLoop;
         this.environment = environment;
         this.invokeChannel = invokeChannel;
         this.runtimeApiChannel = runtimeApiChannel;
     }
 
-    /** Binds both servers, then starts the first runtime generation. */
+    /** Binds both servers on a loop of the shim's own, then starts the first runtime generation. */
     public static ShimServer start(ShimConfig config) throws InterruptedException {
-        EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("lamina-shim-" + config.functionName(),
-                true));
+        EventLoop own = new NioEventLoopGroup(1, new DefaultThreadFactory("lamina-shim-" + config.functionName(),
+                true)).next();
+        return start(config, own, true);
+    }
+
+    /** Binds both servers on a host's NIO event loop, then starts the first runtime generation. */
+    public static ShimServer start(ShimConfig config, EventLoop hostLoop) throws InterruptedException {
+        if (!(hostLoop instanceof NioEventLoop)) {
+            throw new IllegalArgumentException("the shim runs on NIO event loops, not on " + hostLoop.getClass());
+        }
+        return start(config, hostLoop, false);
+    }
+
+    private static ShimServer start(ShimConfig config, EventLoop loop, boolean ownLoop) throws InterruptedException {
         try {
-            ChannelGroup runtimeConnections = new DefaultChannelGroup(loop.next());
+            ChannelGroup runtimeConnections = new DefaultChannelGroup(loop);
             FunctionLog log = new FunctionLog(config.logSink());
             ShimMetrics metrics = new ShimMetrics(config.functionName(), config.functionVersion(),
                     config.concurrency());
             CompletableFuture<Integer> runtimeApiPort = new CompletableFuture<>();
-            Environment environment = new Environment(config, loop.next(), runtimeConnections, log, metrics,
+            Environment environment = new Environment(config, loop, runtimeConnections, log, metrics,
                     runtimeApiPort::join);
             // A sidecar's runtime may already be waiting to connect: the environment must expect it before the
             // Runtime API accepts. A child runtime needs the Runtime API's port before it can be started.
             if (config.sidecar()) {
-                loop.next().submit(environment::start).sync();
+                loop.submit(environment::start).sync();
             }
             Channel runtimeApi = bind(loop, "127.0.0.1", config.runtimeApiPort(), () -> new RuntimeApiHandler(
                     environment), runtimeConnections);
@@ -65,16 +83,18 @@ public final class ShimServer implements AutoCloseable {
             Channel invoke = bind(loop, config.invokeHost(), config.invokePort(),
                     () -> new InvokeHandler(config, environment, metrics), null);
             if (!config.sidecar()) {
-                loop.next().submit(environment::start).sync();
+                loop.submit(environment::start).sync();
             }
-            return new ShimServer(loop, environment, invoke, runtimeApi);
+            return new ShimServer(loop, ownLoop, environment, invoke, runtimeApi);
         } catch (InterruptedException | RuntimeException failure) {
-            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownLoop) {
+                loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             throw failure;
         }
     }
 
-    private static Channel bind(EventLoopGroup loop, String host, int port, Supplier<ChannelHandler> handler,
+    private static Channel bind(EventLoop loop, String host, int port, Supplier<ChannelHandler> handler,
                                 ChannelGroup connections) throws InterruptedException {
         return new ServerBootstrap()
                 .group(loop)
@@ -89,6 +109,7 @@ public final class ShimServer implements AutoCloseable {
                         }
                         channel.pipeline()
                                 .addLast(new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+                                .addLast(new QuickAck())
                                 .addLast(new HttpServerKeepAliveHandler())
                                 .addLast(new HttpServerExpectContinueHandler())
                                 .addLast(handler.get());
@@ -97,6 +118,10 @@ public final class ShimServer implements AutoCloseable {
                 .bind(host, port)
                 .sync()
                 .channel();
+    }
+
+    public EventLoop loop() {
+        return loop;
     }
 
     public Environment environment() {
@@ -111,13 +136,32 @@ public final class ShimServer implements AutoCloseable {
         return (InetSocketAddress) runtimeApiChannel.localAddress();
     }
 
-    /** Answers what is still open, kills the runtime and stops both servers. */
+    /**
+     * Answers what is still open, kills the runtime and stops both servers. On a host's loop that has stopped
+     * already, only the runtime is left to kill: the servers' channels went with the loop.
+     */
     @Override
     public void close() {
-        loop.next().submit(environment::close).syncUninterruptibly();
+        boolean loopRunning = onLoop(environment::close);
         environment.closeRuntime();
-        invokeChannel.close().syncUninterruptibly();
-        runtimeApiChannel.close().syncUninterruptibly();
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (loopRunning) {
+            onLoop(() -> {
+                invokeChannel.close();
+                runtimeApiChannel.close();
+            });
+        }
+        if (ownLoop) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Runs the task on the loop and waits for it; false when the loop no longer runs tasks. */
+    private boolean onLoop(Runnable task) {
+        try {
+            loop.submit(task).syncUninterruptibly();
+            return true;
+        } catch (RejectedExecutionException stopped) {
+            return false;
+        }
     }
 }
