@@ -2,10 +2,16 @@ package dev.lamina.environments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lamina.shim.Shim;
+import dev.lamina.shim.ShimConfig;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SlotTableTest {
 
@@ -42,6 +48,33 @@ class SlotTableTest {
         assertThat(early.mayWaitInEnvironment()).as("waits for the runtime's init").isTrue();
         starting.markReady();
         assertThat(table.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(60)
+    void amongEquallyLoadedEnvironmentsTheOneOnTheCallersEventLoopWins() throws Exception {
+        NioEventLoopGroup loops = new NioEventLoopGroup(2);
+        EventLoop first = loops.next();
+        EventLoop second = loops.next();
+        // Shims whose runtime never connects: only the loop each one runs on matters here.
+        try (Shim onFirst = idleShim(first); Shim onSecond = idleShim(second)) {
+            SlotTable<Shim> shims = new SlotTable<>(clock::get, () -> { }, true);
+            shims.add(onFirst, new Transport.Direct(onFirst), 1, true);
+            shims.add(onSecond, new Transport.Direct(onSecond), 1, true);
+
+            Slot taken = second.submit(() -> shims.tryAcquire().orElseThrow()).get(10, TimeUnit.SECONDS);
+            assertThat(taken.transport()).isEqualTo(new Transport.Direct(onSecond));
+            Slot next = second.submit(() -> shims.tryAcquire().orElseThrow()).get(10, TimeUnit.SECONDS);
+            assertThat(next.transport()).as("the local one is busy: the other is free").isEqualTo(
+                    new Transport.Direct(onFirst));
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static Shim idleShim(EventLoop loop) {
+        return Shim.start(ShimConfig.builder().functionName("idle").runtimeCommand("sleep", "60")
+                .logSink(line -> { }).build(), loop);
     }
 
     @Test

@@ -27,6 +27,18 @@ class PlatformLinesTest {
     }
 
     @Test
+    void durationsAreRoundedHalfUpToHundredthsAndBilledUpToTheMillisecond() {
+        assertThat(PlatformLines.report("abc", 4_999L, 128, 0, 5_000L)).isEqualTo("REPORT RequestId: abc"
+                + "\tDuration: 0.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 0 MB"
+                + "\tInit Duration: 0.01 ms");
+        assertThat(PlatformLines.report("abc", 1_999_994_999L, 128, 0, -1))
+                .contains("\tDuration: 1999.99 ms\tBilled Duration: 2000 ms");
+        assertThat(PlatformLines.report("abc", 2_000_000_001L, 128, 0, -1))
+                .contains("\tDuration: 2000.00 ms\tBilled Duration: 2001 ms");
+        assertThat(PlatformLines.report("abc", 12_305_000L, 128, 0, -1)).contains("\tDuration: 12.31 ms");
+    }
+
+    @Test
     void timeoutLineCarriesTimestampAndRequestId() {
         assertThat(PlatformLines.timedOut("abc", "Task timed out after 3.00 seconds"))
                 .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z abc Task timed out after 3\\.00 seconds");
