@@ -131,6 +131,8 @@ public final class Environment implements RuntimeHost.Exits {
     });
     private Phase phase = new Launching(0, System.nanoTime());
     private int generation;
+    /** Completes once the current generation's launch has returned: the host knows its process from then on. */
+    private volatile CompletableFuture<Void> launched = CompletableFuture.completedFuture(null);
     private int slotsInUse;
 
     // Read from other threads (Shim's accessors, /state): mirrors of loop-confined state.
@@ -209,22 +211,45 @@ public final class Environment implements RuntimeHost.Exits {
 
     /** Kills the runtime; call off the event loop (it waits for the processes to go). */
     public void closeRuntime() {
+        launched.join();
         host.close();
     }
 
+    /**
+     * Starts a generation. A child process is started off the event loop, which may be an embedding gateway's: a
+     * fork can take milliseconds. Killing waits until the launch returned, so no process escapes a reset.
+     */
     private void launch() {
         generation++;
         phase = new Launching(generation, System.nanoTime());
         updateMirrors();
-        int launched = generation;
-        if (!config.sidecar()) {
-            loop.schedule(() -> initTimedOut(launched), config.initTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        int launching = generation;
+        if (config.sidecar()) {
+            launchNow(launching);
+            return;
         }
+        loop.schedule(() -> initTimedOut(launching), config.initTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        launched = done;
+        Thread.ofVirtual().name("lamina-launch").start(() -> {
+            try {
+                launchNow(launching);
+            } finally {
+                done.complete(null);
+            }
+        });
+    }
+
+    private void launchNow(int launching) {
         try {
-            host.launch(launched);
+            host.launch(launching);
         } catch (IOException | RuntimeException cannotStart) {
-            initFailed(new ExitedDuringInit(FunctionError.INVALID_ENTRYPOINT,
-                    "could not start the runtime " + config.runtimeCommand() + ": " + cannotStart.getMessage()));
+            execute(() -> {
+                if (phase instanceof Launching current && current.generation() == launching) {
+                    initFailed(new ExitedDuringInit(FunctionError.INVALID_ENTRYPOINT, "could not start the runtime "
+                            + config.runtimeCommand() + ": " + cannotStart.getMessage()));
+                }
+            });
         }
     }
 
@@ -499,7 +524,7 @@ public final class Environment implements RuntimeHost.Exits {
         if (relaunch) {
             metrics.restarted();
         }
-        host.terminate().whenComplete((gone, error) -> execute(() -> {
+        launched.thenCompose(started -> host.terminate()).whenComplete((gone, error) -> execute(() -> {
             oldConnections.forEach(Channel::close);
             if (generation != resetGeneration) {
                 return;
