@@ -211,9 +211,11 @@ public final class ShimImage {
 
     /** The staged runtime uses the cache with the image's flags ({@code AOTMode=on} fails when it cannot). */
     private void check() throws Exception {
-        Process help = new ProcessBuilder(java.toString(), "@" + options, "-XX:AOTCache=" + cache, "-XX:AOTMode=on",
-                "-Xlog:disable", "-Xlog:aot=warning:stderr", "-jar", jar.toString(), "--help")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder helpBuilder = new ProcessBuilder(java.toString(), "@" + options, "-XX:AOTCache=" + cache,
+                "-XX:AOTMode=on", "-Xlog:disable", "-Xlog:aot=warning:stderr", "-jar", jar.toString(), "--help")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+        helpBuilder.environment().remove("JAVA_TOOL_OPTIONS");
+        Process help = helpBuilder.start();
         if (!help.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS) || help.exitValue() != 0) {
             help.destroyForcibly();
             throw new IllegalStateException("the staged runtime does not use the AOT cache " + cache);
