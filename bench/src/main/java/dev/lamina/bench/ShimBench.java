@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -98,13 +99,21 @@ public final class ShimBench {
         }
         Files.setPosixFilePermissions(bootstrap, PosixFilePermissions.fromString("rwxr-xr-x"));
         ShimBench bench = new ShimBench(shimJar(), work, bootstrap);
-        bench.printMachine();
-        List<Setup> setups = bench.setups();
-        bench.startToReady(setups, startRuns);
-        bench.inProcessStart(startRuns * 2);
-        bench.roundTrips(setups.stream().filter(setup -> setup != bench.trainedHere).toList(), roundTrips);
-        System.out.println();
-        System.out.println("load average (1 min) at the end: " + loadAverage());
+        try {
+            bench.printMachine();
+            List<Setup> setups = bench.setups();
+            bench.startToReady(setups, startRuns);
+            bench.inProcessStart(startRuns * 2);
+            bench.roundTrips(setups.stream().filter(setup -> setup != bench.trainedHere).toList(), roundTrips);
+            System.out.println();
+            System.out.println("load average (1 min) at the end: " + loadAverage());
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     /** The shim jar: where {@link Shim} was loaded from, or {@code -Dlamina.shim.jar}. */
