@@ -37,8 +37,11 @@ import java.util.stream.Stream;
  */
 public final class ShimImage {
 
-    /** What the shaded jar needs ({@code jdeps --print-module-deps}); Netty looks for java.management only by reflection. */
-    private static final String MODULES = "java.base,java.logging,jdk.unsupported";
+    /**
+     * What the shaded jar needs ({@code jdeps --print-module-deps}; jdk.net for TCP_QUICKACK); Netty looks for
+     * java.management only by reflection.
+     */
+    private static final String MODULES = "java.base,java.logging,jdk.net,jdk.unsupported";
     /** The image's default heap (its JAVA_TOOL_OPTIONS), which the pod template may raise. */
     private static final List<String> HEAP = List.of("-Xms8m", "-Xmx32m");
     private static final int INVOCATIONS = 20;

@@ -116,18 +116,22 @@ public final class ShimBench {
         }
     }
 
-    /** The shim jar: where {@link Shim} was loaded from, or {@code -Dlamina.shim.jar}. */
+    /**
+     * The runnable shim jar: {@code lamina-shim.jar} beside the library {@link Shim} was loaded from (both in
+     * {@code runtime-shim/target}), or {@code -Dlamina.shim.jar}.
+     */
     private static Path shimJar() throws URISyntaxException {
         String configured = System.getProperty("lamina.shim.jar");
         if (configured != null) {
             return Path.of(configured);
         }
-        Path source = Path.of(Shim.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!source.toString().endsWith(".jar")) {
-            throw new IllegalStateException("run with runtime-shim/target/lamina-shim.jar on the class path, "
-                    + "or -Dlamina.shim.jar=PATH");
+        Path library = Path.of(Shim.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path runnable = library.resolveSibling("lamina-shim.jar");
+        if (!library.toString().endsWith(".jar") || !Files.isRegularFile(runnable)) {
+            throw new IllegalStateException("package runtime-shim first (runtime-shim/target/lamina-shim.jar), "
+                    + "or run with -Dlamina.shim.jar=PATH");
         }
-        return source;
+        return runnable;
     }
 
     /** The CPU's model name, as /proc/cpuinfo gives it. */

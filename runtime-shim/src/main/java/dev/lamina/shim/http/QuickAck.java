@@ -1,6 +1,5 @@
 package dev.lamina.shim.http;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -23,9 +22,6 @@ import jdk.net.ExtendedSocketOptions;
  */
 final class QuickAck extends ChannelInboundHandlerAdapter {
 
-    private static final SocketOption<Boolean> TCP_QUICKACK = ExtendedSocketOptions.TCP_QUICKACK;
-    private static final ChannelOption<Boolean> OPTION = NioChannelOption.of(TCP_QUICKACK);
-
     private boolean requestOpen;
     private boolean decodedAny;
 
@@ -43,26 +39,24 @@ final class QuickAck extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if ((requestOpen || !decodedAny) && supported(ctx.channel())) {
-            ctx.channel().config().setOption(OPTION, Boolean.TRUE);
+        if ((requestOpen || !decodedAny) && ctx.channel() instanceof NioSocketChannel && Support.OPTION != null) {
+            ctx.channel().config().setOption(Support.OPTION, Boolean.TRUE);
         }
         decodedAny = false;
         ctx.fireChannelReadComplete();
     }
 
-    private static boolean supported(Channel channel) {
-        return channel instanceof NioSocketChannel && Support.QUICKACK;
-    }
-
-    /** Whether this platform's sockets have the option, asked once. */
+    /** The option, when this platform's sockets have it (asked once), else null. */
     private static final class Support {
-        static final boolean QUICKACK = probe();
+        static final ChannelOption<Boolean> OPTION = probe();
 
-        private static boolean probe() {
+        private static ChannelOption<Boolean> probe() {
             try (SocketChannel probe = SocketChannel.open()) {
-                return probe.supportedOptions().contains(TCP_QUICKACK);
-            } catch (IOException | UnsupportedOperationException e) {
-                return false;
+                SocketOption<Boolean> quickAck = ExtendedSocketOptions.TCP_QUICKACK;
+                return probe.supportedOptions().contains(quickAck) ? NioChannelOption.of(quickAck) : null;
+            } catch (IOException | UnsupportedOperationException | LinkageError unavailable) {
+                // Not Linux, or a runtime without the jdk.net module.
+                return null;
             }
         }
     }
