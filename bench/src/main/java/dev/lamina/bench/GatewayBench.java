@@ -66,6 +66,7 @@ public final class GatewayBench {
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
     private static final Duration WARM_UP = Duration.ofSeconds(15);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(120);
     private static final Pattern INIT_DURATION = Pattern.compile("Init Duration: ([0-9.]+) ms");
 
     private record Settings(int rate, int seconds, int environments, int coldStarts) {
@@ -135,7 +136,7 @@ public final class GatewayBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "Latency of a no-op Java function at %d requests/s for %d s, one warm"
                 + " environment (microseconds):%n", settings.rate(), settings.seconds());
-        awaitReady("noop-1", 1);
+        gateway.awaitReady("noop-1", 1, READY_LIMIT);
         Target viaGateway = new Target("127.0.0.1", gateway.port(), "/2015-03-31/functions/noop-1:warm/invocations");
         try (Shim shim = Shim.start(noopShim())) {
             shim.readyFuture().get(60, TimeUnit.SECONDS);
@@ -167,7 +168,7 @@ public final class GatewayBench {
     private void throughput(String what, String function, Supplier<ShimConfig> shimConfig) throws Exception {
         int n = settings.environments();
         System.out.println("  " + what + ":");
-        awaitReady(function, n);
+        gateway.awaitReady(function, n, READY_LIMIT);
         List<Shim> shims = new ArrayList<>();
         try {
             List<Target> direct = new ArrayList<>();
@@ -350,25 +351,6 @@ public final class GatewayBench {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-    }
-
-    /** Waits until the alias "warm" of a no-op function has its provisioned environments initialised. */
-    private void awaitReady(String function, int environments) throws Exception {
-        Pattern ready = Pattern.compile("lamina_environments\\{[^}]*function_name=\"" + function
-                + "\"[^}]*state=\"ready\"[^}]*}\\s+([0-9.]+)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            Matcher m = ready.matcher(get("/q/metrics").body());
-            double total = 0;
-            while (m.find()) {
-                total += Double.parseDouble(m.group(1));
-            }
-            if (total >= environments) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException(function + " never got " + environments + " ready environments");
     }
 
     // ---- measurements -------------------------------------------------------------------------------------------

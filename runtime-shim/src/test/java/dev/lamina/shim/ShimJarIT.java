@@ -174,6 +174,22 @@ class ShimJarIT {
     }
 
     @Test
+    void sidecarMaxMemoryUsedCountsTheRuntimeContainersProcesses() throws Exception {
+        int heldMb = 24;
+        Path bootstrap = Runtimes.holdingMemory(taskRoot, heldMb);
+        RunningShim shim = runJar(Map.of(), "--runtime-api-port", "0");
+        startRuntimeContainer(bootstrap, shim.runtimeApi());
+
+        Invoker.Reply reply = new Invoker(shim.invoke()).invoke("{}", "Lamina-Request-Id", "held-1");
+
+        assertThat(reply.status()).as(shim.describe()).isEqualTo(200);
+        Matcher report = Pattern.compile("\tMax Memory Used: (\\d+) MB")
+                .matcher(shim.log().await(line -> line.startsWith("REPORT RequestId: held-1\t")));
+        assertThat(report.find()).isTrue();
+        assertThat(Integer.parseInt(report.group(1))).isGreaterThanOrEqualTo(heldMb);
+    }
+
+    @Test
     void sidecarNoticesARuntimeCrashWithoutWaitingForTheTimeout() throws Exception {
         Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTION);
         RunningShim shim = runJar(Map.of("AWS_LAMBDA_FUNCTION_TIMEOUT", "600"), "--runtime-api-port", "0",

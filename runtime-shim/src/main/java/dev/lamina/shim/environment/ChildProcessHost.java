@@ -46,7 +46,6 @@ final class ChildProcessHost implements RuntimeHost {
         LogPump startedPump = LogPump.start(started, log, "lamina-log-" + config.functionName() + "-" + generation);
         process = started;
         pump = startedPump;
-        memory.sampleWhile(started::isAlive);
         started.onExit().thenAccept(exited -> {
             startedPump.runtimeExited();
             exits.runtimeExited(generation, ExitReasons.describe(exited.exitValue()));
@@ -55,7 +54,7 @@ final class ChildProcessHost implements RuntimeHost {
 
     @Override
     public CompletableFuture<Void> ready(int generation) {
-        // A child process is known, and watched, from its start.
+        // A child process is known, and watched, from its start; its memory is sampled as invocations end.
         return CompletableFuture.completedFuture(null);
     }
 
@@ -72,7 +71,7 @@ final class ChildProcessHost implements RuntimeHost {
     @Override
     public boolean logsCaughtUp() {
         LogPump current = pump;
-        return current == null || current.caughtUp();
+        return memory.fresh() && (current == null || current.caughtUp());
     }
 
     @Override
@@ -81,6 +80,7 @@ final class ChildProcessHost implements RuntimeHost {
         if (current != null) {
             current.awaitCaughtUp(LOG_CATCH_UP);
         }
+        memory.refresh();
     }
 
     @Override

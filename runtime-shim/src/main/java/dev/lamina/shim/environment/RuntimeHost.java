@@ -15,10 +15,16 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
     /** Kills every process of the runtime; completes once they are gone. */
     CompletableFuture<Void> terminate();
 
-    /** True when everything the runtime wrote so far is in the function log (answers at once). */
+    /**
+     * True when END and REPORT can be written at once: everything the runtime wrote so far is in the function log and
+     * Max Memory Used was sampled less than a second ago (answers at once, on the event loop).
+     */
     boolean logsCaughtUp();
 
-    /** Blocks until everything the runtime wrote so far is in the function log. */
+    /**
+     * Blocks until END and REPORT can be written: everything the runtime wrote so far is in the function log and Max
+     * Memory Used is sampled, if due (reads /proc: off the event loop).
+     */
     void awaitLogs();
 
     /** Max Memory Used of the current generation, in bytes (0 when unknown), from the last sample. */

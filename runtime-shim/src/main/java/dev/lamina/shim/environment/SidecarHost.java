@@ -53,6 +53,8 @@ final class SidecarHost implements RuntimeHost {
 
     private void watch(int readyGeneration, CompletableFuture<Void> known) {
         List<ProcessHandle> roots = finder.roots();
+        // Known before the first event, so that the first REPORT samples this generation's processes.
+        watched = roots;
         known.complete(null);
         if (roots.isEmpty()) {
             log.platformLine("lamina-shim: no runtime process visible with " + finder.describe()
@@ -60,8 +62,6 @@ final class SidecarHost implements RuntimeHost {
                     + " (the pod needs shareProcessNamespace: true)");
             return;
         }
-        watched = roots;
-        memory.sampleWhile(() -> !closed && generation == readyGeneration);
         while (!closed && generation == readyGeneration) {
             for (ProcessHandle root : roots) {
                 if (!root.isAlive()) {
@@ -87,8 +87,7 @@ final class SidecarHost implements RuntimeHost {
                 log.platformLine("lamina-shim: cannot reset the runtime: no process with " + finder.describe()
                         + " (the pod needs shareProcessNamespace: true)");
             }
-            List<ProcessHandle> tree = ProcessTree.withDescendants(roots);
-            ProcessTree.kill(roots);
+            List<ProcessHandle> tree = ProcessTree.kill(roots);
             long deadline = System.nanoTime() + KILL_WAIT.toNanos();
             while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
                 try {
@@ -104,17 +103,18 @@ final class SidecarHost implements RuntimeHost {
 
     @Override
     public boolean logsCaughtUp() {
-        return true;
+        // The runtime's output goes to its own container's log, not through the shim: only memory may be due.
+        return watched.isEmpty() || memory.fresh();
     }
 
     @Override
     public void awaitLogs() {
-        // The runtime's output goes to its own container's log, not through the shim.
+        memory.refresh();
     }
 
     @Override
     public long peakMemoryBytes() {
-        return watched.isEmpty() ? 0 : memory.peakBytes();
+        return memory.peakBytes();
     }
 
     @Override

@@ -68,6 +68,26 @@ public final class Runtimes {
         return bootstrap;
     }
 
+    /**
+     * A runtime loop that, for each event, starts a shell (a child of the runtime) whose own child holds {@code mib}
+     * MiB in a variable and stays, and answers {@code {}} once that memory is held (the file {@code held} says so).
+     */
+    public static Path holdingMemory(Path taskRoot, int mib) throws IOException {
+        return script(taskRoot, "bootstrap", """
+                #!/bin/bash
+                API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+                while true; do
+                  HEADERS="$(mktemp)"
+                  curl -sS -o /dev/null -D "$HEADERS" "$API/invocation/next"
+                  REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+                  ( ( data=$(head -c %d /dev/zero | tr '\\0' x); touch held; sleep 600 & wait ) & wait ) \\
+                    < /dev/null > /dev/null 2>&1 &
+                  while [ ! -e held ]; do sleep 0.01; done
+                  curl -sS -o /dev/null "$API/invocation/$REQUEST_ID/response" -d '{}'
+                done
+                """.formatted(mib << 20));
+    }
+
     /** An executable script with the given text. */
     public static Path script(Path dir, String name, String text) throws IOException {
         Path script = dir.resolve(name);
