@@ -77,7 +77,7 @@ public final class ClientBench {
     private record Target(String label, URI url, Supplier<Map<String, Long>> cpu) {
     }
 
-    /** A target's measured run: what the client saw, the target's CPU per request, the others' CPU meanwhile. */
+    /** A target's measured run: what the client saw and the CPU microseconds per request of its parts. */
     private record Row(Target target, LoadResult result, Map<String, Double> serverMicros) {
     }
 
@@ -85,9 +85,9 @@ public final class ClientBench {
     private final Path repo = GatewayBench.findRepository();
     private final Path work = Files.createTempDirectory("lamina-client-bench-");
     private final List<AutoCloseable> started = new ArrayList<>();
-    /** CPU nanoseconds each target's parts spent while another target was measured, and over how long. */
+    /** CPU nanoseconds each target's parts spent while another target was measured, and how long that was. */
     private final Map<String, Map<String, Long>> idleCpu = new LinkedHashMap<>();
-    private long idleNanos;
+    private final Map<String, Long> idleWall = new LinkedHashMap<>();
     private boolean failed;
     private LoadClient client;
     private LocalGateway gateway;
@@ -184,7 +184,7 @@ public final class ClientBench {
         all.forEach(t -> before.put(t, t.cpu().get()));
         long start = System.nanoTime();
         LoadResult result = client.run(target.url(), settings.connections(), settings.seconds());
-        idleNanos += System.nanoTime() - start;
+        long wall = System.nanoTime() - start;
         Map<String, Double> serverMicros = new LinkedHashMap<>();
         for (Target t : all) {
             Map<String, Long> after = t.cpu().get();
@@ -196,6 +196,9 @@ public final class ClientBench {
                     idleCpu.computeIfAbsent(t.label(), k -> new LinkedHashMap<>()).merge(part, spent, Long::sum);
                 }
             });
+            if (t != target) {
+                idleWall.merge(t.label(), wall, Long::sum);
+            }
         }
         if (!result.clean()) {
             failed = true;
@@ -236,7 +239,8 @@ public final class ClientBench {
     private void printIdle() {
         System.out.println("CPU of each target while another one was measured, % of one core:");
         idleCpu.forEach((label, parts) -> System.out.println("  " + label + ": " + parts.entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), 100.0 * e.getValue() / idleNanos))
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(),
+                        100.0 * e.getValue() / idleWall.get(label)))
                 .collect(Collectors.joining(", "))));
     }
 
@@ -327,7 +331,7 @@ public final class ClientBench {
         WarmFunctions.awaitReady(gateway, FUNCTION, settings.environments());
         ProcessHandle jvm = gateway.process().toHandle();
         URI url = URI.create("http://127.0.0.1:" + gateway.port() + invokePath());
-        return new Target("Lamina (local mode)", url, () -> {
+        return new Target("Lamina (" + settings.environments() + " environments)", url, () -> {
             Map<String, Long> cpu = new LinkedHashMap<>();
             cpu.put(GATEWAY, ProcessCpu.nanos(jvm));
             cpu.put(RUNTIMES, ProcessCpu.nanos(jvm.descendants().toList()));
