@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * </ol>
  * Lamina is local mode as users run it ({@link LocalGateway}) on a {@link LoopRuntime} function with provisioned
  * environments, the cheapest runtime there is, so the numbers are the platform's cost.
- * Arguments: {@code [--client hey|wrk] [--connections N] [--seconds N] [--warm-up N] [--rounds N]
- * [--environments N] [--rate N] [--latency-seconds N] [--shims N] [--no-serverless] [--no-latency]}.
+ * Arguments: {@code [--client hey|wrk] [--connections N] [--seconds N] [--first-warm-up N] [--warm-up N]
+ * [--rounds N] [--environments N] [--rate N] [--latency-seconds N] [--shims N] [--no-serverless] [--no-latency]}.
  */
 public final class ClientBench {
 
@@ -37,13 +37,15 @@ public final class ClientBench {
     private static final String GATEWAY = "gateway JVM";
     private static final String RUNTIMES = "runtimes";
 
-    record Settings(String client, int connections, int seconds, int warmUp, int rounds, int environments,
-                    int rate, int latencySeconds, int shims, boolean serverless, boolean latency) {
+    /** {@code firstWarmUp} is each target's warm-up in the first round: a fresh JVM compiles for tens of seconds. */
+    record Settings(String client, int connections, int seconds, int firstWarmUp, int warmUp, int rounds,
+                    int environments, int rate, int latencySeconds, int shims, boolean serverless, boolean latency) {
 
         static Settings parse(String... args) {
             String client = "hey";
             int connections = 32;
             int seconds = 10;
+            int firstWarmUp = 30;
             int warmUp = 10;
             int rounds = 2;
             int environments = 32;
@@ -59,6 +61,7 @@ public final class ClientBench {
                     case "--client" -> client = args[++i];
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                    case "--first-warm-up" -> firstWarmUp = Integer.parseInt(args[++i]);
                     case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--environments" -> environments = Integer.parseInt(args[++i]);
@@ -68,8 +71,8 @@ public final class ClientBench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Settings(client, connections, seconds, warmUp, rounds, environments, rate, latencySeconds,
-                    shims, serverless, latency);
+            return new Settings(client, connections, seconds, firstWarmUp, warmUp, rounds, environments, rate,
+                    latencySeconds, shims, serverless, latency);
         }
     }
 
@@ -143,7 +146,8 @@ public final class ClientBench {
 
         System.out.println();
         System.out.println("Throughput, closed loop: " + client.commandLine(URI.create("URL"), settings.connections(),
-                settings.seconds()) + ", after " + settings.warmUp() + " s of the same per target and round");
+                settings.seconds()) + ", after " + settings.firstWarmUp() + " s of the same per target in the first"
+                + " round, " + settings.warmUp() + " s in the others");
         List<List<Row>> rounds = new ArrayList<>();
         for (int r = 1; r <= settings.rounds(); r++) {
             System.out.printf(Locale.ROOT, "round %d of %d (load average %s):%n", r, settings.rounds(),
@@ -151,7 +155,7 @@ public final class ClientBench {
             printHeader();
             List<Row> rows = new ArrayList<>();
             for (Target target : targets) {
-                Row row = measure(target, targets);
+                Row row = measure(target, targets, r == 1 ? settings.firstWarmUp() : settings.warmUp());
                 printRow(row);
                 rows.add(row);
             }
@@ -173,8 +177,8 @@ public final class ClientBench {
     // ---- throughput ---------------------------------------------------------------------------------------------
 
     /** Warms {@code target} with the same load, then measures it; the other targets' CPU meanwhile is idle CPU. */
-    private Row measure(Target target, List<Target> all) throws IOException, InterruptedException {
-        LoadResult warm = client.run(target.url(), settings.connections(), settings.warmUp());
+    private Row measure(Target target, List<Target> all, int warmUp) throws IOException, InterruptedException {
+        LoadResult warm = client.run(target.url(), settings.connections(), warmUp);
         if (!warm.clean()) {
             failed = true;
             System.out.println("  !!! warm-up of " + target.label() + ": " + warm.non200() + " non-200, "
