@@ -1,10 +1,7 @@
 package dev.lamina.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.lamina.shim.Shim;
 import dev.lamina.shim.ShimConfig;
 import io.vertx.core.Context;
@@ -20,10 +17,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +56,6 @@ public final class GatewayBench {
     private static final String NOOP_HANDLER = "dev.lamina.bench.NoopHandler::handleRequest";
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final Buffer EVENT = Buffer.buffer("{}");
-    private static final ObjectMapper YAML = new ObjectMapper(
-            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
     private static final Duration WARM_UP = Duration.ofSeconds(15);
     private static final Duration READY_LIMIT = Duration.ofSeconds(120);
     private static final Pattern INIT_DURATION = Pattern.compile("Init Duration: ([0-9.]+) ms");
@@ -159,7 +150,8 @@ public final class GatewayBench {
         System.out.printf(Locale.ROOT, "Throughput at saturation: %d warm environments, %d connections, %d s (closed"
                 + " loop):%n", n, n, settings.seconds());
         throughput("no-op Java handler under the AWS runtime interface client", "noop-n", this::noopShim);
-        throughput("no-op runtime loop (LoopRuntime: GET /next, POST /response)", "loop-n", this::loopShim);
+        throughput("no-op runtime loop (LoopRuntime: GET /next, POST /response)", "loop-n",
+                () -> WarmFunctions.loopShim(work));
         System.out.println();
         System.out.println("Load average at the end: " + loadAverage());
     }
@@ -232,70 +224,13 @@ public final class GatewayBench {
         }
         documents.addAll(noopFunction("noop-1", 1));
         documents.addAll(noopFunction("noop-n", settings.environments()));
-        writeLoopRuntime();
-        documents.addAll(loopFunction("loop-n", settings.environments()));
-        try (OutputStream out = Files.newOutputStream(work.resolve("functions.yaml"))) {
-            for (JsonNode d : documents) {
-                out.write("---\n".getBytes(StandardCharsets.UTF_8));
-                out.write(YAML.writeValueAsBytes(d));
-            }
-        }
+        WarmFunctions.writeLoopCode(work);
+        documents.addAll(WarmFunctions.loop("loop-n", settings.environments()));
+        WarmFunctions.writeYaml(work.resolve("functions.yaml"), documents);
     }
 
     private List<JsonNode> noopFunction(String name, int provisioned) {
-        return warmFunction(name, "java21", NOOP_HANDLER, "noop", provisioned);
-    }
-
-    /** A {@code provided} function whose bootstrap runs {@link LoopRuntime}. */
-    private List<JsonNode> loopFunction(String name, int provisioned) {
-        return warmFunction(name, "provided.al2023", "loop", "loop", provisioned);
-    }
-
-    /** A published function with code from {@code codePath} and an alias {@code warm} keeping it provisioned. */
-    private static List<JsonNode> warmFunction(String name, String runtime, String handler, String codePath,
-                                               int provisioned) {
-        ObjectNode function = YAML.createObjectNode();
-        function.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Function");
-        function.putObject("metadata").put("name", name);
-        ObjectNode spec = function.putObject("spec");
-        spec.put("runtime", runtime).put("handler", handler).put("memoryMB", 512).put("publish", true);
-        spec.putObject("code").put("path", codePath);
-        ObjectNode alias = YAML.createObjectNode();
-        alias.put("apiVersion", "lamina.dev/v1alpha1").put("kind", "Alias");
-        alias.putObject("metadata").put("name", name + "-warm");
-        alias.putObject("spec").put("function", name).put("name", "warm").put("functionVersion", "1")
-                .put("provisionedConcurrency", provisioned);
-        return List.of(function, alias);
-    }
-
-    private void writeLoopRuntime() throws IOException {
-        Path loop = work.resolve("loop");
-        Path runtime = loop.resolve("dev/lamina/bench/LoopRuntime.class");
-        Files.createDirectories(runtime.getParent());
-        try (InputStream in = GatewayBench.class.getResourceAsStream("LoopRuntime.class")) {
-            Files.copy(in, runtime);
-        }
-        Path bootstrap = loop.resolve("bootstrap");
-        Files.writeString(bootstrap, "#!/bin/sh\nexec " + String.join(" ", loopCommand()) + "\n");
-        bootstrap.toFile().setExecutable(true);
-    }
-
-    /** The loop runtime as a JVM with the flags local mode gives Java runtimes (quick start, C1 only). */
-    private List<String> loopCommand() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xshare:auto", "-cp", work.resolve("loop").toString(), LoopRuntime.class.getName());
-    }
-
-    private ShimConfig loopShim() {
-        return ShimConfig.builder()
-                .functionName("loop")
-                .memoryMb(512)
-                .timeout(Duration.ofSeconds(3))
-                .runtimeCommand(loopCommand())
-                .workingDirectory(work.resolve("loop"))
-                .logSink(line -> { })
-                .build();
+        return WarmFunctions.published(name, "java21", NOOP_HANDLER, "noop", provisioned);
     }
 
     private static JsonNode renamed(JsonNode function, String name) {
@@ -306,7 +241,7 @@ public final class GatewayBench {
     }
 
     private static List<JsonNode> readYaml(Path file) throws IOException {
-        return YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile()).readAll();
+        return WarmFunctions.YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile()).readAll();
     }
 
     /** The no-op function as a shim in this process runs it: the same command local mode uses for java21. */
@@ -331,26 +266,7 @@ public final class GatewayBench {
 
     private void startGateway() throws Exception {
         gateway = LocalGateway.start(repo, work, "--add-opens", "java.base/java.lang=ALL-UNNAMED");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                if (get("/2015-03-31/functions/").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                if (!gateway.process().isAlive() || System.nanoTime() > deadline) {
-                    throw gateway.failure("did not start");
-                }
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
+        WarmFunctions.awaitStarted(gateway);
     }
 
     // ---- measurements -------------------------------------------------------------------------------------------

@@ -36,8 +36,8 @@ public final class LoopRuntime {
     }
 
     /**
-     * Writes a {@code provided} function's code into {@code dir}: this class and a {@code bootstrap} running it in a
-     * JVM with the flags local mode gives Java runtimes (quick start, C1 only), with {@code arguments}.
+     * Writes a {@code provided} function's code into {@code dir}: this class and a {@code bootstrap} running
+     * {@link #command} with {@code arguments}.
      */
     static void writeCode(Path dir, String... arguments) throws IOException {
         Path runtime = dir.resolve("dev/lamina/bench/LoopRuntime.class");
@@ -45,13 +45,21 @@ public final class LoopRuntime {
         try (InputStream in = LoopRuntime.class.getResourceAsStream("LoopRuntime.class")) {
             Files.copy(in, runtime);
         }
+        Path bootstrap = dir.resolve("bootstrap");
+        Files.writeString(bootstrap, "#!/bin/sh\nexec " + String.join(" ", command(dir, arguments)) + "\n");
+        bootstrap.toFile().setExecutable(true);
+    }
+
+    /**
+     * The runtime written by {@link #writeCode} into {@code dir}, as a JVM with the flags local mode gives Java
+     * runtimes (quick start, C1 only).
+     */
+    static List<String> command(Path dir, String... arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", dir.toString(),
                 LoopRuntime.class.getName()));
         command.addAll(List.of(arguments));
-        Path bootstrap = dir.resolve("bootstrap");
-        Files.writeString(bootstrap, "#!/bin/sh\nexec " + String.join(" ", command) + "\n");
-        bootstrap.toFile().setExecutable(true);
+        return command;
     }
 
     public static void main(String... args) throws IOException {
