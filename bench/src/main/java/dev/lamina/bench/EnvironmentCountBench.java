@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What the number of warm environments costs local mode, run as users run it (a separate process). For each count N
@@ -20,14 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li><b>idle CPU</b>, as a share of one core, with all N environments warm and nothing invoked: before any load,
  *   and again after the load below (what invocations leave running);</li>
- *   <li><b>CPU per invocation at saturation</b>: closed loop, one keep-alive connection ({@link MiniHttp}) per
- *   environment up to {@code --connections} (more connections than environments would make the autoscaler add
- *   environments), after a warm-up.</li>
+ *   <li><b>CPU per invocation at saturation</b>: closed loop over {@code --connections} keep-alive connections
+ *   ({@link MiniHttp}), the same for every N, after a warm-up. Fewer connections than environments (2 by default,
+ *   fewer than the smallest N) keep the environment count the only difference: with as many connections as
+ *   environments invocations wait for slots, which costs CPU of its own, and with more the autoscaler starts more
+ *   environments (so connections are capped at N).</li>
  * </ol>
  * With {@code --baseline JAR} (another build's {@code quarkus-run.jar}, e.g. a copy of {@code operator/target/
- * quarkus-app} made before a change) every count runs on both builds in turn, so that both see the same machine.
- * Arguments: {@code [--environments 4,32,100] [--idle-seconds 10] [--seconds 10] [--warm-up 10] [--connections 32]
- * [--baseline JAR]}.
+ * quarkus-app} made before a change) every count runs on both builds in turn, so that both see the same machine;
+ * {@code --rounds R} repeats it all and prints medians. Arguments: {@code [--environments 4,32,100]
+ * [--idle-seconds 10] [--seconds 10] [--warm-up 10] [--connections 2] [--rounds 1] [--baseline JAR]}.
  */
 public final class EnvironmentCountBench {
 
@@ -38,13 +42,14 @@ public final class EnvironmentCountBench {
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
     private record Settings(List<Integer> counts, int idleSeconds, int seconds, int warmUpSeconds, int connections,
-                            Path baseline) {
+                            int rounds, Path baseline) {
         static Settings parse(String... args) {
             List<Integer> counts = List.of(4, 32, 100);
             int idleSeconds = 10;
             int seconds = 10;
             int warmUp = 10;
-            int connections = 32;
+            int connections = 2;
+            int rounds = 1;
             Path baseline = null;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
@@ -54,11 +59,12 @@ public final class EnvironmentCountBench {
                     case "--seconds" -> seconds = Integer.parseInt(value);
                     case "--warm-up" -> warmUp = Integer.parseInt(value);
                     case "--connections" -> connections = Integer.parseInt(value);
+                    case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--baseline" -> baseline = Path.of(value).toAbsolutePath();
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Settings(counts, idleSeconds, seconds, warmUp, connections, baseline);
+            return new Settings(counts, idleSeconds, seconds, warmUp, connections, rounds, baseline);
         }
     }
 
@@ -105,23 +111,30 @@ public final class EnvironmentCountBench {
                 + "  failed");
         System.out.println("                                 before    after load    (all N, %core)              per inv");
         List<Row> rows = new ArrayList<>();
-        for (int count : settings.counts()) {
-            for (Map.Entry<String, Path> build : builds.entrySet()) {
-                Row row = measure(build.getKey(), build.getValue(), count);
-                row.print();
-                rows.add(row);
+        List<String> order = new ArrayList<>(builds.keySet());
+        for (int round = 0; round < settings.rounds(); round++) {
+            for (int count : settings.counts()) {
+                for (String build : order) {
+                    Row row = measure(build, builds.get(build), count);
+                    row.print();
+                    rows.add(row);
+                }
             }
+            // The builds take turns going first, so that a drifting machine does not favour one.
+            Collections.reverse(order);
         }
         System.out.println();
+        System.out.println("Medians over " + settings.rounds() + " round(s): gateway idle before load, %core; gateway CPU"
+                + " per invocation, us (relative to " + settings.counts().getFirst() + " environments):");
         for (String build : builds.keySet()) {
-            List<Row> ofBuild = rows.stream().filter(row -> row.build().equals(build)).toList();
-            StringBuilder ratios = new StringBuilder();
-            for (Row row : ofBuild) {
-                ratios.append(String.format(Locale.ROOT, "  %d: %.2f", row.environments(),
-                        row.gatewayMicros() / ofBuild.getFirst().gatewayMicros()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-10s", build));
+            double first = median(rows, build, settings.counts().getFirst(), Row::gatewayMicros);
+            for (int count : settings.counts()) {
+                double micros = median(rows, build, count, Row::gatewayMicros);
+                line.append(String.format(Locale.ROOT, "   %d: %.2f %%, %.0f us (%.2f)", count,
+                        median(rows, build, count, Row::idleBefore), micros, micros / first));
             }
-            System.out.println(build + ": gateway CPU per invocation relative to " + ofBuild.getFirst().environments()
-                    + " environments:" + ratios);
+            System.out.println(line);
         }
         System.out.println("Load average at the end: " + GatewayBench.loadAverage());
     }
@@ -189,6 +202,13 @@ public final class EnvironmentCountBench {
             thread.join();
         }
         return new Load(completed.get(), failed.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(List<Row> rows, String build, int environments, ToDoubleFunction<Row> value) {
+        double[] values = rows.stream().filter(row -> row.build().equals(build) && row.environments() == environments)
+                .mapToDouble(value).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     private static long cpuNanos(List<ProcessHandle> processes) {
