@@ -608,7 +608,8 @@ public final class Environment implements RuntimeHost.Exits {
     /**
      * Ends an invocation: the caller gets its answer at once (or, when it asked for the log tail, right after the
      * END/REPORT lines), and the slot is freed once END/REPORT are written. END must follow the function's last
-     * line: when that line may still be in the runtime's pipe, the end is written off the event loop once it is read.
+     * line, and REPORT needs a recent Max Memory Used: when that line may still be in the runtime's pipe, or a memory
+     * sample is due (it reads /proc), END/REPORT are written once the host has them, off the event loop.
      */
     private void complete(Invocation invocation, Outcome outcome) {
         if (invocation.state == Invocation.State.DONE) {
@@ -634,7 +635,7 @@ public final class Environment implements RuntimeHost.Exits {
             finish.run();
             return;
         }
-        // The runtime's last lines are still in its pipe: wait for them off the event loop.
+        // The runtime's last lines are still in its pipe, or a memory sample is due: off the event loop.
         Thread.ofVirtual().name("lamina-finish").start(() -> {
             host.awaitLogs();
             if (!execute(finish)) {
