@@ -107,12 +107,13 @@ public class LocalMode {
         Path dir = config.dir().get().toAbsolutePath().normalize();
         Path javaRuntime = config.javaRuntimeDir().orElseGet(LocalRuntimes::findJavaRuntimeDir);
         code = new CodeStore();
-        console = new ConsoleLines(System.out);
+        console = config.functionLogs() ? new ConsoleLines(System.out) : null;
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, config.functionLogs() ? console::println : null, () -> port > 0 ? "http://" + host + ":" + port
-                : null), new LocalDeployments(deployments, hookLedger), () -> vertx.nettyEventLoopGroup().next());
+                gateway.region(), accounts, console == null ? null : console::println,
+                () -> port > 0 ? "http://" + host + ":" + port : null), new LocalDeployments(deployments, hookLedger),
+                () -> vertx.nettyEventLoopGroup().next());
         LocalSecrets secrets = new LocalSecrets();
         Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
