@@ -24,7 +24,7 @@ public final class AsyncInvocations implements AutoCloseable {
         this.intake = new AsyncIntake(store, with.functions(), metrics, with.clock(), work);
         this.outputs = new OutputSender(new SqsSender(settings.region(), with.sqsCredentials()), new WebhookSender(), intake);
         Delivery delivery = new Delivery(store, with.functions(), with.invoker(), outputs, settings, metrics, with.clock());
-        this.loop = new DeliveryLoop(store, delivery, work, settings, with.clock());
+        this.loop = new DeliveryLoop(store, delivery, new Pacing(with.functions()), work, settings, with.clock());
     }
 
     /** Starts on the embedded durable queue in {@code dataDirectory}. */

@@ -3,6 +3,7 @@ package dev.lamina.async;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Timing and capacity of asynchronous delivery. The defaults are Lambda's; tests and benchmarks shrink the delays.
@@ -75,10 +76,22 @@ public record AsyncSettings(List<Duration> functionErrorRetryDelays, Duration ba
         return functionErrorRetryDelays.get(Math.min(retry, functionErrorRetryDelays.size()) - 1);
     }
 
-    /** Exponential backoff after the {@code failures}-th consecutive throttle, platform error or failed send. */
+    /**
+     * Exponential backoff after the {@code failures}-th consecutive throttle, platform error or failed send: the
+     * shortest delay; {@link #backoffWithJitter} is what is waited.
+     */
     Duration backoff(int failures) {
         int doublings = Math.min(Math.max(failures - 1, 0), 30);
         Duration delay = backoffInitial.multipliedBy(1L << doublings);
         return delay.compareTo(backoffMax) > 0 ? backoffMax : delay;
+    }
+
+    /**
+     * The backoff plus up to a quarter more at random, so events pushed back together (throttled by the same burst)
+     * do not all come back at the same instant and collide again.
+     */
+    Duration backoffWithJitter(int failures) {
+        Duration delay = backoff(failures);
+        return delay.plusNanos(ThreadLocalRandom.current().nextLong(delay.toNanos() / 4 + 1));
     }
 }

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * Takes one due event one step further, by Lambda's rules for asynchronous invocation:
  * <ul>
  *   <li>a function error is retried {@code maximumRetryAttempts} times, after the configured delays (~1, ~2 min);</li>
- *   <li>a throttle or platform error is retried with exponential backoff, without limit but the event's age;</li>
+ *   <li>a throttle or platform error is retried with exponential backoff (and jitter), without limit but the
+ *       event's age;</li>
  *   <li>an event older than {@code maximumEventAgeSeconds} is not invoked any more;</li>
  *   <li>reserved concurrency 0 sends every event straight to failure handling;</li>
  *   <li>the 17th invocation of a function within one chain of asynchronous invocations is stopped (recursive loop);</li>
@@ -63,7 +64,7 @@ final class Delivery {
             // Keep the event: whatever went wrong here is tried again later rather than losing the event.
             LOG.errorf(e, "Delivering asynchronous event %s for %s failed unexpectedly; retrying later",
                     event.requestId(), event.function());
-            store.update(event.next(clock.instant().plus(settings.backoff(1)), event.phase()));
+            store.update(event.next(clock.instant().plus(settings.backoffWithJitter(1)), event.phase()));
         }
     }
 
@@ -117,12 +118,12 @@ final class Delivery {
             }
             case AttemptOutcome.Throttled throttled -> {
                 int failures = state.throttledOrFailed() + 1;
-                retry(event, function, after.plus(settings.backoff(failures)),
+                retry(event, function, after.plus(settings.backoffWithJitter(failures)),
                         new Invoking(state.invokeCount(), state.functionErrors(), failures, throttled, null));
             }
             case AttemptOutcome.PlatformError platform -> {
                 int failures = state.throttledOrFailed() + 1;
-                retry(event, function, after.plus(settings.backoff(failures)),
+                retry(event, function, after.plus(settings.backoffWithJitter(failures)),
                         new Invoking(state.invokeCount() + 1, state.functionErrors(), failures, platform, null));
             }
             case AttemptOutcome.NotFound notFound -> missing(event, state, notFound, after);
@@ -203,7 +204,7 @@ final class Delivery {
             return;
         }
         int failures = state.sendFailures() + 1;
-        store.update(event.next(now.plus(settings.backoff(failures)), new Reporting(unsent, failures, state.settledAt())));
+        store.update(event.next(now.plus(settings.backoffWithJitter(failures)), new Reporting(unsent, failures, state.settledAt())));
     }
 
     /**
@@ -220,7 +221,7 @@ final class Delivery {
             return;
         }
         int failures = state.throttledOrFailed() + 1;
-        store.update(event.next(now.plus(settings.backoff(failures)),
+        store.update(event.next(now.plus(settings.backoffWithJitter(failures)),
                 new Invoking(state.invokeCount(), state.functionErrors(), failures, notFound, since)));
     }
 

@@ -12,8 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Hands due events to {@link Delivery}, each on its own virtual thread, at most
- * {@link AsyncSettings#maxConcurrentDeliveries()} at a time. Sleeps until the next event is due, or until new work
- * arrives ({@link WorkSignal}), and never longer than {@link AsyncSettings#idlePoll()}.
+ * {@link AsyncSettings#maxConcurrentDeliveries()} at a time and no more per function than {@link Pacing} leaves room
+ * for. Sleeps until the next event is due, or until new work arrives ({@link WorkSignal}: a new event, a finished
+ * delivery), and never longer than {@link AsyncSettings#idlePoll()}.
  */
 final class DeliveryLoop implements AutoCloseable {
 
@@ -22,6 +23,7 @@ final class DeliveryLoop implements AutoCloseable {
 
     private final EventStore store;
     private final Delivery delivery;
+    private final Pacing pacing;
     private final InstantSource clock;
     private final Duration idlePoll;
     private final Semaphore slots;
@@ -30,10 +32,12 @@ final class DeliveryLoop implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
 
-    DeliveryLoop(EventStore store, Delivery delivery, WorkSignal work, AsyncSettings settings, InstantSource clock) {
+    DeliveryLoop(EventStore store, Delivery delivery, Pacing pacing, WorkSignal work, AsyncSettings settings,
+                 InstantSource clock) {
         this.store = store;
         this.work = work;
         this.delivery = delivery;
+        this.pacing = pacing;
         this.clock = clock;
         this.idlePoll = settings.idlePoll();
         this.slots = new Semaphore(settings.maxConcurrentDeliveries());
@@ -64,16 +68,22 @@ final class DeliveryLoop implements AutoCloseable {
         List<AsyncEvent> due;
         try {
             work.clear();
-            due = store.claimDue(clock.instant(), granted);
+            due = store.claimDue(clock.instant(), granted, pacing.room());
         } finally {
             slots.release(granted);
         }
         for (AsyncEvent event : due) {
+            if (!pacing.enter(event)) {
+                // More than the function has room for (its first claim, or a smaller reservation): back, unchanged.
+                store.update(event);
+                continue;
+            }
             slots.acquire();
             deliveries.execute(() -> {
                 try {
                     delivery.deliver(event);
                 } finally {
+                    pacing.leave(event);
                     slots.release();
                     work.signal();
                 }
@@ -86,7 +96,7 @@ final class DeliveryLoop implements AutoCloseable {
 
     private void awaitWork() throws InterruptedException {
         Instant now = clock.instant();
-        long waitMillis = store.nextDue()
+        long waitMillis = store.nextDue(pacing.full())
                 .map(due -> Math.max(0, Duration.between(now, due).toMillis()))
                 .map(millis -> Math.min(millis, idlePoll.toMillis()))
                 .orElse(idlePoll.toMillis());

@@ -2,7 +2,9 @@ package dev.lamina.async;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,7 +21,15 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<Void> add(AsyncEvent event);
 
     /** Hands out up to {@code max} events due at {@code now}, earliest first. Blocks while the store works. */
-    List<AsyncEvent> claimDue(Instant now, int max);
+    default List<AsyncEvent> claimDue(Instant now, int max) {
+        return claimDue(now, max, Map.of());
+    }
+
+    /**
+     * Hands out up to {@code max} events due at {@code now}, earliest first, but no more than {@code room} gives for
+     * a function it names (by {@link FunctionRef#unqualified()}; 0: none of its events). Blocks while the store works.
+     */
+    List<AsyncEvent> claimDue(Instant now, int max, Map<String, Integer> room);
 
     /** Stores the event's new state and due time and makes it available again. */
     CompletableFuture<Void> update(AsyncEvent event);
@@ -28,7 +38,12 @@ public interface EventStore extends AutoCloseable {
     CompletableFuture<Void> remove(String requestId);
 
     /** The earliest due time of the events not handed out, if there are any. */
-    Optional<Instant> nextDue();
+    default Optional<Instant> nextDue() {
+        return nextDue(Set.of());
+    }
+
+    /** The earliest due time of the events not handed out, leaving out the functions named in {@code skipped}. */
+    Optional<Instant> nextDue(Set<String> skipped);
 
     /** Finishes pending writes and releases the storage. */
     @Override

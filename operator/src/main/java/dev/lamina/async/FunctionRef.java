@@ -22,6 +22,11 @@ public record FunctionRef(String namespace, String name, String qualifier) {
                 : new FunctionRef(namespace, nameAndQualifier.substring(0, colon), nameAndQualifier.substring(colon + 1));
     }
 
+    /** The function without its qualifier, {@code namespace/name}: what reserved concurrency is counted for. */
+    public String unqualified() {
+        return namespace + "/" + name;
+    }
+
     @Override
     public String toString() {
         return namespace + "/" + name + (qualifier == null ? "" : ":" + qualifier);

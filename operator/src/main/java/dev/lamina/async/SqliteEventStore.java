@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,6 +50,7 @@ public final class SqliteEventStore implements EventStore {
     private final PreparedStatement updateState;
     private final PreparedStatement delete;
     private final PreparedStatement claim;
+    private final PreparedStatement claimWithRoom;
     private final PreparedStatement earliestDue;
     private final Statement control;
     private boolean fsyncOnCommit = true;
@@ -66,22 +69,54 @@ public final class SqliteEventStore implements EventStore {
                       due_at     INTEGER NOT NULL,
                       claimed    INTEGER NOT NULL DEFAULT 0,
                       payload    BLOB    NOT NULL,
-                      state      TEXT    NOT NULL)""");
+                      state      TEXT    NOT NULL,
+                      function_key TEXT)""");
             schema.executeUpdate("CREATE INDEX IF NOT EXISTS events_due ON events (claimed, due_at, seq)");
+            addFunctionColumn(schema);
             // Whatever was handed out when the last process stopped is due again now: at-least-once.
             schema.executeUpdate("UPDATE events SET claimed = 0 WHERE claimed = 1");
         }
-        insert = db.prepareStatement("INSERT INTO events (request_id, due_at, payload, state) VALUES (?, ?, ?, ?)");
+        insert = db.prepareStatement(
+                "INSERT INTO events (request_id, due_at, payload, state, function_key) VALUES (?, ?, ?, ?, ?)");
         updateState = db.prepareStatement("UPDATE events SET due_at = ?, state = ?, claimed = 0 WHERE request_id = ?");
         delete = db.prepareStatement("DELETE FROM events WHERE request_id = ?");
         claim = db.prepareStatement("""
                 UPDATE events SET claimed = 1 WHERE seq IN (
                   SELECT seq FROM events WHERE claimed = 0 AND due_at <= ? ORDER BY due_at, seq LIMIT ?)
                 RETURNING request_id, due_at, payload, state""");
-        earliestDue = db.prepareStatement("SELECT MIN(due_at) FROM events WHERE claimed = 0");
+        // The same, but at most the room given (a JSON object: function → count) of each function's events.
+        claimWithRoom = db.prepareStatement("""
+                UPDATE events SET claimed = 1 WHERE seq IN (
+                  SELECT seq FROM (
+                    SELECT seq, due_at, function_key,
+                           ROW_NUMBER() OVER (PARTITION BY function_key ORDER BY due_at, seq) AS n
+                    FROM events WHERE claimed = 0 AND due_at <= ?)
+                  WHERE n <= coalesce((SELECT value FROM json_each(?) WHERE key = function_key), ?)
+                  ORDER BY due_at, seq LIMIT ?)
+                RETURNING request_id, due_at, payload, state""");
+        earliestDue = db.prepareStatement("""
+                SELECT MIN(due_at) FROM events
+                WHERE claimed = 0 AND function_key NOT IN (SELECT value FROM json_each(?))""");
         // Transactions are begun and committed explicitly: the fsync setting may only change between them.
         control = db.createStatement();
         writer = Thread.ofPlatform().name("async-event-store").daemon().start(this::writeLoop);
+    }
+
+    /** Stores written before events kept their function in a column of its own get it from their state. */
+    private static void addFunctionColumn(Statement schema) throws SQLException {
+        boolean present = false;
+        try (ResultSet columns = schema.executeQuery("PRAGMA table_info(events)")) {
+            while (columns.next()) {
+                present |= "function_key".equals(columns.getString("name"));
+            }
+        }
+        if (!present) {
+            schema.executeUpdate("ALTER TABLE events ADD COLUMN function_key TEXT");
+        }
+        schema.executeUpdate("""
+                UPDATE events SET function_key = json_extract(state, '$.function.namespace') || '/'
+                                             || json_extract(state, '$.function.name')
+                WHERE function_key IS NULL""");
     }
 
     /** Opens (or creates) the queue in {@code directory}. */
@@ -111,8 +146,8 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
-    public List<AsyncEvent> claimDue(Instant now, int max) {
-        return join(submit(new Claim(now.toEpochMilli(), max, new CompletableFuture<>())));
+    public List<AsyncEvent> claimDue(Instant now, int max, Map<String, Integer> room) {
+        return join(submit(new Claim(now.toEpochMilli(), max, Map.copyOf(room), new CompletableFuture<>())));
     }
 
     @Override
@@ -126,8 +161,8 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
-    public Optional<Instant> nextDue() {
-        return join(submit(new NextDue(new CompletableFuture<>())));
+    public Optional<Instant> nextDue(Set<String> skipped) {
+        return join(submit(new NextDue(Set.copyOf(skipped), new CompletableFuture<>())));
     }
 
     @Override
@@ -235,6 +270,7 @@ public final class SqliteEventStore implements EventStore {
                 insert.setLong(2, event.dueAt().toEpochMilli());
                 insert.setBytes(3, event.payload());
                 insert.setString(4, Json.write(StoredState.of(event)));
+                insert.setString(5, event.function().unqualified());
                 insert.executeUpdate();
                 yield () -> add.result().complete(null);
             }
@@ -252,10 +288,20 @@ public final class SqliteEventStore implements EventStore {
                 yield () -> remove.result().complete(null);
             }
             case Claim claimRequest -> {
-                claim.setLong(1, claimRequest.now());
-                claim.setInt(2, claimRequest.max());
+                PreparedStatement statement;
+                if (claimRequest.room().isEmpty()) {
+                    statement = claim;
+                    claim.setLong(1, claimRequest.now());
+                    claim.setInt(2, claimRequest.max());
+                } else {
+                    statement = claimWithRoom;
+                    claimWithRoom.setLong(1, claimRequest.now());
+                    claimWithRoom.setString(2, Json.write(claimRequest.room()));
+                    claimWithRoom.setInt(3, claimRequest.max());
+                    claimWithRoom.setInt(4, claimRequest.max());
+                }
                 List<AsyncEvent> events = new ArrayList<>();
-                try (ResultSet rows = claim.executeQuery()) {
+                try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         StoredState state = Json.read(rows.getString(4), StoredState.class);
                         events.add(state.toEvent(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)), rows.getBytes(3)));
@@ -264,6 +310,7 @@ public final class SqliteEventStore implements EventStore {
                 yield () -> claimRequest.result().complete(events);
             }
             case NextDue next -> {
+                earliestDue.setString(1, Json.write(next.skipped()));
                 Optional<Instant> due;
                 try (ResultSet row = earliestDue.executeQuery()) {
                     long millis = row.next() ? row.getLong(1) : 0;
@@ -299,10 +346,11 @@ public final class SqliteEventStore implements EventStore {
     private record Remove(String requestId, CompletableFuture<Void> result) implements Request {
     }
 
-    private record Claim(long now, int max, CompletableFuture<List<AsyncEvent>> result) implements Request {
+    private record Claim(long now, int max, Map<String, Integer> room, CompletableFuture<List<AsyncEvent>> result)
+            implements Request {
     }
 
-    private record NextDue(CompletableFuture<Optional<Instant>> result) implements Request {
+    private record NextDue(Set<String> skipped, CompletableFuture<Optional<Instant>> result) implements Request {
     }
 
     private record Stop(CompletableFuture<Void> result) implements Request {

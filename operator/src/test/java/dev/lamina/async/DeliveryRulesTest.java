@@ -14,6 +14,9 @@ import dev.lamina.api.FunctionSpec;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,6 +125,46 @@ class DeliveryRulesTest extends HarnessFixture {
         assertThat(age.count()).isEqualTo(attempts);
         assertThat(hook.poll(300)).as("nothing further is sent").isNull();
         assertThat(async.functions.calls("saturated")).as("no attempt after expiry").hasSize(attempts);
+    }
+
+    @Test
+    void aBacklogDrainsWithinReservedConcurrencyWithoutThrottlesAndOtherFunctionsGoOnMeanwhile() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger overLimit = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        async.functions.deploy("paced", config(0, null, null, null), 4, (n, call) -> {
+            int now = running.incrementAndGet();
+            try {
+                most.accumulateAndGet(now, Math::max);
+                if (now > 4) {
+                    overLimit.incrementAndGet();
+                    return throttled();
+                }
+                release.await(30, TimeUnit.SECONDS);
+                return ok("{}");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                running.decrementAndGet();
+            }
+        });
+        async.functions.deploy("other", config(0, null, null, null), (n, call) -> ok("{}"));
+
+        for (int i = 0; i < 100; i++) {
+            async.send("paced", "{\"n\":" + i + "}");
+        }
+        eventually("the reserved concurrency filled", () -> running.get() == 4);
+        async.send("other", "{}");
+        eventually("another function's event delivered while the backlog waits",
+                () -> async.functions.calls("other").size() == 1);
+        assertThat(async.functions.calls("paced")).as("only as many attempts as the reservation allows").hasSize(4);
+        release.countDown();
+        eventually("the backlog drained", () -> async.functions.calls("paced").size() >= 100);
+
+        assertThat(overLimit.get()).as("attempts beyond the reserved concurrency (throttled)").isZero();
+        assertThat(most.get()).isEqualTo(4);
+        assertThat(async.functions.calls("paced")).as("one attempt per event").hasSize(100);
     }
 
     @Test

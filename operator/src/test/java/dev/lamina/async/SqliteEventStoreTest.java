@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -49,6 +53,43 @@ class SqliteEventStoreTest {
                 assertThat(invoking.lastFailure()).isInstanceOf(AttemptOutcome.FunctionError.class);
                 assertThat(InvocationRecords.errorMessage(invoking.lastFailure())).isEqualTo("boom");
             });
+        }
+    }
+
+    private AsyncEvent event(String id, String function, Instant due) {
+        AsyncEvent event = event(id, due);
+        return new AsyncEvent(id, new FunctionRef("default", function, null), event.payload(), event.traceHeader(),
+                event.acceptedAt(), due, event.phase());
+    }
+
+    @Test
+    void aClaimTakesNoMoreOfAFunctionsEventsThanItsRoomAndNextDueSkipsFullFunctions() {
+        try (var store = SqliteEventStore.open(dir)) {
+            for (String id : List.of("a1", "b1", "a2", "c1", "a3", "b2")) {
+                store.add(event(id, id.substring(0, 1), now)).join();
+            }
+            assertThat(store.claimDue(now.plusSeconds(1), 10, Map.of("default/a", 2, "default/b", 0)))
+                    .extracting(AsyncEvent::requestId).containsExactly("a1", "a2", "c1");
+            assertThat(store.nextDue(Set.of("default/a", "default/b"))).isEmpty();
+            assertThat(store.nextDue(Set.of("default/a"))).isPresent();
+            assertThat(store.claimDue(now.plusSeconds(1), 10, Map.of("default/b", 1)))
+                    .extracting(AsyncEvent::requestId).containsExactly("b1", "a3");
+        }
+    }
+
+    @Test
+    void eventsStoredWithoutAFunctionColumnGetOneWhenTheStoreOpens() throws Exception {
+        try (var store = SqliteEventStore.open(dir)) {
+            store.add(event("old", "a", now)).join();
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteEventStore.FILE_NAME));
+             Statement sql = db.createStatement()) {
+            sql.executeUpdate("ALTER TABLE events DROP COLUMN function_key");
+        }
+        try (var store = SqliteEventStore.open(dir)) {
+            assertThat(store.claimDue(now, 10, Map.of("default/a", 0))).isEmpty();
+            assertThat(store.claimDue(now, 10, Map.of("default/a", 1))).extracting(AsyncEvent::requestId)
+                    .containsExactly("old");
         }
     }
 
