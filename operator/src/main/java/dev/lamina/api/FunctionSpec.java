@@ -200,6 +200,13 @@ public record FunctionSpec(
                 scaling, async, null, publish, versionHistoryLimit);
     }
 
+    /** The same spec taking its code and layers from other sources (a version's own copies of them). */
+    public FunctionSpec withSources(CodeSource code, List<CodeSource> layers) {
+        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
+                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
+                scaling, async, url, publish, versionHistoryLimit);
+    }
+
     /** A Function URL, on $LATEST (a Function's) or on an alias. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.multiValueHeaders) || !self.multiValueHeaders || self.payloadFormat == 'alb'",

@@ -29,6 +29,8 @@ public final class Labels {
      * rolls the pods even when the template is otherwise unchanged.
      */
     public static final String CONTENT_DIGEST = "lamina.dev/content-digest";
+    /** On a published version's copy of a code or layer ConfigMap: the function it belongs to. */
+    public static final String CODE_SNAPSHOT = "lamina.dev/code-snapshot";
 
     /** Label value of {@code $LATEST} ($ is not allowed in label values). */
     public static final String LATEST_LABEL = "LATEST";

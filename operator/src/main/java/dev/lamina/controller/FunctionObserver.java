@@ -32,7 +32,7 @@ final class FunctionObserver {
         String namespace = function.getMetadata().getNamespace();
         Map<String, ConfigMap> configMaps = new HashMap<>();
         var configMapSource = (InformerEventSource<ConfigMap, Function>) context.eventSourceRetriever()
-                .getEventSourceFor(ConfigMap.class);
+                .getEventSourceFor(ConfigMap.class, FunctionReconciler.REFERENCED_CONFIG_MAPS);
         for (String name : configMapNames(spec)) {
             configMapSource.get(new ResourceID(name, namespace)).ifPresent(cm -> configMaps.put(name, cm));
         }

@@ -47,10 +47,13 @@ import java.util.stream.Collectors;
 // Retry failures for as long as they last (an API server away for a while), backing off to once every 5 minutes.
 @GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 300_000)
 @Workflow(explicitInvocation = true, dependents = {
-        @Dependent(name = "versions", type = FunctionVersionDependent.class),
+        @Dependent(name = "snapshots", type = CodeSnapshotDependent.class),
+        @Dependent(name = "versions", type = FunctionVersionDependent.class, dependsOn = "snapshots"),
         @Dependent(name = "deployments", type = VersionDeploymentDependent.class, dependsOn = "versions")})
 public class FunctionReconciler implements Reconciler<Function> {
     public static final String NAME = "function";
+    /** The informer of the ConfigMaps Functions name (the dependent {@code snapshots} has one of its own copies). */
+    static final String REFERENCED_CONFIG_MAPS = "referenced-configmaps";
     private static final String CONFIG_MAP_INDEX = "configMaps";
     private static final String CLAIM_INDEX = "claims";
     private static final String SERVICE_ACCOUNT_INDEX = "serviceAccounts";
@@ -77,6 +80,7 @@ public class FunctionReconciler implements Reconciler<Function> {
                         new ResourceID(alias.getSpec().function(), alias.getMetadata().getNamespace())))
                 .build();
         var configMaps = InformerEventSourceConfiguration.from(ConfigMap.class, Function.class)
+                .withName(REFERENCED_CONFIG_MAPS)
                 .withSecondaryToPrimaryMapper(cm -> referencing(functions, CONFIG_MAP_INDEX, cm.getMetadata()))
                 .build();
         var claims = InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, Function.class)
@@ -117,9 +121,13 @@ public class FunctionReconciler implements Reconciler<Function> {
         List<Alias> aliases = context.getSecondaryResources(Alias.class).stream()
                 .filter(a -> name.equals(a.getSpec().function()))
                 .toList();
-        VersionPlanner.Plan versions = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
+        VersionPlanner.Plan planned = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
                 aliases);
+        VersionPlanner.Plan versions = new VersionPlanner.Plan(
+                planned.toPublish().map(v -> CodeSnapshots.pinned(v, configMaps)), planned.kept(), planned.latest());
         FunctionPlan plan = new FunctionPlan(versions.kept(), versions.toPublish(),
+                planned.toPublish().map(v -> CodeSnapshots.copies(function.getMetadata().getNamespace(), v, configMaps))
+                        .orElse(Map.of()),
                 targets(name, spec, SpecDigest.content(spec, configMaps), versions, aliases), deployments);
 
         // Reconcile

@@ -77,19 +77,21 @@ public final class SpecDigest {
             return Labels.sha256("image:" + source.image());
         } else if (source.configMap() != null) {
             ConfigMap configMap = configMaps.apply(source.configMap());
-            if (configMap == null) {
-                return Labels.sha256("missing:" + source.configMap());
-            }
-            Map<String, String> content = new TreeMap<>();
-            if (configMap.getData() != null) {
-                configMap.getData().forEach((k, v) -> content.put("data/" + k, v));
-            }
-            if (configMap.getBinaryData() != null) {
-                configMap.getBinaryData().forEach((k, v) -> content.put("binary/" + k, v));
-            }
-            return Labels.sha256(json(content));
+            return configMap == null ? Labels.sha256("missing:" + source.configMap()) : configMap(configMap);
         }
         return Labels.sha256("path:" + source.path());
+    }
+
+    /** Digest of a ConfigMap's content (its files), whatever its name. */
+    public static String configMap(ConfigMap configMap) {
+        Map<String, String> content = new TreeMap<>();
+        if (configMap.getData() != null) {
+            configMap.getData().forEach((k, v) -> content.put("data/" + k, v));
+        }
+        if (configMap.getBinaryData() != null) {
+            configMap.getBinaryData().forEach((k, v) -> content.put("binary/" + k, v));
+        }
+        return Labels.sha256(json(content));
     }
 
     private static String json(Object value) {

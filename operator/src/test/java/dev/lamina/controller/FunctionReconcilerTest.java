@@ -9,6 +9,7 @@ import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -203,6 +204,60 @@ class FunctionReconcilerTest {
         assertThat(contentAnnotation(deployment(ns, "hello-v1")))
                 .as("a published version keeps what it was published with")
                 .isNotEqualTo(contentAnnotation(deployment(ns, "hello-v2")));
+    }
+
+    @Test
+    void aPublishedVersionRunsOnItsOwnCopyOfTheCodeConfigMapThatLaterEditsNeverChange() {
+        String ns = cluster.newNamespace("snapshot");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("shared-code").withNamespace(ns)
+                .endMetadata().addToData("bootstrap", "#!/bin/sh\necho v1\n").build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: hello, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: hello.handler
+                  code: {configMap: shared-code}
+                  publish: true
+                  versionHistoryLimit: 2
+                """.formatted(ns))).create();
+        String copy1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null)
+                .getSpec().snapshot().code().configMap();
+        assertThat(copy1).startsWith("hello-code-");
+        assertThat(configMap(ns, copy1).getData()).containsEntry("bootstrap", "#!/bin/sh\necho v1\n");
+        eventually().until(() -> deployment(ns, "hello-v1") != null && deployment(ns, "hello-latest") != null);
+        assertThat(taskConfigMap(deployment(ns, "hello-v1"))).isEqualTo(copy1);
+        assertThat(taskConfigMap(deployment(ns, "hello-latest"))).as("$LATEST runs the ConfigMap itself")
+                .isEqualTo("shared-code");
+
+        edit(ns, "shared-code", "#!/bin/sh\necho v2\n");
+        String copy2 = eventually().until(() -> version(ns, "hello", "2"), v -> v != null)
+                .getSpec().snapshot().code().configMap();
+        assertThat(copy2).isNotEqualTo(copy1);
+        assertThat(configMap(ns, copy2).getData()).containsEntry("bootstrap", "#!/bin/sh\necho v2\n");
+        assertThat(configMap(ns, copy1).getData()).as("version 1's code after the edit")
+                .containsEntry("bootstrap", "#!/bin/sh\necho v1\n");
+        assertThat(taskConfigMap(deployment(ns, "hello-v1"))).isEqualTo(copy1);
+
+        edit(ns, "shared-code", "#!/bin/sh\necho v3\n");
+        eventually().until(() -> version(ns, "hello", "3") != null && version(ns, "hello", "1") == null);
+        eventually().until(() -> configMap(ns, copy1) == null);
+        assertThat(configMap(ns, copy2)).as("version 2 is kept, and so is its copy").isNotNull();
+    }
+
+    private static void edit(String ns, String name, String bootstrap) {
+        client.configMaps().inNamespace(ns).withName(name)
+                .edit(cm -> new ConfigMapBuilder(cm).addToData("bootstrap", bootstrap).build());
+    }
+
+    private static ConfigMap configMap(String ns, String name) {
+        return client.configMaps().inNamespace(ns).withName(name).get();
+    }
+
+    private static String taskConfigMap(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("task")).findFirst().orElseThrow().getConfigMap().getName();
     }
 
     @Test
