@@ -406,8 +406,10 @@ def main():
     sys.stderr = Unbuffered(sys.stderr)
     if len(sys.argv) > 1:
         os.environ.setdefault("AWS_EXECUTION_ENV", "AWS_Lambda_" + sys.argv[1])
-    # The task root comes first on the path, where this script's own directory would be.
-    sys.path[0] = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+    # The task root comes first on the path; this script's own directory is not on it.
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)
+    sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd())
     api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
     setup_logging()
     try:

@@ -383,6 +383,20 @@ class PythonRuntimeTest {
                 runnable.command()).containsSubsequence(real.executable(), "-u", other));
     }
 
+    @Test
+    void thePythonOfTheFunctionsVersionRunsWithoutAWarning(@TempDir Path dir) throws IOException {
+        PythonRuntime.Found real = (PythonRuntime.Found) python.interpreter(RUNTIME);
+        String own = "python" + real.version().substring(0, real.version().lastIndexOf('.'));
+
+        PythonRuntime.Interpreter found = PythonRuntime.onPath(dir).interpreter(own);
+
+        assertThat(found).isInstanceOfSatisfying(PythonRuntime.Found.class, f -> {
+            assertThat(f.sameVersion()).isTrue();
+            assertThat(f.note()).isEqualTo(own + " functions run with Python " + real.version() + " ("
+                    + f.executable() + ")");
+        });
+    }
+
     // ---- harness -----------------------------------------------------------------------------------------------
 
     private void write(String file, String content) throws IOException {
