@@ -400,26 +400,8 @@ def handle(api, handler, headers, body):
     api.post_result(invoke_id, result, content_type)
 
 
-def main():
+def serve(api, handler):
     global request_id, tenant_id
-    sys.stdout = Unbuffered(sys.stdout)
-    sys.stderr = Unbuffered(sys.stderr)
-    if len(sys.argv) > 1:
-        os.environ.setdefault("AWS_EXECUTION_ENV", "AWS_Lambda_" + sys.argv[1])
-    # The task root comes first on the path; this script's own directory is not on it.
-    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
-        sys.path.pop(0)
-    sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd())
-    api = RuntimeApi(os.environ["AWS_LAMBDA_RUNTIME_API"])
-    setup_logging()
-    try:
-        handler = load_handler(os.environ.get("_HANDLER", ""))
-    except Exception as e:
-        error, _ = error_of(e)
-        logging.warning(UNHANDLED_WARNING)
-        log_error(error)
-        api.post_init_error(error)
-        sys.exit(1)
     while True:
         headers, body = api.next()
         request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
@@ -430,6 +412,68 @@ def main():
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
         handle(api, handler, headers, body)
+
+
+def fork_servers(count):
+    """Forks count more processes serving invocations, as AWS's runtime serves several at once: each process runs one
+    invocation at a time. A child dies with this process; when one ends, this process ends the others and exits, so
+    the environment sees its runtime gone. Returns in each process."""
+    import ctypes
+    import signal
+
+    children = []
+
+    def child_ended(signum, frame):
+        for child in children:
+            try:
+                ended = os.waitpid(child, os.WNOHANG)[0] == child
+            except ChildProcessError:
+                ended = True
+            if ended:
+                for other in children:
+                    try:
+                        os.kill(other, signal.SIGKILL)
+                    except OSError:
+                        pass
+                os._exit(1)
+
+    signal.signal(signal.SIGCHLD, child_ended)
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, where there is one
+            except (AttributeError, OSError):
+                pass
+            return
+        children.append(pid)
+    child_ended(None, None)  # one that ended before it was listed
+
+
+def main():
+    sys.stdout = Unbuffered(sys.stdout)
+    sys.stderr = Unbuffered(sys.stderr)
+    if len(sys.argv) > 1:
+        os.environ.setdefault("AWS_EXECUTION_ENV", "AWS_Lambda_" + sys.argv[1])
+    # The task root comes first on the path; this script's own directory is not on it.
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+        sys.path.pop(0)
+    sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd())
+    address = os.environ["AWS_LAMBDA_RUNTIME_API"]
+    setup_logging()
+    try:
+        handler = load_handler(os.environ.get("_HANDLER", ""))
+    except Exception as e:
+        error, _ = error_of(e)
+        logging.warning(UNHANDLED_WARNING)
+        log_error(error)
+        RuntimeApi(address).post_init_error(error)
+        sys.exit(1)
+    concurrency = int(os.environ.get("AWS_LAMBDA_MAX_CONCURRENCY") or 1)
+    if concurrency > 1:
+        fork_servers(concurrency - 1)
+    serve(RuntimeApi(address), handler)
 
 
 if __name__ == "__main__":

@@ -349,6 +349,56 @@ class PythonRuntimeTest {
         assertThat(reply.get(30, TimeUnit.SECONDS).body()).isEqualTo("\"through\"");
     }
 
+    // ---- several invocations at once ------------------------------------------------------------------------------
+
+    @Test
+    void anEnvironmentServingTwoAtOnceRunsTwoInvocationsTogetherAfterOneInit() throws Exception {
+        Path gate = taskRoot.resolve("gate");
+        write("app.py", """
+                import os, time
+                print("init ran")
+
+                def handler(event, context):
+                    print("waiting in", os.getpid())
+                    while not os.path.exists(%s):
+                        time.sleep(0.01)
+                    return os.getpid()
+                """.formatted("'" + gate + "'"));
+        Shim shim = start("app.handler", Map.of(), 2);
+
+        CompletableFuture<Reply> first = invokeAsync(shim, "{}");
+        CompletableFuture<Reply> second = invokeAsync(shim, "{}");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> log.stream().filter(line -> line.startsWith("waiting in ")).count() == 2);
+        Files.createFile(gate);
+
+        long one = Long.parseLong(first.get(30, TimeUnit.SECONDS).body());
+        long other = Long.parseLong(second.get(30, TimeUnit.SECONDS).body());
+        assertThat(one).as("each invocation in its own process").isNotEqualTo(other);
+        assertThat(log).filteredOn("init ran"::equals).hasSize(1);
+    }
+
+    @Test
+    void aServingProcessThatDiesTakesTheRuntimeWithItAndANewOneServes() throws Exception {
+        write("app.py", """
+                import os
+
+                def handler(event, context):
+                    if event.get("die"):
+                        os._exit(3)
+                    return os.getpid()
+                """);
+        Shim shim = start("app.handler", Map.of(), 2);
+        long before = Long.parseLong(invoke(shim, "{}").body());
+
+        Reply died = invoke(shim, "{\"die\": true}");
+        long after = Long.parseLong(invoke(shim, "{}").body());
+
+        assertThat(died.json().at("/errorType").asText()).isEqualTo("Runtime.ExitError");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(before).isEmpty());
+        assertThat(after).isNotEqualTo(before);
+    }
+
     // ---- the interpreter ---------------------------------------------------------------------------------------
 
     @Test
@@ -406,6 +456,10 @@ class PythonRuntimeTest {
     }
 
     private Shim start(String handler, Map<String, String> environment) {
+        return start(handler, environment, 1);
+    }
+
+    private Shim start(String handler, Map<String, String> environment, int concurrency) {
         List<String> command = ((LocalRuntimes.Runnable) python.plan(RUNTIME)).command();
         Shim shim = Shim.start(ShimConfig.builder()
                 .functionName(FUNCTION)
@@ -416,6 +470,7 @@ class PythonRuntimeTest {
                 .workingDirectory(taskRoot)
                 .runtimeCommand(command)
                 .environment(environment)
+                .concurrency(concurrency)
                 .logSink(log::add)
                 .build());
         toClose.add(shim);
