@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 final class PythonRuntime {
 
     private static final Logger LOG = Logger.getLogger(PythonRuntime.class);
-    static final String CLIENT = "lamina_python_runtime.py";
+    private static final String CLIENT = "lamina_python_runtime.py";
     private static final String PROBE = "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])";
     private static final long PROBE_SECONDS = 10;
 
@@ -39,7 +39,7 @@ final class PythonRuntime {
      * @param executable  the interpreter itself (resolved by Python, so a version manager's wrapper is not in the way)
      * @param version     major.minor.micro
      * @param note        what to say about it at load: the version, and a warning when it is not the function's
-     * @param sameVersion the function's major and minor version
+     * @param sameVersion whether it is the major and minor version the function's runtime names
      */
     record Found(String executable, String version, String note, boolean sameVersion) implements Interpreter {
     }

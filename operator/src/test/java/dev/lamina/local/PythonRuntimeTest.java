@@ -59,7 +59,8 @@ class PythonRuntimeTest {
     Path taskRoot;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeAll
@@ -368,8 +369,8 @@ class PythonRuntimeTest {
 
         CompletableFuture<Reply> first = invokeAsync(shim, "{}");
         CompletableFuture<Reply> second = invokeAsync(shim, "{}");
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> log.stream().filter(line -> line.startsWith("waiting in ")).count() == 2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(log).as("the function log")
+                .filteredOn(line -> line.startsWith("waiting in ")).hasSize(2));
         Files.createFile(gate);
 
         long one = Long.parseLong(first.get(30, TimeUnit.SECONDS).body());
