@@ -111,7 +111,8 @@ public class LocalMode {
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
-                gateway.region(), accounts, console == null ? null : console::println,
+                PythonRuntime.onPath(code.privateDirectory("python")), gateway.region(), accounts,
+                console == null ? null : console::println,
                 () -> port > 0 ? "http://" + host + ":" + port : null), new LocalDeployments(deployments, hookLedger),
                 () -> vertx.nettyEventLoopGroup().next());
         LocalSecrets secrets = new LocalSecrets();
