@@ -27,7 +27,8 @@ import java.util.zip.ZipFile;
 
 /**
  * How a function runs as a local process: the AWS Java runtime interface client for {@code java*} runtimes, the
- * code's {@code bootstrap} for {@code provided*}. Other runtimes and container images cannot run here yet.
+ * machine's node under Lamina's own runtime client for {@code nodejs*} ({@link NodeRuntime}), the code's
+ * {@code bootstrap} for {@code provided*}. Other runtimes and container images cannot run here yet.
  */
 final class LocalRuntimes {
 
@@ -50,6 +51,7 @@ final class LocalRuntimes {
 
     private final Path javaRuntimeDir;
     private final Path javaNativeLibrary;
+    private final NodeRuntime node;
     private final String region;
     private final Supplier<String> endpoint;
     private final Accounts accounts;
@@ -59,14 +61,16 @@ final class LocalRuntimes {
      * @param javaRuntimeDir    the jars of the AWS Java runtime interface client, or null when not found
      * @param javaNativeLibrary the client's native library for this machine, extracted once (see
      *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
+     * @param node              how nodejs* functions run
      * @param console           where function log lines are printed, or null to print none
      * @param endpoint          this process's HTTP address once it listens, else null
      */
-    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, String region, Accounts accounts,
+    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, NodeRuntime node, String region, Accounts accounts,
                   Consumer<String> console, Supplier<String> endpoint) {
         this.endpoint = endpoint;
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
+        this.node = node;
         this.region = region;
         this.accounts = accounts;
         this.console = console;
@@ -87,6 +91,9 @@ final class LocalRuntimes {
             }
             return new Runnable(javaCommand(spec, codeDir));
         }
+        if (runtime.startsWith("nodejs")) {
+            return node.plan(runtime);
+        }
         if (runtime.startsWith("provided")) {
             Path bootstrap = codeDir.resolve("bootstrap");
             if (!Files.isRegularFile(bootstrap)) {
@@ -100,7 +107,7 @@ final class LocalRuntimes {
             }
             return new Runnable(List.of(bootstrap.toString()));
         }
-        return new NotRunnable(VersionState.failed("InvalidRuntime", "Local mode runs java* and provided* runtimes;"
+        return new NotRunnable(VersionState.failed("InvalidRuntime", "Local mode runs java*, nodejs* and provided* runtimes;"
                 + " " + runtime + " cannot run locally yet. Deploy this function to a cluster to run it."));
     }
 
