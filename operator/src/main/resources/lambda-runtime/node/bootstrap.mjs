@@ -27,8 +27,8 @@ process.on('unhandledRejection', (reason, promise) => {
   reportCrash(error, 128);
 });
 
-// What to do when the event loop runs empty: with callbacksWaitForEmptyEventLoop, that is when a callback's
-// result is sent.
+// Runs when the event loop has run empty: sends a callback's answer that waited for it
+// (callbackWaitsForEmptyEventLoop), or answers for a handler that gave no answer.
 let onEmptyLoop = () => {};
 process.on('beforeExit', () => onEmptyLoop());
 
@@ -84,7 +84,7 @@ async function serveNext() {
 /** The context's fields from the environment and the event's headers. */
 function invocationFields(requestId, headers) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
-  const fields = {
+  return {
     functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
@@ -94,12 +94,9 @@ function invocationFields(requestId, headers) {
     identity: parseHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
     invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
     awsRequestId: requestId,
+    tenantId: headers['lambda-runtime-aws-tenant-id'],
     getRemainingTimeInMillis: () => deadline - Date.now(),
   };
-  if (headers['lambda-runtime-aws-tenant-id'] !== undefined) {
-    fields.tenantId = headers['lambda-runtime-aws-tenant-id'];
-  }
-  return fields;
 }
 
 function parseHeader(text, name) {
@@ -213,7 +210,7 @@ async function serveStreaming(requestId, body, headers) {
   answered.catch(() => {});
   const next = () => {
     onEmptyLoop = () => {};
-    if (!waitForEmptyLoop) {
+    if (!callbacks || !waitForEmptyLoop) {
       scheduleNext();
     } else {
       onEmptyLoop = () => setImmediate(scheduleNext);

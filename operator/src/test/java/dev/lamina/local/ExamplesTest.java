@@ -1,15 +1,24 @@
 package dev.lamina.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lamina.gateway.Gateway;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LogType;
 
 /** The README serves examples/: every file in it must load in local mode as written. */
 @QuarkusTest
 @TestProfile(LocalModeProfile.Examples.class)
+@Timeout(120)
 class ExamplesTest {
     @Inject
     LocalMode localMode;
@@ -17,5 +26,21 @@ class ExamplesTest {
     @Test
     void everyExampleLoadsWithoutAProblem() {
         assertThat(localMode.startProblems()).isEmpty();
+    }
+
+    @Test
+    void helloNodeAnswersThroughTheGatewayWithItsLogInTheTail() {
+        assumeTrue(NodeRuntime.find(System.getenv("PATH")) instanceof NodeRuntime.Found,
+                "node is not on the PATH, so local mode cannot run hello-node");
+        try (LambdaClient lambda = Gateway.lambda()) {
+            InvokeResponse response = lambda.invoke(b -> b.functionName("hello-node").logType(LogType.TAIL)
+                    .payload(Gateway.json("{\"name\":\"Ada\"}")));
+
+            assertThat(response.functionError()).isNull();
+            assertThat(response.payload().asUtf8String())
+                    .startsWith("{\"message\":\"Hello, Ada, from hello-node on Node.js v");
+            assertThat(new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8))
+                    .containsPattern("\\tINFO\\tgreeting Ada\n");
+        }
     }
 }
