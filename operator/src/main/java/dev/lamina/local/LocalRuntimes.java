@@ -92,7 +92,7 @@ final class LocalRuntimes {
             return new Runnable(javaCommand(spec, codeDir));
         }
         if (runtime.startsWith("nodejs")) {
-            return node.plan(runtime);
+            return node.plan(runtime, spec.environment() == null ? Map.of() : spec.environment());
         }
         if (runtime.startsWith("provided")) {
             Path bootstrap = codeDir.resolve("bootstrap");

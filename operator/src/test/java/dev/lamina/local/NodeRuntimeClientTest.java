@@ -74,7 +74,7 @@ class NodeRuntimeClientTest {
     }
 
     private Shim start(String handler, String runtime, Map<String, String> environment) {
-        List<String> command = ((LocalRuntimes.Runnable) node.plan(runtime)).command();
+        List<String> command = ((LocalRuntimes.Runnable) node.plan(runtime, environment)).command();
         Shim shim = Shim.start(ShimConfig.builder()
                 .functionName("node-fn")
                 .memoryMb(256)
@@ -231,6 +231,18 @@ class NodeRuntimeClientTest {
         assertThat(seen.at("/executionEnv").asText()).isEqualTo("AWS_Lambda_nodejs24.x");
     }
 
+    @Test
+    void esModuleSyntaxInACommonJsFileFailsAsOnLambdaUnlessNodeOptionsTurnsItOn() {
+        NodeRuntime.Found found = (NodeRuntime.Found) NodeRuntime.find(System.getenv("PATH"));
+        assumeTrue(found.knows("experimental-require-module") && found.knows("experimental-detect-module"),
+                "node " + found.version() + " cannot turn off require(esm) and module syntax detection");
+
+        assertInitError("esm-syntax.handler", "Runtime.UserCodeSyntaxError", "SyntaxError: Unexpected token 'export'");
+        Shim turnedOn = start("esm-syntax.handler", "nodejs22.x",
+                Map.of("NODE_OPTIONS", "--experimental-require-module --experimental-detect-module"));
+        assertThat(invoke(turnedOn, "{}").body()).isEqualTo("\"ES module syntax in a .js file\"");
+    }
+
     private void assertInitError(String handler, String type, String message) {
         Shim shim = start(handler);
         Reply reply = invoke(shim, "{}");
@@ -342,7 +354,7 @@ class NodeRuntimeClientTest {
     void withoutNodeTheFunctionIsNotRunnableAndSaysWhy() {
         NodeRuntime none = new NodeRuntime(clientDir.resolve("bootstrap.mjs"), NodeRuntime.find("/nonexistent"));
 
-        LocalRuntimes.Plan plan = none.plan("nodejs22.x");
+        LocalRuntimes.Plan plan = none.plan("nodejs22.x", Map.of());
 
         assertThat(plan).isInstanceOf(LocalRuntimes.NotRunnable.class);
         VersionState state = ((LocalRuntimes.NotRunnable) plan).state();
@@ -356,6 +368,6 @@ class NodeRuntimeClientTest {
         NodeRuntime.Found found = (NodeRuntime.Found) NodeRuntime.find(System.getenv("PATH"));
         String other = "nodejs" + (found.major() == 24 ? 18 : 24) + ".x";
 
-        assertThat(node.plan(other)).isInstanceOf(LocalRuntimes.Runnable.class);
+        assertThat(node.plan(other, Map.of())).isInstanceOf(LocalRuntimes.Runnable.class);
     }
 }
