@@ -110,7 +110,8 @@ public class LocalMode {
         console = config.functionLogs() ? new ConsoleLines(System.out) : null;
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
-        functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary,
+        NodeRuntime node = NodeRuntime.extract(code.privateDirectory("node-runtime"));
+        functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary, node,
                 PythonRuntime.onPath(code.privateDirectory("python")), gateway.region(), accounts,
                 console == null ? null : console::println,
                 () -> port > 0 ? "http://" + host + ":" + port : null), new LocalDeployments(deployments, hookLedger),

@@ -27,7 +27,8 @@ import java.util.zip.ZipFile;
 
 /**
  * How a function runs as a local process: the AWS Java runtime interface client for {@code java*} runtimes, the
- * machine's Python under Lamina's client for {@code python*} ({@link PythonRuntime}), the code's {@code bootstrap} for
+ * machine's node under Lamina's own runtime client for {@code nodejs*} ({@link NodeRuntime}), the machine's Python
+ * under Lamina's client for {@code python*} ({@link PythonRuntime}), the code's {@code bootstrap} for
  * {@code provided*}. Other runtimes and container images cannot run here yet.
  */
 final class LocalRuntimes {
@@ -51,6 +52,7 @@ final class LocalRuntimes {
 
     private final Path javaRuntimeDir;
     private final Path javaNativeLibrary;
+    private final NodeRuntime node;
     private final PythonRuntime python;
     private final String region;
     private final Supplier<String> endpoint;
@@ -61,15 +63,17 @@ final class LocalRuntimes {
      * @param javaRuntimeDir    the jars of the AWS Java runtime interface client, or null when not found
      * @param javaNativeLibrary the client's native library for this machine, extracted once (see
      *                          {@link #extractJavaNativeLibrary}), or null to let each runtime extract its own
+     * @param node              how nodejs* functions run
      * @param python            runs {@code python*} functions
      * @param console           where function log lines are printed, or null to print none
      * @param endpoint          this process's HTTP address once it listens, else null
      */
-    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, PythonRuntime python, String region, Accounts accounts,
-                  Consumer<String> console, Supplier<String> endpoint) {
+    LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, NodeRuntime node, PythonRuntime python, String region,
+                  Accounts accounts, Consumer<String> console, Supplier<String> endpoint) {
         this.endpoint = endpoint;
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
+        this.node = node;
         this.python = python;
         this.region = region;
         this.accounts = accounts;
@@ -91,6 +95,9 @@ final class LocalRuntimes {
             }
             return new Runnable(javaCommand(spec, codeDir));
         }
+        if (runtime.startsWith("nodejs")) {
+            return node.plan(runtime, spec.environment() == null ? Map.of() : spec.environment());
+        }
         if (runtime.startsWith("python")) {
             return python.plan(runtime);
         }
@@ -107,8 +114,9 @@ final class LocalRuntimes {
             }
             return new Runnable(List.of(bootstrap.toString()));
         }
-        return new NotRunnable(VersionState.failed("InvalidRuntime", "Local mode runs java*, python* and provided*"
-                + " runtimes; " + runtime + " cannot run locally yet. Deploy this function to a cluster to run it."));
+        return new NotRunnable(VersionState.failed("InvalidRuntime", "Local mode runs java*, nodejs*, python* and"
+                + " provided* runtimes; " + runtime + " cannot run locally yet. Deploy this function to a cluster to run"
+                + " it."));
     }
 
     ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, List<String> command,

@@ -45,6 +45,9 @@ import software.amazon.awssdk.services.lambda.model.StateReasonCode;
 class InvokeApiTest {
 
     private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:";
+    /** examples/reference's image function, in namespace media. */
+    private static final String MEDIA_THUMBNAIL = "arn:aws:lambda:us-east-1:"
+            + new Accounts("default", "000000000000").accountId("media") + ":function:thumbnail";
     private static LambdaClient lambda;
 
     @BeforeAll
@@ -131,8 +134,8 @@ class InvokeApiTest {
                 .payload(json("{}")));
         assertThat(event.statusCode()).isEqualTo(202);
         assertThat(event.payload().asByteArray()).isEmpty();
-        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName("greeter").invocationType(InvocationType.EVENT)
-                .payload(json("{}")))).as("a nodejs function cannot run locally")
+        assertThatThrownBy(() -> lambda.invoke(b -> b.functionName(MEDIA_THUMBNAIL)
+                .invocationType(InvocationType.EVENT).payload(json("{}")))).as("an image function cannot run locally")
                 .isInstanceOfSatisfying(ResourceConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
     }
 
@@ -228,17 +231,17 @@ class InvokeApiTest {
         assertThat(all.functions()).extracting(FunctionConfiguration::functionName)
                 .as("the default namespace's functions under examples/")
                 .containsExactly("edge-ab-split", "edge-cache-headers", "edge-country-redirect", "edge-security-headers",
-                        "edge-site", "greeter", "hello-bash", "hello-java", "thumbnail", "thumbnail-cleanup");
-        FunctionConfiguration greeter = all.functions().stream().filter(f -> f.functionName().equals("greeter"))
-                .findFirst().orElseThrow();
-        assertThat(greeter.state()).as("a nodejs function cannot run locally").isEqualTo(State.FAILED);
-        assertThat(greeter.stateReasonCode()).isEqualTo(StateReasonCode.INVALID_RUNTIME);
+                        "edge-site", "greeter", "hello-bash", "hello-java", "hello-node", "thumbnail",
+                        "thumbnail-cleanup");
+        FunctionConfiguration image = lambda.getFunction(b -> b.functionName(MEDIA_THUMBNAIL)).configuration();
+        assertThat(image.state()).as("an image function cannot run locally").isEqualTo(State.FAILED);
+        assertThat(image.stateReasonCode()).isEqualTo(StateReasonCode.INVALID_IMAGE);
         ListFunctionsResponse firstPage = lambda.listFunctions(b -> b.maxItems(2));
         assertThat(firstPage.functions()).hasSize(2);
         assertThat(lambda.listFunctions(b -> b.marker(firstPage.nextMarker())).functions())
                 .extracting(FunctionConfiguration::functionName)
                 .containsExactly("edge-country-redirect", "edge-security-headers", "edge-site", "greeter", "hello-bash",
-                        "hello-java", "thumbnail", "thumbnail-cleanup");
+                        "hello-java", "hello-node", "thumbnail", "thumbnail-cleanup");
 
         assertThat(lambda.listVersionsByFunction(b -> b.functionName("hello-bash")).versions())
                 .extracting(FunctionConfiguration::version).containsExactly("$LATEST", "1", "2");

@@ -9,13 +9,14 @@ import dev.lamina.gateway.Gateway;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LogType;
 
 /** The README serves examples/: every file in it must load in local mode as written. */
 @QuarkusTest
@@ -34,15 +35,29 @@ class ExamplesTest {
     void helloPythonGreetsWithTheMachinesPython() throws Exception {
         assumeTrue(PythonRuntime.onPath(Files.createTempDirectory("python-probe-")).interpreter("python3.12")
                 instanceof PythonRuntime.Found, "hello-python runs with the machine's python3, and there is none");
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(Gateway.endpoint()
-                            .resolve("/2015-03-31/functions/hello-python/invocations"))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+        try (LambdaClient lambda = Gateway.lambda()) {
+            InvokeResponse response = lambda.invoke(b -> b.functionName("hello-python")
+                    .payload(Gateway.json("{\"name\":\"Ada\"}")));
 
-            assertThat(response.statusCode()).isEqualTo(200);
-            JsonNode answer = new ObjectMapper().readTree(response.body());
+            assertThat(response.functionError()).isNull();
+            JsonNode answer = new ObjectMapper().readTree(response.payload().asUtf8String());
             assertThat(answer.at("/message").asText()).isEqualTo("Hello, Ada! (from hello-python version $LATEST)");
+        }
+    }
+
+    @Test
+    void helloNodeAnswersThroughTheGatewayWithItsLogInTheTail() {
+        assumeTrue(NodeRuntime.find(System.getenv("PATH")) instanceof NodeRuntime.Found,
+                "node is not on the PATH, so local mode cannot run hello-node");
+        try (LambdaClient lambda = Gateway.lambda()) {
+            InvokeResponse response = lambda.invoke(b -> b.functionName("hello-node").logType(LogType.TAIL)
+                    .payload(Gateway.json("{\"name\":\"Ada\"}")));
+
+            assertThat(response.functionError()).isNull();
+            assertThat(response.payload().asUtf8String())
+                    .startsWith("{\"message\":\"Hello, Ada, from hello-node on Node.js v");
+            assertThat(new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8))
+                    .containsPattern("\\tINFO\\tgreeting Ada\n");
         }
     }
 }
