@@ -231,7 +231,7 @@ class InvokeApiTest {
         assertThat(all.functions()).extracting(FunctionConfiguration::functionName)
                 .as("the default namespace's functions under examples/")
                 .containsExactly("edge-ab-split", "edge-cache-headers", "edge-country-redirect", "edge-security-headers",
-                        "edge-site", "greeter", "hello-bash", "hello-java", "hello-node", "thumbnail",
+                        "edge-site", "greeter", "hello-bash", "hello-java", "hello-node", "hello-python", "thumbnail",
                         "thumbnail-cleanup");
         FunctionConfiguration image = lambda.getFunction(b -> b.functionName(MEDIA_THUMBNAIL)).configuration();
         assertThat(image.state()).as("an image function cannot run locally").isEqualTo(State.FAILED);
@@ -241,7 +241,7 @@ class InvokeApiTest {
         assertThat(lambda.listFunctions(b -> b.marker(firstPage.nextMarker())).functions())
                 .extracting(FunctionConfiguration::functionName)
                 .containsExactly("edge-country-redirect", "edge-security-headers", "edge-site", "greeter", "hello-bash",
-                        "hello-java", "hello-node", "thumbnail", "thumbnail-cleanup");
+                        "hello-java", "hello-node", "hello-python", "thumbnail", "thumbnail-cleanup");
 
         assertThat(lambda.listVersionsByFunction(b -> b.functionName("hello-bash")).versions())
                 .extracting(FunctionConfiguration::version).containsExactly("$LATEST", "1", "2");
