@@ -87,7 +87,7 @@ final class CodeStore implements AutoCloseable {
             }
             throw new CodeProblem("code names none of configMap, url or path");
         } catch (IOException | UncheckedIOException e) {
-            throw new CodeProblem("reading the code failed: " + e.getMessage());
+            throw new CodeProblem("reading the code failed: " + (e.getMessage() != null ? e.getMessage() : e));
         }
     }
 

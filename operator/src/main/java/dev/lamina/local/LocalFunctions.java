@@ -426,39 +426,49 @@ final class LocalFunctions implements AutoCloseable {
      * here with what local mode sets up around it, and the digest of all that ({@code runSha256}): a version is
      * deployed again when it changes, as when a Secret it reads appears.
      */
-    private record Resolved(CodeStore.Code code, CodeStore.Code opt, String codeSha256, String configSha256,
-                            LocalRuntimes.Plan plan, Map<String, String> variables, List<String> unenforced,
-                            String runSha256) {
+    private record Resolved(CodeStore.Code code, CodeStore.Code opt, String optProblem, String codeSha256,
+                            String configSha256, LocalRuntimes.Plan plan, Map<String, String> variables,
+                            List<String> unenforced, String runSha256) {
     }
 
     private Resolved resolve(FunctionSpec spec, Path base, Map<String, ConfigMap> configMaps,
                              Map<String, Secret> secrets) throws Problem {
         CodeStore.Code materialized = null;
         CodeStore.Code opt = null;
+        String optProblem = null;
         if (spec.code() != null) {
             try {
                 materialized = code.materialize(spec.code(), base, configMaps);
-                opt = code.materializeOpt(spec.layers(), base, configMaps);
             } catch (CodeStore.CodeProblem e) {
                 throw new Problem(e.getMessage());
+            }
+            try {
+                opt = code.materializeOpt(spec.layers(), base, configMaps);
+            } catch (CodeStore.CodeProblem e) {
+                // Listed, not runnable: as in Lambda, a function whose layer cannot be had does not run.
+                optProblem = e.getMessage();
             }
         }
         // The content is what the processes load: the materialised code, so rebuilding a local jar counts.
         String codeSha256 = materialized == null ? SpecDigest.lambdaCodeSha256(Labels.sha256("image:" + spec.image()))
                 : materialized.sha256();
-        String content = opt == null ? codeSha256 : Labels.sha256(codeSha256 + "\n" + opt.sha256());
-        return surround(spec, materialized, opt, codeSha256, SpecDigest.configuration(spec, content), secrets);
+        String content = opt != null ? Labels.sha256(codeSha256 + "\n" + opt.sha256())
+                : optProblem != null ? Labels.sha256(codeSha256 + "\n" + optProblem) : codeSha256;
+        return surround(spec, materialized, opt, optProblem, codeSha256, SpecDigest.configuration(spec, content),
+                secrets);
     }
 
     /** The same code with what local mode sets up around it now. */
     private Resolved surround(Known known, Map<String, Secret> secrets) {
         Resolved r = known.resolved();
-        return surround(known.spec(), r.code(), r.opt(), r.codeSha256(), r.configSha256(), secrets);
+        return surround(known.spec(), r.code(), r.opt(), r.optProblem(), r.codeSha256(), r.configSha256(), secrets);
     }
 
-    private Resolved surround(FunctionSpec spec, CodeStore.Code materialized, CodeStore.Code opt, String codeSha256,
-                              String configSha256, Map<String, Secret> secrets) {
-        LocalSandbox.Outcome sandbox = materialized == null ? new LocalSandbox.Prepared(Map.of(), List.of())
+    private Resolved surround(FunctionSpec spec, CodeStore.Code materialized, CodeStore.Code opt, String optProblem,
+                              String codeSha256, String configSha256, Map<String, Secret> secrets) {
+        LocalSandbox.Outcome sandbox = optProblem != null
+                ? new LocalSandbox.Refused(VersionState.failed("InvalidConfiguration", optProblem))
+                : materialized == null ? new LocalSandbox.Prepared(Map.of(), List.of())
                 : this.sandbox.prepare(spec, opt == null ? null : opt.dir(), secrets);
         LocalRuntimes.Plan plan;
         Map<String, String> variables = Map.of();
@@ -473,7 +483,8 @@ final class LocalFunctions implements AutoCloseable {
             }
         }
         String runSha256 = Labels.sha256(configSha256 + "\n" + new TreeMap<>(variables) + "\n" + plan);
-        return new Resolved(materialized, opt, codeSha256, configSha256, plan, variables, unenforced, runSha256);
+        return new Resolved(materialized, opt, optProblem, codeSha256, configSha256, plan, variables, unenforced,
+                runSha256);
     }
 
     /**

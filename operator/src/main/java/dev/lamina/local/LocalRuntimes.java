@@ -161,7 +161,7 @@ final class LocalRuntimes {
 
     /**
      * The JVM flags Lambda's Java runtimes use (client compiler only, serial GC, class data sharing, heap from the
-     * memory size), the task root's classes and jars, then the runtime interface client.
+     * memory size), the task root's classes and jars, the layers' java/lib jars, then the runtime interface client.
      */
     private List<String> javaCommand(FunctionSpec spec, Path codeDir, Path opt) {
         List<String> classpath = new ArrayList<>(List.of(codeDir.toString(), codeDir.resolve("*").toString(),

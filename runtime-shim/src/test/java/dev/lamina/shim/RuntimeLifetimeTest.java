@@ -92,6 +92,18 @@ class RuntimeLifetimeTest {
         assertThat(tmp).doesNotExist();
     }
 
+    @Test
+    void aBootstrapThatCannotRunIsAnInvalidEntrypoint() throws Exception {
+        Path bootstrap = dir.resolve("bootstrap");
+        Files.writeString(bootstrap, "#!/bin/sh\n");
+        try (Shim shim = Shim.start(ShimConfig.builder().workingDirectory(dir).runtimeCommand(bootstrap.toString())
+                .logSink(new LogLines()).build())) {
+            Invoker.Reply reply = new Invoker(shim.invokeAddress()).invoke("{}");
+
+            assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText()).isEqualTo("Runtime.InvalidEntrypoint");
+        }
+    }
+
     /** Alive and not a zombie waiting for a parent that is gone to reap it. */
     private static boolean alive(long pid) throws IOException {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");

@@ -44,7 +44,7 @@ final class ChildProcessHost implements RuntimeHost {
     public void launch(int generation) throws IOException {
         Path workingDirectory = config.workingDirectory() != null
                 ? config.workingDirectory() : Path.of("").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Tether.command(config.runtimeCommand()))
+        ProcessBuilder builder = new ProcessBuilder(Tether.command(config.runtimeCommand(), workingDirectory))
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(Tether.available() ? ProcessBuilder.Redirect.PIPE

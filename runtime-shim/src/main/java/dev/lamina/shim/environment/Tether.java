@@ -1,6 +1,7 @@
 package dev.lamina.shim.environment;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +33,19 @@ final class Tether {
         return SETSID != null && SH != null;
     }
 
-    /** The command that starts {@code runtime} tethered; its standard input must be a pipe from this JVM. */
-    static List<String> command(List<String> runtime) {
+    /**
+     * The command that starts {@code runtime} tethered; its standard input must be a pipe from this JVM. A program
+     * that cannot be run fails here, as the JDK's start would, rather than as the shell's exit status.
+     */
+    static List<String> command(List<String> runtime, Path workingDirectory) throws IOException {
         if (!available()) {
             return runtime;
+        }
+        String program = runtime.getFirst();
+        Path executable = program.contains("/") ? workingDirectory.resolve(program) : find(program);
+        if (executable == null || !Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+            throw new IOException("Cannot run program \"" + program + "\": "
+                    + (executable != null && Files.exists(executable) ? "permission denied" : "no such file"));
         }
         List<String> command = new ArrayList<>(List.of(SETSID.toString(), SH.toString(), "-c", WATCHED,
                 "lamina-runtime"));
