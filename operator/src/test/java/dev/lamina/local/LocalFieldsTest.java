@@ -42,6 +42,9 @@ class LocalFieldsTest {
     public static final class Fields extends LocalModeProfile {
         static final Path FILE_SYSTEMS = temporaryDirectory("lamina-filesystems-");
         static final Path MOUNT = Path.of("/mnt", "lamina-test-" + UUID.randomUUID());
+        /** examples/hello-java's handler, which the build packages before the operator's tests. */
+        static final Path HELLO_JAR = Path.of("..", "examples", "hello-java", "target", "hello-java.jar")
+                .toAbsolutePath().normalize();
 
         @Override
         protected Path directory() {
@@ -50,6 +53,8 @@ class LocalFieldsTest {
                 executable(dir.resolve("layer-one/bin/greet"), "#!/bin/sh\necho one\n");
                 Files.writeString(dir.resolve("layer-one/data.txt"), "from layer one");
                 executable(dir.resolve("layer-two/bin/greet"), "#!/bin/sh\necho two\n");
+                Files.createDirectories(dir.resolve("java-layer/java/lib"));
+                Files.copy(HELLO_JAR, dir.resolve("java-layer/java/lib/hello-java.jar"));
                 Files.writeString(dir.resolve("fields.yaml"), """
                         apiVersion: v1
                         kind: ConfigMap
@@ -96,6 +101,20 @@ class LocalFieldsTest {
                           secretEnvironment:
                             - {name: API_KEY, secretKeyRef: {name: api, key: key}}
                           publish: true
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: no-code}
+                        data: {README: "The handler's classes come from a layer."}
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: java-from-layer}
+                        spec:
+                          runtime: java21
+                          handler: example.Hello::handleRequest
+                          code: {configMap: no-code}
+                          layers: [{path: java-layer}]
                         ---
                         apiVersion: lamina.dev/v1alpha1
                         kind: Function
@@ -168,6 +187,15 @@ class LocalFieldsTest {
         assertThat(invoke("probe:1").at("/greet").asText()).as("a version keeps its layers").isEqualTo("two");
         assertThat(Path.of(invoke("probe:1").at("/opt").asText()))
                 .isNotEqualTo(Path.of(invoke("probe").at("/opt").asText()));
+    }
+
+    @Test
+    void javaFindsTheJarsOfItsLayersJavaLib() throws Exception {
+        var response = lambda.invoke(b -> b.functionName("java-from-layer")
+                .payload(Gateway.json("{\"name\":\"Ada\"}")));
+
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        assertThat(JSON.readTree(response.payload().asUtf8String()).at("/message").asText()).isEqualTo("Hello, Ada!");
     }
 
     @Test
