@@ -526,7 +526,8 @@ final class LocalFunctions implements AutoCloseable {
         if (resolved.plan() instanceof LocalRuntimes.NotRunnable(VersionState s)) {
             return " (not runnable: " + s.reason() + ")";
         }
-        return resolved.unenforced().isEmpty() ? "" : " (in local mode: " + String.join("; ", resolved.unenforced()) + ")";
+        return resolved.unenforced().isEmpty() ? ""
+                : " (in local mode: " + String.join("; ", resolved.unenforced()) + ")";
     }
 
     private static String describe(AliasRoute route) {
