@@ -38,7 +38,7 @@ public record FunctionSpec(
         String runtime,
         @JsonPropertyDescription("Where the code comes from, for code packaging. Exclusive with image.")
         CodeSource code,
-        @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging." + FunctionSpec.CLUSTER_ONLY)
+        @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging; a later layer's file replaces an earlier one's. Local mode extracts them into a directory of its own, named by LAMINA_OPT, that the runtime's paths point into.")
         @Size(max = 5) List<CodeSource> layers,
         @JsonPropertyDescription("The handler the runtime calls, e.g. example.Thumbnail::handleRequest or index.handler. For images it overrides the image's CMD.")
         @Size(min = 1, max = 128) String handler,
@@ -48,7 +48,7 @@ public record FunctionSpec(
         @Min(128) @Max(10240) @Default("128") Integer memoryMB,
         @JsonPropertyDescription("Seconds an invocation may run before it is stopped (1-900).")
         @Min(1) @Max(900) @Default("3") Integer timeoutSeconds,
-        @JsonPropertyDescription("Size of /tmp in MB (512-10240)." + FunctionSpec.CLUSTER_ONLY)
+        @JsonPropertyDescription("Size of /tmp in MB (512-10240). Local mode gives each environment a private /tmp (TMPDIR) without enforcing its size.")
         @Min(512) @Max(10240) @Default("512") Integer ephemeralStorageMB,
         @JsonPropertyDescription("Environment variables for the function (at most 256). Names start with a letter; variables the Lambda runtime sets (AWS_REGION, _HANDLER, ...) cannot be set, and AWS credentials belong in secretEnvironment.")
         @Size(max = 256)
@@ -59,14 +59,14 @@ public record FunctionSpec(
         @ValidationRule(value = "self.all(k, !(k in ['AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']))",
                 message = "AWS credentials do not belong in plain environment variables: put them in secretEnvironment")
         Map<String, String> environment,
-        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function." + FunctionSpec.CLUSTER_ONLY)
+        @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function. A missing Secret or key keeps the function from running.")
         @Size(max = 64)
         @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))",
                 message = "secretEnvironment names must be unique")
         @ValidationRule(value = "self.all(s, !(s.name in " + FunctionSpec.RESERVED_VARIABLES + "))",
                 message = FunctionSpec.RESERVED_VARIABLES_MESSAGE)
         List<SecretEnvVar> secretEnvironment,
-        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS (at most 5): a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user." + FunctionSpec.CLUSTER_ONLY)
+        @JsonPropertyDescription("Shared file systems mounted like Lambda's EFS (at most 5): a ReadWriteMany PersistentVolumeClaim, a path inside it, a POSIX user. Local mode links the mount path to a directory <file-systems-dir>/<claimName>/<path> and does not enforce readOnly, uid or gid.")
         @Size(max = 5)
         @ValidationRule(value = "self.all(a, self.exists_one(b, b.mountPath == a.mountPath))",
                 message = "fileSystems mount paths must be unique")
@@ -85,9 +85,6 @@ public record FunctionSpec(
         @Default("false") Boolean publish,
         @JsonPropertyDescription("How many published versions to keep; older ones are deleted unless an alias points at them.")
         @Min(1) @Max(1000) @Default("10") Integer versionHistoryLimit) {
-
-    /** Said of fields only the cluster mode applies. */
-    static final String CLUSTER_ONLY = " Local mode does not apply this yet.";
 
     /** Variables the Lambda runtime sets itself, as a CEL list. */
     static final String RESERVED_VARIABLES = "['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', "

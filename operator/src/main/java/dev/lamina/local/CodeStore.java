@@ -87,7 +87,67 @@ final class CodeStore implements AutoCloseable {
             }
             throw new CodeProblem("code names none of configMap, url or path");
         } catch (IOException | UncheckedIOException e) {
-            throw new CodeProblem("reading the code failed: " + e.getMessage());
+            throw new CodeProblem("reading the code failed: " + (e.getMessage() != null ? e.getMessage() : e));
+        }
+    }
+
+    /**
+     * A function's layers extracted in order into one directory, its {@code /opt}: a later layer's file replaces an
+     * earlier one's, as Lambda does. Named by the layers' digests in order, so a version's /opt never changes under
+     * it. Returns null when there are no layers.
+     */
+    Code materializeOpt(List<CodeSource> layers, Path base, Map<String, ConfigMap> configMaps) throws CodeProblem {
+        if (layers == null || layers.isEmpty()) {
+            return null;
+        }
+        List<Code> extracted = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            CodeSource layer = layers.get(i);
+            if (layer.image() != null) {
+                throw new CodeProblem("layer " + (i + 1) + " comes from an image, which needs a container engine;"
+                        + " local mode takes layers from a configMap, url or path");
+            }
+            try {
+                extracted.add(materialize(layer, base, configMaps));
+            } catch (CodeProblem problem) {
+                throw new CodeProblem("layer " + (i + 1) + ": " + problem.getMessage());
+            }
+        }
+        MessageDigest digest = sha256();
+        long size = 0;
+        for (Code layer : extracted) {
+            digest.update(layer.sha256().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            size += layer.size();
+        }
+        byte[] hash = digest.digest();
+        Path dir = root.resolve("opt-" + HexFormat.of().formatHex(hash));
+        try {
+            if (!Files.isDirectory(dir)) {
+                Path staging = Files.createTempDirectory(root, "staging-");
+                for (Code layer : extracted) {
+                    copyOver(layer.dir(), staging);
+                }
+                publish(staging, dir);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new CodeProblem("extracting the layers failed: " + e.getMessage());
+        }
+        return new Code(dir, Base64.getEncoder().encodeToString(hash), size,
+                extracted.stream().map(Code::location).toList().toString());
+    }
+
+    /** Copies a tree onto another, replacing files of the same name. */
+    private static void copyOver(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

@@ -19,6 +19,12 @@ public interface LocalConfig {
      */
     Optional<Path> stateDir();
 
+    /**
+     * Where the files of {@code fileSystems} live: {@code <dir>/<claimName>/<path>}, reached by the functions at their
+     * mount path through a symbolic link. Default: {@code filesystems} in the state directory.
+     */
+    Optional<Path> fileSystemsDir();
+
     /** How often the directory (and code it points at) is checked for edits. */
     @WithDefault("1s")
     Duration pollInterval();

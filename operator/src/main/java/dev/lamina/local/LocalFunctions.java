@@ -22,6 +22,7 @@ import dev.lamina.versions.FunctionVersions;
 import dev.lamina.versions.SpecDigest;
 import dev.lamina.versions.VersionPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.netty.channel.EventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +63,8 @@ final class LocalFunctions implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(LocalFunctions.class);
 
-    /** A deployed version, the resource it runs and the digest of its code and configuration. */
-    private record Known(FunctionVersion resource, DeployedVersion deployed, String configSha256) {
+    /** A deployed version: the resource it runs, its spec, and its code and surroundings as deployed. */
+    private record Known(FunctionVersion resource, DeployedVersion deployed, FunctionSpec spec, Resolved resolved) {
     }
 
     /** What local mode keeps per function between reads. */
@@ -85,6 +86,7 @@ final class LocalFunctions implements AutoCloseable {
     private final Catalog catalog;
     private final CodeStore code;
     private final LocalRuntimes runtimes;
+    private final LocalSandbox sandbox;
     private final LocalDeployments deployments;
     private final Supplier<EventLoop> loops;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -96,8 +98,9 @@ final class LocalFunctions implements AutoCloseable {
      * @param loops the gateway's event loops, one per call, round robin: each environment's shim runs on one of them,
      *              so an invocation arriving on that loop goes to the runtime and back without leaving its thread
      */
-    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes, LocalDeployments deployments,
-                   Supplier<EventLoop> loops) {
+    LocalFunctions(Catalog catalog, CodeStore code, LocalRuntimes runtimes, LocalSandbox sandbox,
+                   LocalDeployments deployments, Supplier<EventLoop> loops) {
+        this.sandbox = sandbox;
         this.catalog = catalog;
         this.code = code;
         this.runtimes = runtimes;
@@ -114,6 +117,10 @@ final class LocalFunctions implements AutoCloseable {
             FunctionSpec spec = ((Function) document.resource()).getSpec();
             if (spec != null && spec.code() != null) {
                 codeFiles.addAll(CodeStore.watchedFiles(spec.code(), document.file().getParent()));
+            }
+            if (spec != null && spec.layers() != null) {
+                spec.layers().forEach(layer -> codeFiles.addAll(CodeStore.watchedFiles(layer,
+                        document.file().getParent())));
             }
             applyFunction(key, spec, document.file(), index, changes, problems);
         });
@@ -235,14 +242,16 @@ final class LocalFunctions implements AutoCloseable {
             throw new Problem(invalid.get());
         }
         Map<String, ConfigMap> configMaps = index.configMapsOf(key);
-        Resolved current = resolve(spec, file.getParent(), configMaps);
-        if (state.latest == null || !state.latest.configSha256().equals(current.configSha256())) {
+        Map<String, Secret> secrets = index.secrets().getOrDefault(key.namespace(), Map.of());
+        Resolved current = resolve(spec, file.getParent(), configMaps, secrets);
+        if (state.latest == null || !state.latest.resolved().runSha256().equals(current.runSha256())) {
             boolean first = state.latest == null;
             state.latest = deploy(key, null, spec, current);
             changes.add(key + ": $LATEST " + (first ? "loaded" : "updated") + describeState(current));
         }
         state.spec = spec;
-        declareVersions(key, state, index.versions().getOrDefault(key, List.of()), configMaps, changes, problems);
+        declareVersions(key, state, index.versions().getOrDefault(key, List.of()), configMaps, secrets, changes,
+                problems);
 
         VersionPlanner.Plan plan = VersionPlanner.plan(key.name(), spec, current.codeSha256(),
                 current.configSha256(), state.versions.values().stream().map(Known::resource).toList(),
@@ -264,6 +273,7 @@ final class LocalFunctions implements AutoCloseable {
             return true;
         });
         state.lastPublished = plan.latest().orElse(null);
+        resurround(key, state, secrets, changes);
     }
 
     /**
@@ -271,7 +281,8 @@ final class LocalFunctions implements AutoCloseable {
      * and those whose file is gone are dropped.
      */
     private void declareVersions(FunctionKey key, State state, List<ResourceFiles.Document> documents,
-                                 Map<String, ConfigMap> configMaps, List<String> changes, List<String> problems) {
+                                 Map<String, ConfigMap> configMaps, Map<String, Secret> secrets,
+                                 List<String> changes, List<String> problems) {
         Map<Long, ResourceFiles.Document> files = new LinkedHashMap<>();
         for (ResourceFiles.Document d : documents) {
             FunctionVersion v = (FunctionVersion) d.resource();
@@ -302,7 +313,7 @@ final class LocalFunctions implements AutoCloseable {
                 if (invalid.isPresent()) {
                     throw new Problem(invalid.get());
                 }
-                Resolved resolved = resolve(snapshot, d.file().getParent(), configMaps);
+                Resolved resolved = resolve(snapshot, d.file().getParent(), configMaps, secrets);
                 Known known = state.versions.get(number);
                 if (known == null) {
                     state.versions.put(number, deploy(key, v, snapshot, resolved));
@@ -310,7 +321,7 @@ final class LocalFunctions implements AutoCloseable {
                 } else if (!FunctionVersions.isDeclared(known.resource())) {
                     problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " was already published"
                             + " here; this file is ignored");
-                } else if (!known.configSha256().equals(resolved.configSha256())) {
+                } else if (!known.resolved().configSha256().equals(resolved.configSha256())) {
                     problems.add(d.file() + ": FunctionVersion " + key + ":" + number + " changed, but versions are"
                             + " immutable; still serving the version as first loaded");
                 }
@@ -410,24 +421,85 @@ final class LocalFunctions implements AutoCloseable {
                 || deployed.contains(route.additional()));
     }
 
-    /** A spec's code, materialised, and the digests of code and of code and configuration. */
-    private record Resolved(CodeStore.Code code, String codeSha256, String configSha256, LocalRuntimes.Plan plan) {
+    /**
+     * A spec's code and layers, materialised, the digests of code and of code, layers and configuration, how it runs
+     * here with what local mode sets up around it, and the digest of all that ({@code runSha256}): a version is
+     * deployed again when it changes, as when a Secret it reads appears.
+     */
+    private record Resolved(CodeStore.Code code, CodeStore.Code opt, String optProblem, String codeSha256,
+                            String configSha256, LocalRuntimes.Plan plan, Map<String, String> variables,
+                            List<String> unenforced, String runSha256) {
     }
 
-    private Resolved resolve(FunctionSpec spec, Path base, Map<String, ConfigMap> configMaps) throws Problem {
+    private Resolved resolve(FunctionSpec spec, Path base, Map<String, ConfigMap> configMaps,
+                             Map<String, Secret> secrets) throws Problem {
         CodeStore.Code materialized = null;
+        CodeStore.Code opt = null;
+        String optProblem = null;
         if (spec.code() != null) {
             try {
                 materialized = code.materialize(spec.code(), base, configMaps);
             } catch (CodeStore.CodeProblem e) {
                 throw new Problem(e.getMessage());
             }
+            try {
+                opt = code.materializeOpt(spec.layers(), base, configMaps);
+            } catch (CodeStore.CodeProblem e) {
+                // Listed, not runnable: as in Lambda, a function whose layer cannot be had does not run.
+                optProblem = e.getMessage();
+            }
         }
         // The content is what the processes load: the materialised code, so rebuilding a local jar counts.
         String codeSha256 = materialized == null ? SpecDigest.lambdaCodeSha256(Labels.sha256("image:" + spec.image()))
                 : materialized.sha256();
-        LocalRuntimes.Plan plan = runtimes.plan(spec, materialized == null ? null : materialized.dir());
-        return new Resolved(materialized, codeSha256, SpecDigest.configuration(spec, codeSha256), plan);
+        String content = opt != null ? Labels.sha256(codeSha256 + "\n" + opt.sha256())
+                : optProblem != null ? Labels.sha256(codeSha256 + "\n" + optProblem) : codeSha256;
+        return surround(spec, materialized, opt, optProblem, codeSha256, SpecDigest.configuration(spec, content),
+                secrets);
+    }
+
+    /** The same code with what local mode sets up around it now. */
+    private Resolved surround(Known known, Map<String, Secret> secrets) {
+        Resolved r = known.resolved();
+        return surround(known.spec(), r.code(), r.opt(), r.optProblem(), r.codeSha256(), r.configSha256(), secrets);
+    }
+
+    private Resolved surround(FunctionSpec spec, CodeStore.Code materialized, CodeStore.Code opt, String optProblem,
+                              String codeSha256, String configSha256, Map<String, Secret> secrets) {
+        LocalSandbox.Outcome sandbox = optProblem != null
+                ? new LocalSandbox.Refused(VersionState.failed("InvalidConfiguration", optProblem))
+                : materialized == null ? new LocalSandbox.Prepared(Map.of(), List.of())
+                : this.sandbox.prepare(spec, opt == null ? null : opt.dir(), secrets);
+        LocalRuntimes.Plan plan;
+        Map<String, String> variables = Map.of();
+        List<String> unenforced = List.of();
+        switch (sandbox) {
+            case LocalSandbox.Refused(VersionState refused) -> plan = new LocalRuntimes.NotRunnable(refused);
+            case LocalSandbox.Prepared(Map<String, String> prepared, List<String> partly) -> {
+                plan = runtimes.plan(spec, materialized == null ? null : materialized.dir(),
+                        opt == null ? null : opt.dir());
+                variables = prepared;
+                unenforced = partly;
+            }
+        }
+        String runSha256 = Labels.sha256(configSha256 + "\n" + new TreeMap<>(variables) + "\n" + plan);
+        return new Resolved(materialized, opt, optProblem, codeSha256, configSha256, plan, variables, unenforced,
+                runSha256);
+    }
+
+    /**
+     * Deploys again each version whose surroundings changed since it was deployed (a Secret it reads appeared or
+     * changed, a file system link became possible): its code and configuration stay those of the version.
+     */
+    private void resurround(FunctionKey key, State state, Map<String, Secret> secrets, List<String> changes) {
+        state.versions.replaceAll((number, known) -> {
+            Resolved now = surround(known, secrets);
+            if (now.runSha256().equals(known.resolved().runSha256())) {
+                return known;
+            }
+            changes.add(key + ": version " + number + " deployed again" + describeState(now));
+            return deploy(key, known.resource(), known.spec(), now);
+        });
     }
 
     /** Deploys {@code $LATEST} ({@code resource} null) or a version. */
@@ -442,16 +514,20 @@ final class LocalFunctions implements AutoCloseable {
         EnvironmentPool pool = null;
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
-                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned),
+                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command,
+                                    resolved.variables(), provisioned),
                             loops.get()),
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }
-        return new Known(resource, catalog.deploy(ref, info, pool), resolved.configSha256());
+        return new Known(resource, catalog.deploy(ref, info, pool), spec, resolved);
     }
 
     private static String describeState(Resolved resolved) {
-        return resolved.plan() instanceof LocalRuntimes.NotRunnable(VersionState s) ? " (not runnable: "
-                + s.reason() + ")" : "";
+        if (resolved.plan() instanceof LocalRuntimes.NotRunnable(VersionState s)) {
+            return " (not runnable: " + s.reason() + ")";
+        }
+        return resolved.unenforced().isEmpty() ? ""
+                : " (in local mode: " + String.join("; ", resolved.unenforced()) + ")";
     }
 
     private static String describe(AliasRoute route) {

@@ -110,14 +110,15 @@ public class LocalMode {
         console = config.functionLogs() ? new ConsoleLines(System.out) : null;
         Path javaNativeLibrary = LocalRuntimes.extractJavaNativeLibrary(javaRuntime, code.privateDirectory("jni"));
         deployments = new Deployments(outcomes, async.hooks(), catalog, registry);
+        Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         NodeRuntime node = NodeRuntime.extract(code.privateDirectory("node-runtime"));
         functions = new LocalFunctions(catalog, code, new LocalRuntimes(javaRuntime, javaNativeLibrary, node,
                 PythonRuntime.onPath(code.privateDirectory("python")), gateway.region(), accounts,
                 console == null ? null : console::println,
-                () -> port > 0 ? "http://" + host + ":" + port : null), new LocalDeployments(deployments, hookLedger),
-                () -> vertx.nettyEventLoopGroup().next());
+                () -> port > 0 ? "http://" + host + ":" + port : null, code.privateDirectory("tmp")),
+                new LocalSandbox(config.fileSystemsDir().orElse(stateDir.resolve("filesystems"))),
+                new LocalDeployments(deployments, hookLedger), () -> vertx.nettyEventLoopGroup().next());
         LocalSecrets secrets = new LocalSecrets();
-        Path stateDir = config.stateDir().orElse(dir.resolve(".lamina"));
         sources = new LocalSources(new SourceCollaborators(async.functions(), async.invocations(), async::enqueue,
                 secrets, secrets, new FileTickStore(stateDir.resolve("schedules")),
                 new FileCheckpointStore(stateDir.resolve("checkpoints")), mappingStates, registry,

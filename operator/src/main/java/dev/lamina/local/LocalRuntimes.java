@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
@@ -50,7 +51,10 @@ final class LocalRuntimes {
     record NotRunnable(VersionState state) implements Plan {
     }
 
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
     private final Path javaRuntimeDir;
+    private final Path tmpRoot;
     private final Path javaNativeLibrary;
     private final NodeRuntime node;
     private final PythonRuntime python;
@@ -67,9 +71,11 @@ final class LocalRuntimes {
      * @param python            runs {@code python*} functions
      * @param console           where function log lines are printed, or null to print none
      * @param endpoint          this process's HTTP address once it listens, else null
+     * @param tmpRoot           where the environments' private /tmp directories are made
      */
     LocalRuntimes(Path javaRuntimeDir, Path javaNativeLibrary, NodeRuntime node, PythonRuntime python, String region,
-                  Accounts accounts, Consumer<String> console, Supplier<String> endpoint) {
+                  Accounts accounts, Consumer<String> console, Supplier<String> endpoint, Path tmpRoot) {
+        this.tmpRoot = tmpRoot;
         this.endpoint = endpoint;
         this.javaRuntimeDir = javaRuntimeDir;
         this.javaNativeLibrary = javaNativeLibrary;
@@ -80,7 +86,8 @@ final class LocalRuntimes {
         this.console = console;
     }
 
-    Plan plan(FunctionSpec spec, Path codeDir) {
+    /** @param opt the function's layers, extracted (null without layers) */
+    Plan plan(FunctionSpec spec, Path codeDir, Path opt) {
         if (spec.image() != null) {
             return new NotRunnable(VersionState.failed("InvalidImage", "Local mode runs functions as local processes"
                     + " and cannot run the container image " + spec.image() + " (there is no container engine);"
@@ -93,7 +100,7 @@ final class LocalRuntimes {
                         + " was not found next to the application (lambda-runtime/java); rebuild with ./mvnw package"
                         + " or set lamina.local.java-runtime-dir."));
             }
-            return new Runnable(javaCommand(spec, codeDir));
+            return new Runnable(javaCommand(spec, codeDir, opt));
         }
         if (runtime.startsWith("nodejs")) {
             return node.plan(runtime, spec.environment() == null ? Map.of() : spec.environment());
@@ -119,8 +126,15 @@ final class LocalRuntimes {
                 + " it."));
     }
 
+    /**
+     * One environment's settings; each gets a private /tmp of its own under {@code tmpRoot}, which the shim deletes
+     * when the environment stops.
+     *
+     * @param variables what local mode sets up around the code ({@link LocalSandbox.Prepared#variables()})
+     */
     ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, List<String> command,
-                          boolean provisioned) {
+                          Map<String, String> variables, boolean provisioned) {
+        Path tmp = tmpRoot.resolve(UUID.randomUUID().toString());
         String label = version.function() + ":" + version.version();
         Consumer<String> logs = console != null ? line -> console.accept("[" + label + "] " + line) : line -> { };
         return ShimConfig.builder()
@@ -133,9 +147,10 @@ final class LocalRuntimes {
                 .accountId(accounts.accountId(version.namespace()))
                 .concurrency(spec.concurrency().perEnvironment())
                 .invokeHost("127.0.0.1")
-                .runtimeCommand(command)
+                .runtimeCommand(withTmpDirectory(command, tmp))
                 .workingDirectory(codeDir)
-                .environment(environment(spec))
+                .environment(environment(spec, variables))
+                .tmpDirectory(tmp)
                 .initializationType(provisioned ? InitializationType.PROVISIONED_CONCURRENCY
                         : InitializationType.ON_DEMAND)
                 .logSink(logs)
@@ -143,12 +158,12 @@ final class LocalRuntimes {
     }
 
     /**
-     * The function's variables, and the endpoint of CodeDeploy's calls (AWS SDKs read
-     * {@code AWS_ENDPOINT_URL_CODEDEPLOY}): this process, so a traffic hook written for CodeDeploy reports here
-     * unchanged. A variable of the function's own wins.
+     * The function's variables over what local mode sets up around the code, and the endpoint of CodeDeploy's calls
+     * (AWS SDKs read {@code AWS_ENDPOINT_URL_CODEDEPLOY}): this process, so a traffic hook written for CodeDeploy
+     * reports here unchanged. A variable of the function's own wins.
      */
-    private Map<String, String> environment(FunctionSpec spec) {
-        Map<String, String> environment = new HashMap<>();
+    private Map<String, String> environment(FunctionSpec spec, Map<String, String> variables) {
+        Map<String, String> environment = new HashMap<>(variables);
         String address = endpoint.get();
         if (address != null) {
             environment.put("AWS_ENDPOINT_URL_CODEDEPLOY", address);
@@ -161,13 +176,16 @@ final class LocalRuntimes {
 
     /**
      * The JVM flags Lambda's Java runtimes use (client compiler only, serial GC, class data sharing, heap from the
-     * memory size), the task root's classes and jars, then the runtime interface client.
+     * memory size), the task root's classes and jars, the layers' java/lib jars, then the runtime interface client.
      */
-    private List<String> javaCommand(FunctionSpec spec, Path codeDir) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = String.join(File.pathSeparator, codeDir.toString(), codeDir.resolve("*").toString(),
-                codeDir.resolve("lib").resolve("*").toString(), javaRuntimeDir.resolve("*").toString());
-        List<String> command = new ArrayList<>(List.of(java,
+    private List<String> javaCommand(FunctionSpec spec, Path codeDir, Path opt) {
+        List<String> classpath = new ArrayList<>(List.of(codeDir.toString(), codeDir.resolve("*").toString(),
+                codeDir.resolve("lib").resolve("*").toString()));
+        if (opt != null) {
+            classpath.add(opt.resolve("java").resolve("lib").resolve("*").toString());
+        }
+        classpath.add(javaRuntimeDir.resolve("*").toString());
+        List<String> command = new ArrayList<>(List.of(JAVA,
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 // The client loads its native HTTP library; say so, or newer JVMs print a warning at every start.
                 "--enable-native-access=ALL-UNNAMED",
@@ -175,8 +193,18 @@ final class LocalRuntimes {
         if (javaNativeLibrary != null) {
             command.add("-D" + JAVA_RIC_JNI_PROPERTY + "=" + javaNativeLibrary);
         }
-        command.addAll(List.of("-cp", classpath, JAVA_RIC_MAIN, spec.handler()));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), JAVA_RIC_MAIN, spec.handler()));
         return command;
+    }
+
+    /** Java reads its temporary directory from a property, not from TMPDIR: the Java command is given it. */
+    private static List<String> withTmpDirectory(List<String> command, Path tmp) {
+        if (command.isEmpty() || !command.getFirst().equals(JAVA)) {
+            return command;
+        }
+        List<String> withTmp = new ArrayList<>(command);
+        withTmp.add(1, "-Djava.io.tmpdir=" + tmp);
+        return withTmp;
     }
 
     /**

@@ -5,14 +5,22 @@ import dev.lamina.shim.logs.FunctionLog;
 import dev.lamina.shim.logs.LogPump;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
-/** The runtime as a child process of the shim (local mode and the emulator command line). */
+/**
+ * The runtime as a child process of the shim (local mode and the emulator command line), {@link Tether tethered} to
+ * this JVM, with the environment's private /tmp when the configuration asks for one.
+ */
 final class ChildProcessHost implements RuntimeHost {
 
     private static final Duration LOG_CATCH_UP = Duration.ofMillis(200);
@@ -36,11 +44,16 @@ final class ChildProcessHost implements RuntimeHost {
     public void launch(int generation) throws IOException {
         Path workingDirectory = config.workingDirectory() != null
                 ? config.workingDirectory() : Path.of("").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(config.runtimeCommand())
+        ProcessBuilder builder = new ProcessBuilder(Tether.command(config.runtimeCommand(), workingDirectory))
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(Tether.available() ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
         LambdaVariables.apply(builder.environment(), config, runtimeApi.get(), workingDirectory);
+        if (config.tmpDirectory() != null) {
+            Files.createDirectories(config.tmpDirectory());
+            builder.environment().put("TMPDIR", config.tmpDirectory().toString());
+        }
         memory.reset();
         Process started = builder.start();
         LogPump startedPump = LogPump.start(started, log, "lamina-log-" + config.functionName() + "-" + generation);
@@ -48,6 +61,8 @@ final class ChildProcessHost implements RuntimeHost {
         pump = startedPump;
         started.onExit().thenAccept(exited -> {
             startedPump.runtimeExited();
+            // Whatever the runtime left behind in its process group goes with it.
+            release(exited.getOutputStream());
             exits.runtimeExited(generation, ExitReasons.describe(exited.exitValue()));
         });
     }
@@ -65,7 +80,17 @@ final class ChildProcessHost implements RuntimeHost {
             return CompletableFuture.completedFuture(null);
         }
         ProcessTree.kill(List.of(current.toHandle()));
+        release(current.getOutputStream());
         return current.onExit().thenApply(exited -> null);
+    }
+
+    /** Ends a runtime's tether: its watcher kills what is left of its process group. */
+    private static void release(OutputStream tether) {
+        try {
+            tether.close();
+        } catch (IOException alreadyClosed) {
+            // Closed either way.
+        }
     }
 
     @Override
@@ -94,6 +119,18 @@ final class ChildProcessHost implements RuntimeHost {
             terminate().get(5, TimeUnit.SECONDS);
         } catch (Exception notGoneInTime) {
             // SIGKILL was sent; a process stuck in the kernel is beyond the shim's reach.
+        }
+        if (config.tmpDirectory() != null) {
+            deleteTree(config.tmpDirectory());
+        }
+    }
+
+    /** Deletes the environment's private /tmp; what cannot be deleted stays (nothing else uses it). */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException gone) {
+            // Never created, or already deleted.
         }
     }
 

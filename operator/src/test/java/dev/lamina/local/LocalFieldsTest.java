@@ -1,0 +1,225 @@
+package dev.lamina.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lamina.gateway.Gateway;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/**
+ * Local mode applies what Lambda builds the execution environment from: layers in an /opt of the function's own,
+ * variables from Secrets (not runnable until the Secret is there), file systems at their mount path, a private
+ * /tmp per environment. The functions are bash runtimes reporting what they see.
+ */
+@QuarkusTest
+@TestProfile(LocalFieldsTest.Fields.class)
+@Timeout(180)
+class LocalFieldsTest {
+    private static final Duration EVENTUALLY = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LambdaClient lambda;
+
+    /** The directory of layers, the function reporting them, and the one mounting a file system (no Secret yet). */
+    public static final class Fields extends LocalModeProfile {
+        static final Path FILE_SYSTEMS = temporaryDirectory("lamina-filesystems-");
+        static final Path MOUNT = Path.of("/mnt", "lamina-test-" + UUID.randomUUID());
+        /** examples/hello-java's handler, which the build packages before the operator's tests. */
+        static final Path HELLO_JAR = Path.of("..", "examples", "hello-java", "target", "hello-java.jar")
+                .toAbsolutePath().normalize();
+
+        @Override
+        protected Path directory() {
+            Path dir = temporaryDirectory("lamina-local-fields-");
+            try {
+                executable(dir.resolve("layer-one/bin/greet"), "#!/bin/sh\necho one\n");
+                Files.writeString(dir.resolve("layer-one/data.txt"), "from layer one");
+                executable(dir.resolve("layer-two/bin/greet"), "#!/bin/sh\necho two\n");
+                Files.createDirectories(dir.resolve("java-layer/java/lib"));
+                Files.copy(HELLO_JAR, dir.resolve("java-layer/java/lib/hello-java.jar"));
+                Files.writeString(dir.resolve("fields.yaml"), """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: probe-code}
+                        data:
+                          bootstrap: |
+                            #!/bin/bash
+                            set -euo pipefail
+                            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+                            headers=$(mktemp)
+                            while true; do
+                              curl -sS -D "$headers" -o /dev/null "$api/next"
+                              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+                              echo kept > "$TMPDIR/kept"
+                              printf '{"greet":"%s","data":"%s","opt":"%s","tmpdir":"%s","tmpFiles":"%s","apiKey":"%s"}' \\
+                                "$(greet)" "$(cat "$LAMINA_OPT/data.txt")" "$LAMINA_OPT" "$TMPDIR" "$(ls "$TMPDIR" | tr '\\n' ' ')" \\
+                                "${API_KEY:-}" > "$TMPDIR/answer"
+                              curl -sS -o /dev/null --data-binary @"$TMPDIR/answer" "$api/$id/response"
+                            done
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: mount-code}
+                        data:
+                          bootstrap: |
+                            #!/bin/bash
+                            set -euo pipefail
+                            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+                            headers=$(mktemp)
+                            while true; do
+                              curl -sS -D "$headers" -o /dev/null "$api/next"
+                              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+                              echo "written at ${MOUNT}" > "${MOUNT}/note.txt"
+                              curl -sS -o /dev/null -d '{}' "$api/$id/response"
+                            done
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: probe}
+                        spec:
+                          runtime: provided.al2023
+                          code: {configMap: probe-code}
+                          layers: [{path: layer-one}, {path: layer-two}]
+                          secretEnvironment:
+                            - {name: API_KEY, secretKeyRef: {name: api, key: key}}
+                          publish: true
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: no-code}
+                        data: {README: "The handler's classes come from a layer."}
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: java-from-layer}
+                        spec:
+                          runtime: java21
+                          handler: example.Hello::handleRequest
+                          code: {configMap: no-code}
+                          layers: [{path: java-layer}]
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: mounted}
+                        spec:
+                          runtime: provided.al2023
+                          handler: unused
+                          code: {configMap: mount-code}
+                          environment: {MOUNT: "@MOUNT@"}
+                          fileSystems:
+                            - {claimName: shared, path: /reports, mountPath: "@MOUNT@"}
+                        """.replace("@MOUNT@", MOUNT.toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return dir;
+        }
+
+        @Override
+        protected Map<String, String> extra() {
+            return Map.of("lamina.local.file-systems-dir", FILE_SYSTEMS.toString());
+        }
+
+        private static void executable(Path file, String text) throws IOException {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @BeforeAll
+    static void client() {
+        lambda = Gateway.lambda();
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        lambda.close();
+        Files.deleteIfExists(Fields.MOUNT);
+    }
+
+    @Test
+    void layersSecretsAndTmpAreWhatTheFunctionSees() throws Exception {
+        FunctionConfiguration waiting = lambda.getFunction(b -> b.functionName("probe")).configuration();
+        assertThat(waiting.stateAsString()).isEqualTo("Failed");
+        assertThat(waiting.stateReason()).contains("Secret api, which is not in the directory");
+
+        Path dir = Path.of(ConfigProvider.getConfig().getValue("lamina.local.dir", String.class));
+        Files.writeString(dir.resolve("secret.yaml"), """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: api}
+                stringData: {key: s3cr3t}
+                """);
+        await().atMost(EVENTUALLY).until(() -> "Active".equals(
+                lambda.getFunction(b -> b.functionName("probe")).configuration().stateAsString()));
+
+        JsonNode first = invoke("probe");
+        assertThat(first.at("/greet").asText()).as("the later layer's file wins").isEqualTo("two");
+        assertThat(first.at("/data").asText()).isEqualTo("from layer one");
+        assertThat(first.at("/apiKey").asText()).isEqualTo("s3cr3t");
+        Path tmp = Path.of(first.at("/tmpdir").asText());
+        assertThat(tmp).isDirectory().isNotEqualTo(Path.of("/tmp"));
+        assertThat(invoke("probe").at("/tmpFiles").asText()).as("/tmp lasts as long as its environment")
+                .contains("kept").contains("answer");
+
+        Files.writeString(dir.resolve("layer-two/bin/greet"), "#!/bin/sh\necho three\n");
+        await().atMost(EVENTUALLY).until(() -> versions("probe").contains("2"));
+        assertThat(invoke("probe").at("/greet").asText()).isEqualTo("three");
+        assertThat(invoke("probe:1").at("/greet").asText()).as("a version keeps its layers").isEqualTo("two");
+        assertThat(Path.of(invoke("probe:1").at("/opt").asText()))
+                .isNotEqualTo(Path.of(invoke("probe").at("/opt").asText()));
+    }
+
+    @Test
+    void javaFindsTheJarsOfItsLayersJavaLib() throws Exception {
+        var response = lambda.invoke(b -> b.functionName("java-from-layer")
+                .payload(Gateway.json("{\"name\":\"Ada\"}")));
+
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        assertThat(JSON.readTree(response.payload().asUtf8String()).at("/message").asText()).isEqualTo("Hello, Ada!");
+    }
+
+    @Test
+    void aFileSystemIsReachedAtItsMountPath() throws Exception {
+        FunctionConfiguration mounted = lambda.getFunction(b -> b.functionName("mounted")).configuration();
+        Path hostDirectory = Fields.FILE_SYSTEMS.resolve("shared").resolve("reports");
+        if (!Files.isWritable(Fields.MOUNT.getParent())) {
+            assertThat(mounted.stateReason()).as("where the link cannot be made, the function says which to make")
+                    .contains("sudo ln -s " + hostDirectory + " " + Fields.MOUNT);
+            return;
+        }
+        assertThat(mounted.stateAsString()).isEqualTo("Active");
+        invoke("mounted");
+        assertThat(hostDirectory.resolve("note.txt")).hasContent("written at " + Fields.MOUNT);
+    }
+
+    private static JsonNode invoke(String function) throws IOException {
+        var response = lambda.invoke(b -> b.functionName(function).payload(Gateway.json("{}")));
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        return JSON.readTree(response.payload().asUtf8String());
+    }
+
+    private static List<String> versions(String function) {
+        return lambda.listVersionsByFunction(b -> b.functionName(function)).versions().stream()
+                .map(FunctionConfiguration::version).toList();
+    }
+}
