@@ -6,12 +6,14 @@ import { RuntimeApi } from './runtime-api.mjs';
 import { logError, patchConsole, setRequestId } from './logging.mjs';
 import { handlerShape, loadHandler } from './handler.mjs';
 import { CallbackHandlerDeprecated, NodeJsExit, UnhandledPromiseRejection } from './errors.mjs';
+import { mapOptPaths } from './opt-paths.mjs';
 
 const runtime = process.argv[2] ?? '';
 const callbacks = Number(runtime.match(/^nodejs(\d+)/)?.[1] ?? 0) < 24;
 process.env.AWS_EXECUTION_ENV ??= `AWS_Lambda_${runtime}`;
 
 patchConsole();
+mapOptPaths(process.env.LAMINA_OPT);
 const api = new RuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API);
 
 // Until the first event, a crash is an init error; afterwards the current invocation's error. Either way the

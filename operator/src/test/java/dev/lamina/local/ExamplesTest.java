@@ -46,6 +46,19 @@ class ExamplesTest {
     }
 
     @Test
+    void theReferenceGreeterImportsFromItsLayerUnderOpt() {
+        assumeTrue(NodeRuntime.find(System.getenv("PATH")) instanceof NodeRuntime.Found,
+                "node is not on the PATH, so local mode cannot run the greeter");
+        try (LambdaClient lambda = Gateway.lambda()) {
+            InvokeResponse response = lambda.invoke(b -> b.functionName("greeter")
+                    .payload(Gateway.json("{\"name\":\"Ada\"}")));
+
+            assertThat(response.functionError()).isNull();
+            assertThat(response.payload().asUtf8String()).isEqualTo("{\"greeting\":\"Hello, Ada!\"}");
+        }
+    }
+
+    @Test
     void helloNodeAnswersThroughTheGatewayWithItsLogInTheTail() {
         assumeTrue(NodeRuntime.find(System.getenv("PATH")) instanceof NodeRuntime.Found,
                 "node is not on the PATH, so local mode cannot run hello-node");
