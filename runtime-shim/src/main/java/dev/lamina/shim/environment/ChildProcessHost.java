@@ -64,7 +64,8 @@ final class ChildProcessHost implements RuntimeHost {
         if (current == null) {
             return CompletableFuture.completedFuture(null);
         }
-        ProcessTree.kill(List.of(current.toHandle()));
+        // Listing the descendants walks /proc, which takes long on a busy machine: never on the event loop.
+        Thread.ofVirtual().name("lamina-reset").start(() -> ProcessTree.kill(List.of(current.toHandle())));
         return current.onExit().thenApply(exited -> null);
     }
 
@@ -80,6 +81,11 @@ final class ChildProcessHost implements RuntimeHost {
         if (current != null) {
             current.awaitCaughtUp(LOG_CATCH_UP);
         }
+        memory.refresh();
+    }
+
+    @Override
+    public void sampleMemory() {
         memory.refresh();
     }
 
