@@ -442,7 +442,8 @@ final class LocalFunctions implements AutoCloseable {
         EnvironmentPool pool = null;
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
-                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned),
+                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c == null ? null : c.dir(), command,
+                            provisioned),
                             loops.get()),
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
         }

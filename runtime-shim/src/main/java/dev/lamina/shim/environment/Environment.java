@@ -487,13 +487,16 @@ public final class Environment implements RuntimeHost.Exits {
             return;
         }
         metrics.timedOut();
+        List<Invocation> others = new ArrayList<>(running.values());
+        others.remove(invocation);
+        // Resetting first: a slot freed below must not hand the next caller to the runtime being killed.
+        reset(true);
         invocation.platformFailure = FunctionError.timeout(invocation.requestId(), config.timeout());
         completeNow(invocation, failure(invocation.platformFailure));
-        for (Invocation other : new ArrayList<>(running.values())) {
+        for (Invocation other : others) {
             completeNow(other, failure(FunctionError.runtimeExit(other.requestId(), ExitReasons.error(
                     "environment reset after invocation " + invocation.requestId() + " timed out"))));
         }
-        reset(true);
     }
 
     private void initFailed(InitFailure failure) {
