@@ -25,6 +25,8 @@ public record Condition(
     public static final String READY = "Ready";
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
+    /** A Function's runtime is deprecated by Lambda: it still runs, with this warning. */
+    public static final String RUNTIME_DEPRECATED = "RuntimeDeprecated";
 
     @JsonIgnore
     public boolean isTrue() {

@@ -3,7 +3,6 @@ package dev.lamina.controller;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +17,10 @@ public interface ControllerConfig {
     /** The lamina-shim sidecar. */
     Shim shim();
 
-    /** Runtime name → base image, added to (or replacing) the AWS Lambda base images. */
+    /**
+     * Runtime name → base image, replacing an AWS Lambda base image (for a mirror). A runtime Lambda has blocked stays
+     * refused whatever its image.
+     */
     Map<String, String> runtimes();
 
     /** Image for the init containers that fetch code from a URL and copy layers (needs sh, wget, sha256sum, unzip). */
@@ -76,9 +78,7 @@ public interface ControllerConfig {
 
     /** @param urlDomain the gateway's {@code lamina.gateway.url-domain}, which status URLs use too */
     default ControllerSettings toSettings(Optional<String> urlDomain) {
-        Map<String, String> images = new HashMap<>(DefaultRuntimes.IMAGES);
-        images.putAll(runtimes());
-        return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), images, codeFetcherImage(),
+        return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), runtimes(), codeFetcherImage(),
                 region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval());
     }
 }

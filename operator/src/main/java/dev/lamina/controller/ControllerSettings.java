@@ -1,8 +1,10 @@
 package dev.lamina.controller;
 
+import dev.lamina.api.LambdaRuntime;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What the controller needs to know that is not in a Function: which images to run, the cluster's region, where the
@@ -11,7 +13,9 @@ import java.util.Optional;
  * @param shimImage        the lamina-shim image run as the sidecar of every execution environment
  * @param shimMemory       memory request and limit of the shim container (a Kubernetes quantity)
  * @param shimCpu          CPU request and limit of the shim container (a Kubernetes quantity)
- * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging
+ * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging: the
+ *                         operator's replacements; every other runtime of {@link LambdaRuntime#ALL} runs in its AWS
+ *                         base image
  * @param codeFetcherImage image with sh, wget, sha256sum, unzip and cp, used by init containers to fetch code
  * @param region           the region reported to functions (AWS_REGION) and used in ARNs
  * @param gatewayUrl       base URL of the gateway as users reach it, for status.invokeUrl; empty when unknown
@@ -34,12 +38,15 @@ public record ControllerSettings(
         Duration recheckInterval) {
 
     public ControllerSettings {
-        runtimeImages = Map.copyOf(runtimeImages);
+        Map<String, String> images = LambdaRuntime.ALL.stream()
+                .collect(Collectors.toMap(LambdaRuntime::id, LambdaRuntime::image));
+        images.putAll(runtimeImages);
+        runtimeImages = Map.copyOf(images);
     }
 
     /** Settings with the defaults of application.properties, for tests and tools. */
     public static ControllerSettings defaults() {
-        return new ControllerSettings("lamina-shim:latest", "128Mi", "100m", DefaultRuntimes.IMAGES, "alpine:3.22",
+        return new ControllerSettings("lamina-shim:latest", "128Mi", "100m", Map.of(), "alpine:3.22",
                 "us-east-1", Optional.empty(), Optional.empty(), 993, 990, Duration.ofSeconds(30));
     }
 

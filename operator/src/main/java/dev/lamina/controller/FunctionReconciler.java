@@ -1,10 +1,12 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.Alias;
+import dev.lamina.api.Condition;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
+import dev.lamina.api.LambdaRuntime;
 import dev.lamina.versions.AliasRouting;
 import dev.lamina.versions.ProvisionedEnvironments;
 import dev.lamina.versions.SpecDigest;
@@ -29,12 +31,15 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import jakarta.inject.Inject;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -105,7 +110,8 @@ public class FunctionReconciler implements Reconciler<Function> {
         String recorded = function.getStatus() == null ? null : function.getStatus().latestVersion();
 
         // Validate
-        List<Problem> problems = FunctionValidator.validate(spec, around, settings);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        List<Problem> problems = FunctionValidator.validate(spec, around, today);
         if (!problems.isEmpty()) {
             KubernetesEvents.recordNewProblems(context.getClient(), function, StatusConditions.of(function), problems);
             function.setStatus(FunctionStatusFactory.stalled(function, problems,
@@ -148,8 +154,13 @@ public class FunctionReconciler implements Reconciler<Function> {
         String latestSha = versions.toPublish().map(FunctionVersion.Spec::configSha256)
                 .or(() -> versions.latest().map(v -> versions.kept().get(v)).map(v -> v.getSpec().configSha256()))
                 .orElse(function.getStatus() == null ? null : function.getStatus().latestVersionSha256());
+        Optional<String> runtimeNotice = Optional.ofNullable(spec.runtime()).flatMap(LambdaRuntime::find)
+                .flatMap(runtime -> runtime.notice(today));
+        runtimeNotice.filter(notice -> !StatusConditions.of(function).warns(Condition.RUNTIME_DEPRECATED, notice))
+                .ifPresent(notice -> KubernetesEvents.record(context.getClient(), function,
+                        KubernetesEvents.WARNING, Condition.RUNTIME_DEPRECATED, notice));
         function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
-                StatusUrls.of(settings, function)));
+                StatusUrls.of(settings, function), runtimeNotice));
         return UpdateControl.patchStatus(function);
     }
 

@@ -29,9 +29,13 @@ final class FunctionStatusFactory {
                 counts(deployments));
     }
 
-    /** The status after the plan was applied. */
+    /**
+     * The status after the plan was applied.
+     *
+     * @param runtimeNotice what Lambda's deprecation schedule says of the function's runtime, if anything
+     */
     static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
-                                  Collection<Deployment> deployments, StatusUrls urls) {
+                                  Collection<Deployment> deployments, StatusUrls urls, Optional<String> runtimeNotice) {
         List<String> rollingOut = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
         for (Deployment deployment : deployments) {
@@ -53,6 +57,7 @@ final class FunctionStatusFactory {
             next = conditions.ready("Deployed", "$LATEST" + (published > 0 ? " and " + published
                     + " published version" + (published > 1 ? "s" : "") : "") + " deployed");
         }
+        next = conditions.withWarning(next, Condition.RUNTIME_DEPRECATED, runtimeNotice);
         return new FunctionStatus(conditions.generation(), next, latestVersion.orElse(null), latestSha256,
                 urls.invokeUrl(), urls.functionUrl(), counts(deployments));
     }

@@ -4,7 +4,9 @@ import dev.lamina.api.CodeSource;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionSpec.FileSystemMount;
 import dev.lamina.api.FunctionSpec.SecretEnvVar;
+import dev.lamina.api.LambdaRuntime;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.Set;
 
 /**
  * What the CRD schema cannot check: that what a Function refers to exists and fits (ConfigMaps, Secrets, the
- * ServiceAccount, ReadWriteMany claims), that the runtime has a base image, that file systems can be mounted together.
+ * ServiceAccount, ReadWriteMany claims), that Lambda has not blocked the runtime, that file
+ * systems can be mounted together.
  */
 final class FunctionValidator {
     private static final Set<String> RESERVED_PATHS = Set.of("/tmp", "/opt", "/var/task", "/var/runtime");
@@ -21,7 +24,8 @@ final class FunctionValidator {
     private FunctionValidator() {
     }
 
-    static List<Problem> validate(FunctionSpec spec, FunctionSurroundings around, ControllerSettings settings) {
+    /** @param today the day (UTC) Lambda's runtime deprecation schedule is read for */
+    static List<Problem> validate(FunctionSpec spec, FunctionSurroundings around, LocalDate today) {
         List<Problem> problems = new ArrayList<>();
         if (spec.image() == null && spec.code() == null) {
             problems.add(new Problem("InvalidSpec", "set image (a container image) or runtime and code"));
@@ -29,10 +33,8 @@ final class FunctionValidator {
         if (spec.code() != null) {
             if (spec.runtime() == null) {
                 problems.add(new Problem("InvalidSpec", "code needs a runtime"));
-            } else if (!settings.runtimeImages().containsKey(spec.runtime())) {
-                problems.add(new Problem("UnknownRuntime", "runtime " + spec.runtime()
-                        + " has no base image: add lamina.controller.runtimes.\"" + spec.runtime()
-                        + "\"=IMAGE to the operator's configuration"));
+            } else {
+                checkRuntime(spec.runtime(), today, problems);
             }
             checkSource(spec.code(), "code", around, problems);
         }
@@ -48,6 +50,12 @@ final class FunctionValidator {
         }
         checkFileSystems(spec, around, problems);
         return problems;
+    }
+
+    private static void checkRuntime(String runtime, LocalDate today, List<Problem> problems) {
+        LambdaRuntime.find(runtime).filter(known -> known.phase(today) == LambdaRuntime.Phase.BLOCKED)
+                .flatMap(blocked -> blocked.notice(today))
+                .ifPresent(notice -> problems.add(new Problem("RuntimeNotSupported", notice)));
     }
 
     private static void checkSource(CodeSource source, String what, FunctionSurroundings around,

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,24 @@ record StatusConditions(List<Condition> current, long generation) {
     List<Condition> stalled(List<Problem> problems) {
         return stalled(problems.getFirst().reason(),
                 problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
+    }
+
+    /**
+     * These conditions with a warning of its own type: True with the message, kept since it was first given; absent
+     * when there is no message.
+     */
+    List<Condition> withWarning(List<Condition> conditions, String type, Optional<String> message) {
+        List<Condition> next = new ArrayList<>(conditions.stream().filter(c -> !c.type().equals(type)).toList());
+        message.ifPresent(text -> next.add(new Condition(type, "True", type, text, Conditions.find(current, type)
+                .filter(Condition::isTrue).map(Condition::lastTransitionTime)
+                .orElse(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()), generation)));
+        return List.copyOf(next);
+    }
+
+    /** Whether a warning of this type already says this. */
+    boolean warns(String type, String message) {
+        return Conditions.find(current, type).filter(Condition::isTrue).map(Condition::message)
+                .filter(message::equals).isPresent();
     }
 
     /** Whether the leading condition (Stalled, or Reconciling while retrying) already tells of this problem. */

@@ -54,7 +54,7 @@ public interface ResponseStream {
     /**
      * A function error that ended a stream.
      *
-     * @param errorType the error's type, e.g. the runtime's own or Lambda's {@code Sandbox.Timeout}
+     * @param errorType the error's type, e.g. the runtime's own or Lambda's {@code Sandbox.Timedout}
      * @param document  Lambda's error document ({@code errorMessage}, {@code errorType}, ... as JSON)
      */
     record Failure(String errorType, Buffer document) {

@@ -30,7 +30,8 @@ import java.util.zip.ZipFile;
  * How a function runs as a local process: the AWS Java runtime interface client for {@code java*} runtimes, the
  * machine's node under Lamina's own runtime client for {@code nodejs*} ({@link NodeRuntime}), the machine's Python
  * under Lamina's client for {@code python*} ({@link PythonRuntime}), the code's {@code bootstrap} for
- * {@code provided*}. Other runtimes and container images cannot run here yet.
+ * {@code provided*}, a container image under the machine's {@link ContainerEngine}. Other runtimes cannot run here
+ * yet.
  */
 final class LocalRuntimes {
 
@@ -38,6 +39,9 @@ final class LocalRuntimes {
     /** Where the client loads its native HTTP library from, instead of copying it to /tmp at every start. */
     static final String JAVA_RIC_JNI_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
+    /** AWS SDKs send CodeDeploy's calls here. */
+    private static final String CODEDEPLOY_ENDPOINT = "AWS_ENDPOINT_URL_CODEDEPLOY";
 
     /** What local mode can do with a version. */
     sealed interface Plan permits Runnable, NotRunnable {
@@ -89,9 +93,12 @@ final class LocalRuntimes {
     /** @param opt the function's layers, extracted (null without layers) */
     Plan plan(FunctionSpec spec, Path codeDir, Path opt) {
         if (spec.image() != null) {
-            return new NotRunnable(VersionState.failed("InvalidImage", "Local mode runs functions as local processes"
-                    + " and cannot run the container image " + spec.image() + " (there is no container engine);"
-                    + " deploy this function to a cluster to run it."));
+            return ContainerEngine.onThisMachine()
+                    .<Plan>map(engine -> new Runnable(engine.command(spec, variableNames(spec))))
+                    .orElseGet(() -> new NotRunnable(VersionState.failed("InvalidImage", "Local mode runs container"
+                            + " images with Docker or Podman and cannot run the container image " + spec.image()
+                            + " (no container engine answers on this machine: docker or podman on the PATH);"
+                            + " install one, or deploy this function to a cluster to run it.")));
         }
         String runtime = spec.runtime();
         if (runtime.startsWith("java")) {
@@ -157,6 +164,18 @@ final class LocalRuntimes {
                 .build();
     }
 
+    /** The names {@link #environment} may set, which a container is handed. */
+    private static List<String> variableNames(FunctionSpec spec) {
+        List<String> names = new ArrayList<>(List.of(CODEDEPLOY_ENDPOINT));
+        if (spec.environment() != null) {
+            names.addAll(spec.environment().keySet());
+        }
+        if (spec.secretEnvironment() != null) {
+            spec.secretEnvironment().forEach(variable -> names.add(variable.name()));
+        }
+        return names;
+    }
+
     /**
      * The function's variables over what local mode sets up around the code, and the endpoint of CodeDeploy's calls
      * (AWS SDKs read {@code AWS_ENDPOINT_URL_CODEDEPLOY}): this process, so a traffic hook written for CodeDeploy
@@ -166,7 +185,7 @@ final class LocalRuntimes {
         Map<String, String> environment = new HashMap<>(variables);
         String address = endpoint.get();
         if (address != null) {
-            environment.put("AWS_ENDPOINT_URL_CODEDEPLOY", address);
+            environment.put(CODEDEPLOY_ENDPOINT, address);
         }
         if (spec.environment() != null) {
             environment.putAll(spec.environment());

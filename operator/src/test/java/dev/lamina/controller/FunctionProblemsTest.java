@@ -162,20 +162,44 @@ class FunctionProblemsTest {
     }
 
     @Test
-    void anUnknownRuntimeNamesTheSettingToAdd() {
-        String ns = cluster.newNamespace("runtime");
-        client.resource(Fixtures.function("""
+    void aRuntimeLambdaNoLongerAcceptsIsRefusedWithLambdasReason() {
+        String ns = cluster.newNamespace("blocked");
+        client.resource(codeFunction(ns, "old", "nodejs18.x")).create();
+
+        assertThat(stalledWith(ns, "old", "RuntimeNotSupported").message()).startsWith("The runtime parameter of"
+                + " nodejs18.x is no longer supported for creating or updating AWS Lambda functions (deprecated"
+                + " 2025-09-01, blocked since 2026-03-09). Versions already running keep running. Use nodejs");
+        assertThat(warnings(ns, "old")).extracting(Event::getReason).containsExactly("RuntimeNotSupported");
+        assertThat(deployment(ns, "old-latest")).as("nothing runs on a runtime Lambda refuses").isNull();
+    }
+
+    @Test
+    void aDeprecatedRuntimeRunsWithAWarningCondition() {
+        String ns = cluster.newNamespace("deprecated");
+        client.resource(codeFunction(ns, "legacy", "dotnet9")).create();
+
+        Deployment latest = eventually().until(() -> deployment(ns, "legacy-latest"), d -> d != null);
+        assertThat(latest.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+                .isEqualTo("public.ecr.aws/lambda/dotnet:9");
+        Condition deprecated = eventually().until(() -> condition(ns, "legacy", Condition.RUNTIME_DEPRECATED),
+                c -> c != null);
+        assertThat(deprecated.isTrue()).isTrue();
+        assertThat(deprecated.message()).startsWith("The runtime dotnet9 is deprecated since 2026-11-10")
+                .endsWith("Use dotnet10 instead.");
+        assertThat(condition(ns, "legacy", Condition.STALLED).isTrue()).isFalse();
+        assertThat(warnings(ns, "legacy")).extracting(Event::getReason).containsOnly("RuntimeDeprecated");
+    }
+
+    private static Function codeFunction(String ns, String name, String runtime) {
+        return Fixtures.function("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Function
-                metadata: {name: rb, namespace: %s}
+                metadata: {name: %s, namespace: %s}
                 spec:
-                  runtime: ruby3.4
+                  runtime: %s
                   handler: app.handler
-                  code: {url: "https://example.com/rb.zip", sha256: "%s"}
-                """.formatted(ns, "a".repeat(64)))).create();
-        assertThat(stalledWith(ns, "rb", "UnknownRuntime").message()).isEqualTo("runtime ruby3.4 has no base image: "
-                + "add lamina.controller.runtimes.\"ruby3.4\"=IMAGE to the operator's configuration");
-        assertThat(warnings(ns, "rb")).extracting(Event::getReason).containsExactly("UnknownRuntime");
+                  code: {url: "https://example.com/code.zip", sha256: "%s"}
+                """.formatted(name, ns, runtime, "a".repeat(64)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lamina.shim;
 
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,15 @@ import java.util.regex.Pattern;
  * {@link ClientContext} is the client context both sides accept.
  */
 public final class ShimContract {
+
+    /**
+     * The variables the shim sets for a runtime besides the function's own and the task root and runtime dir (which
+     * an image sets itself): what a runtime in a container of its own must be handed.
+     */
+    public static final List<String> RUNTIME_VARIABLES = List.of("AWS_LAMBDA_RUNTIME_API",
+            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_REGION",
+            "AWS_DEFAULT_REGION", "TZ", "_HANDLER", "AWS_LAMBDA_MAX_CONCURRENCY");
 
     /** The shim's container in an environment's pod. */
     public static final String CONTAINER_NAME = "lamina-shim";

@@ -28,6 +28,11 @@ class CurlBootstrapTest {
             crash() {
               kill -9 $$
             }
+            trap 'exit 0' USR1
+            quit() {
+              # The handler runs in a subshell: the bootstrap itself is asked to exit 0.
+              kill -USR1 $$
+            }
             slow() {
               sleep 300 &
               echo "child-pid=$!" >&2
@@ -102,9 +107,22 @@ class CurlBootstrapTest {
             }
             assertThat(JsonDocs.parse(first.body()).at("/errorMessage").asText())
                     .isEqualTo("RequestId: crash-1 Error: Runtime exited with error: signal: killed");
-            log.await(line -> line.startsWith("REPORT RequestId: crash-2\t"));
+            assertThat(log.await(line -> line.startsWith("REPORT RequestId: crash-2\t")))
+                    .endsWith("\tStatus: error\tError Type: Runtime.ExitError");
             assertThat(log.lines()).as("each invocation met a freshly started runtime")
                     .filteredOn(line -> line.contains("\tInit Duration: ")).hasSize(2);
+        }
+    }
+
+    @Test
+    void runtimeExitingWithoutAnErrorIsLambdasExitErrorWithoutAReason() throws Exception {
+        try (Shim shim = start("function.quit", FUNCTIONS, Duration.ofSeconds(10))) {
+            Invoker.Reply reply = new Invoker(shim.invokeAddress()).invoke("{}", "Lamina-Request-Id", "quit-1");
+
+            JsonNode error = JsonDocs.parse(reply.body());
+            assertThat(error.at("/errorType").asText()).isEqualTo("Runtime.ExitError");
+            assertThat(error.at("/errorMessage").asText())
+                    .isEqualTo("RequestId: quit-1 Error: Runtime exited without providing a reason");
         }
     }
 
@@ -116,8 +134,9 @@ class CurlBootstrapTest {
             Invoker.Reply reply = invoker.invoke("{}", "Lamina-Request-Id", "slow-1");
 
             JsonNode error = JsonDocs.parse(reply.body());
-            assertThat(error.at("/errorType").asText()).isEqualTo("Sandbox.Timeout");
-            assertThat(error.at("/errorMessage").asText()).isEqualTo("Task timed out after 1.00 seconds");
+            assertThat(error.at("/errorType").asText()).isEqualTo("Sandbox.Timedout");
+            assertThat(error.at("/errorMessage").asText())
+                    .isEqualTo("RequestId: slow-1 Error: Task timed out after 1.00 seconds");
             long child = Long.parseLong(log.await(line -> line.startsWith("child-pid=")).substring(10));
             JavaRuntimeClientTest.awaitGone(child);
             shim.readyFuture().join();

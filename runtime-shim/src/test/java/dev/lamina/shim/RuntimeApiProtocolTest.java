@@ -324,7 +324,7 @@ class RuntimeApiProtocolTest {
                     + "Content-Length: 10\r\n\r\n\"too late\"").read();
         }
 
-        assertThat(JsonDocs.parse(reply.body()).at("/errorMessage").asText()).isEqualTo("Task timed out after 1.00 seconds");
+        assertThat(JsonDocs.parse(reply.body()).at("/errorMessage").asText()).endsWith(" Error: Task timed out after 1.00 seconds");
         assertThat(lateAnswer.status()).isEqualTo(403);
         log.awaitContaining("cannot reset the runtime");
         assertStillServes();

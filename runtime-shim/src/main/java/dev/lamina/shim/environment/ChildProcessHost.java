@@ -79,8 +79,11 @@ final class ChildProcessHost implements RuntimeHost {
         if (current == null) {
             return CompletableFuture.completedFuture(null);
         }
-        ProcessTree.kill(List.of(current.toHandle()));
-        release(current.getOutputStream());
+        // Listing the descendants walks /proc, which takes long on a busy machine: never on the event loop.
+        Thread.ofVirtual().name("lamina-reset").start(() -> {
+            ProcessTree.kill(List.of(current.toHandle()));
+            release(current.getOutputStream());
+        });
         return current.onExit().thenApply(exited -> null);
     }
 
@@ -105,6 +108,11 @@ final class ChildProcessHost implements RuntimeHost {
         if (current != null) {
             current.awaitCaughtUp(LOG_CATCH_UP);
         }
+        memory.refresh();
+    }
+
+    @Override
+    public void sampleMemory() {
         memory.refresh();
     }
 

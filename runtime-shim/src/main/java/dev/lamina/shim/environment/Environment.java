@@ -45,6 +45,8 @@ public final class Environment implements RuntimeHost.Exits {
     /** Lambda's limit for a streamed response. */
     public static final long MAX_STREAMED_BYTES = 200L * 1024 * 1024;
 
+    private static final String SHUT_DOWN = ExitReasons.error("environment shut down");
+
     private sealed interface Phase {
     }
 
@@ -90,9 +92,8 @@ public final class Environment implements RuntimeHost.Exits {
 
     private record ExitedDuringInit(String errorType, String reason) implements InitFailure {
         public FunctionError forInvocation(String requestId) {
-            String message = errorType.equals(FunctionError.EXIT) ? "Runtime exited with error: " + reason : reason;
             return FunctionError.platform(errorType,
-                    requestId == null ? message : "RequestId: " + requestId + " Error: " + message);
+                    requestId == null ? reason : "RequestId: " + requestId + " Error: " + reason);
         }
     }
 
@@ -196,11 +197,10 @@ public final class Environment implements RuntimeHost.Exits {
         unfinished.addAll(waitingForRuntime);
         waitingForRuntime.clear();
         for (Invocation invocation : unfinished) {
-            complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), "environment shut down")));
+            complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), SHUT_DOWN)));
         }
         for (Invocation invocation : waitingForSlot) {
-            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(),
-                    "environment shut down")), null);
+            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(), SHUT_DOWN)), null);
             release(invocation);
         }
         waitingForSlot.clear();
@@ -278,8 +278,7 @@ public final class Environment implements RuntimeHost.Exits {
 
     private void admitHere(Invocation invocation) {
         if (phase instanceof Closed) {
-            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(),
-                    "environment shut down")), null);
+            invocation.sink().respond(failure(FunctionError.runtimeExit(invocation.requestId(), SHUT_DOWN)), null);
             release(invocation);
             return;
         }
@@ -462,8 +461,13 @@ public final class Environment implements RuntimeHost.Exits {
                 case Launching launching -> initFailed(new ExitedDuringInit(FunctionError.EXIT, reason));
                 case Attaching attaching -> reset(true);
                 case Ready ready -> {
+                    boolean outOfMemory = reason.equals(ExitReasons.KILLED)
+                            && host.peakMemoryBytes() >= ((long) config.memoryMb() << 20);
                     for (Invocation invocation : new ArrayList<>(running.values())) {
-                        complete(invocation, failure(FunctionError.runtimeExit(invocation.requestId(), reason)));
+                        invocation.platformFailure = outOfMemory
+                                ? FunctionError.outOfMemory(invocation.requestId(), reason)
+                                : FunctionError.runtimeExit(invocation.requestId(), reason);
+                        complete(invocation, failure(invocation.platformFailure));
                     }
                     reset(true);
                 }
@@ -474,19 +478,25 @@ public final class Environment implements RuntimeHost.Exits {
         });
     }
 
+    /**
+     * The caller is answered at the deadline, with END and REPORT written first: nothing waits for the runtime being
+     * killed (its last lines, a memory sample) nor for its replacement, which starts in the background.
+     */
     private void timedOut(Invocation invocation) {
         if (!invocation.dispatched() || invocation.generation != generation) {
             return;
         }
-        String message = FunctionError.timeoutMessage(config.timeout());
-        log.platformLine(PlatformLines.timedOut(invocation.requestId(), message), invocation.tail);
         metrics.timedOut();
-        complete(invocation, failure(FunctionError.timeout(config.timeout())));
-        for (Invocation other : new ArrayList<>(running.values())) {
-            complete(other, failure(FunctionError.runtimeExit(other.requestId(),
-                    "environment reset after invocation " + invocation.requestId() + " timed out")));
-        }
+        List<Invocation> others = new ArrayList<>(running.values());
+        others.remove(invocation);
+        // Resetting first: a slot freed below must not hand the next caller to the runtime being killed.
         reset(true);
+        invocation.platformFailure = FunctionError.timeout(invocation.requestId(), config.timeout());
+        completeNow(invocation, failure(invocation.platformFailure));
+        for (Invocation other : others) {
+            completeNow(other, failure(FunctionError.runtimeExit(other.requestId(), ExitReasons.error(
+                    "environment reset after invocation " + invocation.requestId() + " timed out"))));
+        }
     }
 
     private void initFailed(InitFailure failure) {
@@ -612,6 +622,15 @@ public final class Environment implements RuntimeHost.Exits {
      * sample is due (it reads /proc), END/REPORT are written once the host has them, off the event loop.
      */
     private void complete(Invocation invocation, Outcome outcome) {
+        complete(invocation, outcome, false);
+    }
+
+    /** As {@link #complete(Invocation, Outcome)}, with END and REPORT written at once, whatever the runtime's pipe holds. */
+    private void completeNow(Invocation invocation, Outcome outcome) {
+        complete(invocation, outcome, true);
+    }
+
+    private void complete(Invocation invocation, Outcome outcome, boolean now) {
         if (invocation.state == Invocation.State.DONE) {
             ReferenceCountUtil.release(outcome instanceof Outcome.Success success ? success.body() : null);
             return;
@@ -631,7 +650,11 @@ public final class Environment implements RuntimeHost.Exits {
         long durationNanos = System.nanoTime() - invocation.startNanos();
         boolean neverRan = invocation.startedNanos == 0;
         Runnable finish = () -> finish(invocation, outcome, streamed, durationNanos, neverRan);
-        if (host.logsCaughtUp()) {
+        if (now) {
+            // Rare (a timeout): a due memory sample (a fraction of a millisecond) is taken here rather than waited for.
+            host.sampleMemory();
+        }
+        if (now || host.logsCaughtUp()) {
             finish.run();
             return;
         }
@@ -670,8 +693,12 @@ public final class Environment implements RuntimeHost.Exits {
                     invocation.request().tail() ? openTail(invocation) : null);
         }
         log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
+        FunctionError failure = invocation.platformFailure;
+        boolean timedOut = failure != null && failure.errorType().equals(FunctionError.TIMEOUT);
         log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(),
-                host.peakMemoryBytes(), invocation.initNanos), invocation.tail);
+                host.peakMemoryBytes(), invocation.initNanos,
+                failure == null ? null : timedOut ? "timeout" : "error",
+                failure == null || timedOut ? null : failure.errorType()), invocation.tail);
         if (invocation.tail == null) {
             return null;
         }

@@ -2,8 +2,15 @@ package dev.lamina.shim.environment;
 
 import java.util.Map;
 
-/** Lambda's wording for how a runtime process ended: {@code exit status 1}, {@code signal: killed}. */
+/**
+ * Lambda's words for how a runtime process ended: {@code Runtime exited without providing a reason} (status 0, or an
+ * end the shim cannot see the status of), {@code Runtime exited with error: exit status 1}, {@code … signal: killed}.
+ */
 final class ExitReasons {
+
+    static final String NO_REASON = "Runtime exited without providing a reason";
+    /** What Lambda says of a runtime the kernel killed, as it does one out of memory. */
+    static final String KILLED = error("signal: killed");
 
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
             Map.entry(1, "hangup"), Map.entry(2, "interrupt"), Map.entry(3, "quit"),
@@ -16,10 +23,17 @@ final class ExitReasons {
 
     /** The JDK reports a process killed by signal N as exit value 128 + N. */
     static String describe(int exitValue) {
+        if (exitValue == 0) {
+            return NO_REASON;
+        }
         if (exitValue > 128 && exitValue < 160) {
             int signal = exitValue - 128;
-            return "signal: " + SIGNALS.getOrDefault(signal, "signal " + signal);
+            return error("signal: " + SIGNALS.getOrDefault(signal, "signal " + signal));
         }
-        return "exit status " + exitValue;
+        return error("exit status " + exitValue);
+    }
+
+    static String error(String detail) {
+        return "Runtime exited with error: " + detail;
     }
 }

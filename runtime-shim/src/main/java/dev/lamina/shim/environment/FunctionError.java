@@ -13,8 +13,9 @@ import java.util.Locale;
  */
 public record FunctionError(String errorType, byte[] body) {
 
-    public static final String TIMEOUT = "Sandbox.Timeout";
+    public static final String TIMEOUT = "Sandbox.Timedout";
     public static final String EXIT = "Runtime.ExitError";
+    public static final String OUT_OF_MEMORY = "Runtime.OutOfMemory";
     public static final String RESPONSE_TOO_LARGE = "Function.ResponseSizeTooLarge";
     public static final String TRUNCATED = "Runtime.TruncatedResponse";
     public static final String INVALID_ENTRYPOINT = "Runtime.InvalidEntrypoint";
@@ -35,17 +36,20 @@ public record FunctionError(String errorType, byte[] body) {
                 });
     }
 
-    public static FunctionError timeout(Duration timeout) {
-        return platform(TIMEOUT, timeoutMessage(timeout));
+    /** Lambda's words: {@code RequestId: ID Error: Task timed out after 3.00 seconds}. */
+    public static FunctionError timeout(String requestId, Duration timeout) {
+        return platform(TIMEOUT, "RequestId: " + requestId + " Error: " + String.format(Locale.ROOT,
+                "Task timed out after %.2f seconds", timeout.toMillis() / 1000.0));
     }
 
-    /** Lambda's exact words: {@code Task timed out after 3.00 seconds}. */
-    public static String timeoutMessage(Duration timeout) {
-        return String.format(Locale.ROOT, "Task timed out after %.2f seconds", timeout.toMillis() / 1000.0);
-    }
-
+    /** @param reason how the runtime ended, in Lambda's words ({@code Runtime exited with error: exit status 3}) */
     public static FunctionError runtimeExit(String requestId, String reason) {
-        return platform(EXIT, "RequestId: " + requestId + " Error: Runtime exited with error: " + reason);
+        return platform(EXIT, "RequestId: " + requestId + " Error: " + reason);
+    }
+
+    /** A runtime the kernel killed once it had used all of the function's memory. */
+    public static FunctionError outOfMemory(String requestId, String reason) {
+        return platform(OUT_OF_MEMORY, "RequestId: " + requestId + " Error: " + reason);
     }
 
     public static FunctionError responseTooLarge(long limit) {

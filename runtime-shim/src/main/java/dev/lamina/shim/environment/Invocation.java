@@ -19,6 +19,8 @@ public final class Invocation {
     long initNanos = -1;
     ScheduledFuture<?> timer;
     TailBuffer tail;
+    /** The timeout or runtime exit that ended the invocation, for its REPORT's status; null otherwise. */
+    FunctionError platformFailure;
 
     public Invocation(InvocationRequest request, InvocationSink sink) {
         this.request = request;

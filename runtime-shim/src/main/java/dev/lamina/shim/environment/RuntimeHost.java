@@ -27,6 +27,9 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
      */
     void awaitLogs();
 
+    /** Samples Max Memory Used now if due, without waiting for the runtime's output (reads /proc). */
+    void sampleMemory();
+
     /** Max Memory Used of the current generation, in bytes (0 when unknown), from the last sample. */
     long peakMemoryBytes();
 

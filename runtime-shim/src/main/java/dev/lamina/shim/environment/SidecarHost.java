@@ -65,7 +65,7 @@ final class SidecarHost implements RuntimeHost {
         while (!closed && generation == readyGeneration) {
             for (ProcessHandle root : roots) {
                 if (!root.isAlive()) {
-                    exits.runtimeExited(readyGeneration, "process " + root.pid() + " ended");
+                    exits.runtimeExited(readyGeneration, ExitReasons.NO_REASON);
                     return;
                 }
             }
@@ -109,6 +109,11 @@ final class SidecarHost implements RuntimeHost {
 
     @Override
     public void awaitLogs() {
+        memory.refresh();
+    }
+
+    @Override
+    public void sampleMemory() {
         memory.refresh();
     }
 

@@ -1,15 +1,9 @@
 package dev.lamina.shim.logs;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Lambda's platform log lines, exactly as Lambda writes them. */
 public final class PlatformLines {
-
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private PlatformLines() {
     }
@@ -24,10 +18,14 @@ public final class PlatformLines {
 
     /**
      * {@code REPORT RequestId: …\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 MB\tMax Memory Used:
-     * 71 MB[\tInit Duration: 184.58 ms]}; Init Duration only on a cold start ({@code initNanos >= 0}).
+     * 71 MB[\tInit Duration: 184.58 ms][\tStatus: timeout | \tStatus: error\tError Type: Runtime.ExitError]}; Init
+     * Duration only on a cold start ({@code initNanos >= 0}); Status only when the platform ended the invocation.
+     *
+     * @param status    {@code timeout}, {@code error}, or null
+     * @param errorType with status {@code error}: the error's type, else null
      */
     public static String report(String requestId, long durationNanos, int memoryMb, long maxMemoryUsedBytes,
-                                long initNanos) {
+                                long initNanos, String status, String errorType) {
         long billedMs = Math.max(1, (durationNanos + 999_999) / 1_000_000);
         long usedMb = (maxMemoryUsedBytes + (1 << 20) - 1) >> 20;
         // Written by hand: this line is made for every invocation, and String.format costs more than the rest of it.
@@ -39,6 +37,12 @@ public final class PlatformLines {
         if (initNanos >= 0) {
             milliseconds(line.append("\tInit Duration: "), initNanos).append(" ms");
         }
+        if (status != null) {
+            line.append("\tStatus: ").append(status);
+        }
+        if (errorType != null) {
+            line.append("\tError Type: ").append(errorType);
+        }
         return line.toString();
     }
 
@@ -47,11 +51,6 @@ public final class PlatformLines {
         long hundredths = (nanos + 5_000) / 10_000;
         long fraction = hundredths % 100;
         return line.append(hundredths / 100).append('.').append(fraction < 10 ? "0" : "").append(fraction);
-    }
-
-    /** {@code 2024-05-01T12:00:00.000Z <id> Task timed out after 3.00 seconds}. */
-    public static String timedOut(String requestId, String message) {
-        return TIMESTAMP.format(Instant.now()) + " " + requestId + " " + message;
     }
 
     /** Lambda's line for a failed init: {@code INIT_REPORT Init Duration: … ms\tPhase: init\tStatus: error\tError Type: …}. */

@@ -38,21 +38,24 @@ class FunctionErrorTest {
 
     @Test
     void platformErrorsUseLambdasWords() {
-        assertThat(Json.readError(FunctionError.timeout(Duration.ofMillis(2500)).body()))
-                .contains(new Json.ErrorFields("Sandbox.Timeout", "Task timed out after 2.50 seconds"));
-        assertThat(Json.readError(FunctionError.runtimeExit("r-1", "exit status 2").body()))
+        assertThat(Json.readError(FunctionError.timeout("r-0", Duration.ofMillis(2500)).body()))
+                .contains(new Json.ErrorFields("Sandbox.Timedout", "RequestId: r-0 Error: Task timed out after 2.50 seconds"));
+        assertThat(Json.readError(FunctionError.runtimeExit("r-1", ExitReasons.describe(2)).body()))
                 .contains(new Json.ErrorFields("Runtime.ExitError",
                         "RequestId: r-1 Error: Runtime exited with error: exit status 2"));
+        assertThat(Json.readError(FunctionError.outOfMemory("r-2", ExitReasons.KILLED).body()))
+                .contains(new Json.ErrorFields("Runtime.OutOfMemory",
+                        "RequestId: r-2 Error: Runtime exited with error: signal: killed"));
         assertThat(FunctionError.responseTooLarge(6291556).errorType()).isEqualTo("Function.ResponseSizeTooLarge");
     }
 
     @Test
     void exitValuesReadLikeLambdas() {
-        assertThat(ExitReasons.describe(0)).isEqualTo("exit status 0");
-        assertThat(ExitReasons.describe(3)).isEqualTo("exit status 3");
-        assertThat(ExitReasons.describe(137)).isEqualTo("signal: killed");
-        assertThat(ExitReasons.describe(139)).isEqualTo("signal: segmentation fault");
-        assertThat(ExitReasons.describe(143)).isEqualTo("signal: terminated");
+        assertThat(ExitReasons.describe(0)).isEqualTo("Runtime exited without providing a reason");
+        assertThat(ExitReasons.describe(3)).isEqualTo("Runtime exited with error: exit status 3");
+        assertThat(ExitReasons.describe(137)).isEqualTo("Runtime exited with error: signal: killed");
+        assertThat(ExitReasons.describe(139)).isEqualTo("Runtime exited with error: signal: segmentation fault");
+        assertThat(ExitReasons.describe(143)).isEqualTo("Runtime exited with error: signal: terminated");
     }
 
     @Test
