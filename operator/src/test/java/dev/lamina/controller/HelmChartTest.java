@@ -75,6 +75,7 @@ class HelmChartTest {
     @Test
     void theDefaultValuesInstallAWorkingOperator() {
         List<HasMetadata> objects = render(Function.identity());
+        assertThat(of(objects, GenericKubernetesResource.class)).as("every object is of a typed model").isEmpty();
         Deployment operator = only(objects, Deployment.class);
         Container container = operator.getSpec().getTemplate().getSpec().getContainers().getFirst();
 
