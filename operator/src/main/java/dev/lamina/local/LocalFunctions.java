@@ -22,6 +22,7 @@ import dev.lamina.versions.FunctionVersions;
 import dev.lamina.versions.SpecDigest;
 import dev.lamina.versions.VersionPlanner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.netty.channel.EventLoop;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,7 +231,8 @@ final class LocalFunctions implements AutoCloseable {
         if (spec == null) {
             throw new Problem("spec is missing");
         }
-        Optional<String> invalid = LocalChecks.function(spec);
+        Map<String, Secret> secrets = index.secrets().getOrDefault(key.namespace(), Map.of());
+        Optional<String> invalid = LocalChecks.function(spec, secrets);
         if (invalid.isPresent()) {
             throw new Problem(invalid.get());
         }
@@ -242,7 +244,8 @@ final class LocalFunctions implements AutoCloseable {
             changes.add(key + ": $LATEST " + (first ? "loaded" : "updated") + describeState(current));
         }
         state.spec = spec;
-        declareVersions(key, state, index.versions().getOrDefault(key, List.of()), configMaps, changes, problems);
+        declareVersions(key, state, index.versions().getOrDefault(key, List.of()), configMaps, secrets, changes,
+                problems);
 
         VersionPlanner.Plan plan = VersionPlanner.plan(key.name(), spec, current.codeSha256(),
                 current.configSha256(), state.versions.values().stream().map(Known::resource).toList(),
@@ -271,7 +274,8 @@ final class LocalFunctions implements AutoCloseable {
      * and those whose file is gone are dropped.
      */
     private void declareVersions(FunctionKey key, State state, List<ResourceFiles.Document> documents,
-                                 Map<String, ConfigMap> configMaps, List<String> changes, List<String> problems) {
+                                 Map<String, ConfigMap> configMaps, Map<String, Secret> secrets,
+                                 List<String> changes, List<String> problems) {
         Map<Long, ResourceFiles.Document> files = new LinkedHashMap<>();
         for (ResourceFiles.Document d : documents) {
             FunctionVersion v = (FunctionVersion) d.resource();
@@ -298,7 +302,7 @@ final class LocalFunctions implements AutoCloseable {
                 if (snapshot == null) {
                     throw new Problem("snapshot is missing");
                 }
-                Optional<String> invalid = LocalChecks.function(snapshot);
+                Optional<String> invalid = LocalChecks.function(snapshot, secrets);
                 if (invalid.isPresent()) {
                     throw new Problem(invalid.get());
                 }
@@ -373,16 +377,12 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /**
-     * The alias routed by the shared rules, after the checks the CRD makes in a cluster; an alias with a deployment
-     * is evaluated first and routes by the weights it sets.
+     * The alias routed by the shared rules (its CRD's checks were made when the file was read); an alias with a
+     * deployment is evaluated first and routes by the weights it sets.
      */
     private AliasRoute route(FunctionKey key, State state, Alias alias, AliasRoute previous, List<String> changes)
             throws Problem {
         AliasSpec spec = alias.getSpec();
-        Optional<String> invalid = LocalChecks.alias(spec);
-        if (invalid.isPresent()) {
-            throw new Problem(invalid.get());
-        }
         java.util.function.Function<String, DeployedVersion> versions = version -> version.equals(Labels.LATEST)
                 ? state.latest.deployed() : deployed(state.versions.get(FunctionVersions.number(version)));
         DeploymentStatus deployment = spec.deployment() == null ? null : deployments.evaluate(key, alias,
