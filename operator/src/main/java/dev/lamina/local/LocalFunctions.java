@@ -9,6 +9,7 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.StartBackoff;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;
@@ -444,7 +445,8 @@ final class LocalFunctions implements AutoCloseable {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
                     provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c.dir(), command, provisioned),
                             loops.get()),
-                    executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
+                    executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN),
+                    new StartBackoff(System::nanoTime));
         }
         return new Known(resource, catalog.deploy(ref, info, pool), resolved.configSha256());
     }
