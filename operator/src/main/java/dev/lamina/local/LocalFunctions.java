@@ -124,8 +124,8 @@ final class LocalFunctions implements AutoCloseable {
             if (index.functions().containsKey(key)) {
                 continue;
             }
-            if (index.unreadable().contains(state.file)) {
-                putInCatalog(key, state, state.file + " could not be read; see the local mode output");
+            if (index.unreadable().containsKey(state.file)) {
+                putInCatalog(key, state, state.file + ": " + index.unreadable().get(state.file));
             } else {
                 functions.remove(key);
                 catalog.remove(key.namespace(), key.name());
