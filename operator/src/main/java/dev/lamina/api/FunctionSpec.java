@@ -50,7 +50,7 @@ public record FunctionSpec(
         @Min(1) @Max(900) @Default("3") Integer timeoutSeconds,
         @JsonPropertyDescription("Size of /tmp in MB (512-10240). Local mode gives each environment a private /tmp (TMPDIR) without enforcing its size.")
         @Min(512) @Max(10240) @Default("512") Integer ephemeralStorageMB,
-        @JsonPropertyDescription("Environment variables for the function (at most 256). Names start with a letter; variables the Lambda runtime sets (AWS_REGION, _HANDLER, ...) cannot be set, and AWS credentials belong in secretEnvironment.")
+        @JsonPropertyDescription("Environment variables for the function (at most 256, 4 KB in all with secretEnvironment, as Lambda measures them: one JSON object of names and values). Names start with a letter; variables the Lambda runtime sets (AWS_REGION, _HANDLER, ...) cannot be set, and AWS credentials belong in secretEnvironment.")
         @Size(max = 256)
         @ValidationRule(value = "self.all(k, k.matches('" + Names.ENVIRONMENT_VARIABLE + "'))",
                 message = "environment variable names start with a letter and hold only letters, digits and underscores")
@@ -58,7 +58,8 @@ public record FunctionSpec(
                 message = FunctionSpec.RESERVED_VARIABLES_MESSAGE)
         @ValidationRule(value = "self.all(k, !(k in ['AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']))",
                 message = "AWS credentials do not belong in plain environment variables: put them in secretEnvironment")
-        Map<String, String> environment,
+        @ValidationRule(value = EnvironmentLimit.RULE, message = EnvironmentLimit.MESSAGE)
+        Map<String, @Size(max = EnvironmentLimit.MAX_BYTES) String> environment,
         @JsonPropertyDescription("Environment variables taken from Secrets in the same namespace (at most 64), e.g. AWS credentials for the function. A missing Secret or key keeps the function from running.")
         @Size(max = 64)
         @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))",

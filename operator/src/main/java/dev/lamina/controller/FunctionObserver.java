@@ -3,6 +3,7 @@ package dev.lamina.controller;
 import dev.lamina.api.CodeSource;
 import dev.lamina.api.Function;
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.async.SecretData;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -11,7 +12,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -49,30 +49,19 @@ final class FunctionObserver {
             serviceAccount = Optional.of(saSource.get(new ResourceID(spec.serviceAccountName(), namespace))
                     .isPresent());
         }
-        Map<String, Set<String>> secretKeys = new HashMap<>();
+        Map<String, Map<String, String>> secrets = new HashMap<>();
         if (spec.secretEnvironment() != null) {
             for (var variable : spec.secretEnvironment()) {
                 String secretName = variable.secretKeyRef().name();
-                if (!secretKeys.containsKey(secretName)) {
+                if (!secrets.containsKey(secretName)) {
                     Secret secret = context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
                     if (secret != null) {
-                        secretKeys.put(secretName, secretKeys(secret));
+                        secrets.put(secretName, SecretData.values(secret));
                     }
                 }
             }
         }
-        return new FunctionSurroundings(configMaps, claims, serviceAccount, secretKeys);
-    }
-
-    private static Set<String> secretKeys(Secret secret) {
-        Set<String> keys = new HashSet<>();
-        if (secret.getData() != null) {
-            keys.addAll(secret.getData().keySet());
-        }
-        if (secret.getStringData() != null) {
-            keys.addAll(secret.getStringData().keySet());
-        }
-        return keys;
+        return new FunctionSurroundings(configMaps, claims, serviceAccount, secrets);
     }
 
     static Set<String> configMapNames(FunctionSpec spec) {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The objects around a Function that its spec refers to, as observed before reconciling: absent entries were not
@@ -13,11 +12,11 @@ import java.util.Set;
  * @param configMaps     referenced ConfigMaps (code and layers) by name
  * @param claims         referenced PersistentVolumeClaims by name
  * @param serviceAccount whether the referenced ServiceAccount exists (empty when the spec names none)
- * @param secretKeys     referenced Secrets by name → the keys they hold
+ * @param secrets        referenced Secrets by name → their values by key
  */
 record FunctionSurroundings(
         Map<String, ConfigMap> configMaps,
         Map<String, PersistentVolumeClaim> claims,
         Optional<Boolean> serviceAccount,
-        Map<String, Set<String>> secretKeys) {
+        Map<String, Map<String, String>> secrets) {
 }

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.CodeSource;
+import dev.lamina.api.EnvironmentLimit;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionSpec.FileSystemMount;
 import dev.lamina.api.FunctionSpec.SecretEnvVar;
@@ -10,13 +11,14 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * What the CRD schema cannot check: that what a Function refers to exists and fits (ConfigMaps, Secrets, the
- * ServiceAccount, ReadWriteMany claims), that Lambda has not blocked the runtime, that file
- * systems can be mounted together.
+ * ServiceAccount, ReadWriteMany claims), that Lambda has not blocked the runtime, that file systems can be mounted
+ * together, that its variables with the Secrets' values fit Lambda's 4 KB.
  */
 final class FunctionValidator {
     private static final Set<String> RESERVED_PATHS = Set.of("/tmp", "/opt", "/var/task", "/var/runtime");
@@ -44,6 +46,8 @@ final class FunctionValidator {
             }
         }
         checkSecrets(spec, around, problems);
+        EnvironmentLimit.exceeded(spec, (secret, key) -> around.secrets().getOrDefault(secret, Map.of()).get(key))
+                .ifPresent(message -> problems.add(new Problem("EnvironmentTooLarge", message)));
         if (spec.serviceAccountName() != null && !around.serviceAccount().orElse(false)) {
             problems.add(new Problem("ServiceAccountNotFound", "ServiceAccount " + spec.serviceAccountName()
                     + " (serviceAccountName) does not exist in this namespace"));
@@ -75,11 +79,11 @@ final class FunctionValidator {
         }
         for (SecretEnvVar variable : spec.secretEnvironment()) {
             String secret = variable.secretKeyRef().name();
-            Set<String> keys = around.secretKeys().get(secret);
-            if (keys == null) {
+            Map<String, String> values = around.secrets().get(secret);
+            if (values == null) {
                 problems.add(new Problem("SecretNotFound", "Secret " + secret + " (for " + variable.name()
                         + ") does not exist in this namespace"));
-            } else if (!keys.contains(variable.secretKeyRef().key())) {
+            } else if (!values.containsKey(variable.secretKeyRef().key())) {
                 problems.add(new Problem("SecretKeyNotFound", "Secret " + secret + " has no key "
                         + variable.secretKeyRef().key() + " (for " + variable.name() + ")"));
             }

@@ -141,7 +141,8 @@ public class GatewayInvoker implements Invoker {
                     meters.throttled();
                     counters.throttled();
                 }
-                case InvokeAnswer.Failed f when f.error().platformFault() ->
+                // A version that cannot start is the user's error, but it failed the call: it counts against it.
+                case InvokeAnswer.Failed f when f.error().platformFault() || call.notStarted ->
                         counters.answered(elapsed, false, true);
                 case null, default -> {
                 }
@@ -177,6 +178,8 @@ public class GatewayInvoker implements Invoker {
         final Duration answerWithin;
         /** Where a streamed response goes, or null to collect it. */
         final ShimClient.Streaming streaming;
+        /** No environment could start for it. */
+        volatile boolean notStarted;
 
         Call(InvokeRequest request, ClientContext clientContext, String functionName, DeployedVersion version,
              String requestId, String invokedArn, Duration answerWithin, ShimClient.Streaming streaming) {
@@ -237,9 +240,11 @@ public class GatewayInvoker implements Invoker {
             return switch (error) {
                 case SlotQueue.WaitTimedOut t -> new InvokeAnswer.Throttled(requestId,
                         "FunctionInvocationRateLimitExceeded", config.retryAfter());
-                case SlotQueue.StartFailed f -> new InvokeAnswer.Failed(requestId, ServiceError.service(
-                        "Lamina could not start an execution environment for " + version.ref() + ": "
-                                + f.getMessage()));
+                case SlotQueue.StartFailed f -> {
+                    notStarted = true;
+                    yield new InvokeAnswer.Failed(requestId,
+                            ServiceError.cannotStart(version.ref().toString(), f.getMessage()));
+                }
                 default -> new InvokeAnswer.Failed(requestId, ServiceError.service(String.valueOf(error)));
             };
         }

@@ -40,6 +40,15 @@ public record ServiceError(String code, int status, String message) {
                 + " state: " + state.state() + ". " + state.reason());
     }
 
+    /**
+     * No execution environment of the version could start: a configuration this platform cannot run, so a user error
+     * (Lambda answers a function that cannot run with ResourceConflictException), never a fault of the service.
+     */
+    public static ServiceError cannotStart(String version, String reason) {
+        return conflict("The operation cannot be performed at this time. An execution environment of " + version
+                + " could not start: " + reason);
+    }
+
     /** A request without a bearer token where callers are checked: what Lambda answers an unsigned request. */
     public static ServiceError missingToken() {
         return new ServiceError("MissingAuthenticationTokenException", 403, "Missing Authentication Token");

@@ -12,17 +12,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The documents of one read of the directory, sorted by what they are for: each Function, the FunctionVersions and
  * Aliases naming it, the ConfigMaps and Secrets of each namespace, the EventSourceMappings, the Distributions, and
- * the files that could not be read at all, with what could not be used ({@code problems}) and the kinds local mode
- * has no use for.
+ * the files that could not be used at all (with the first reason why), with what could not be used ({@code problems})
+ * and the kinds local mode has no use for.
  */
 record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                       Map<String, Map<String, Secret>> secrets,
@@ -31,19 +29,19 @@ record DirectoryIndex(Map<String, Map<String, ConfigMap>> configMaps,
                       Map<FunctionKey, List<ResourceFiles.Document>> aliases,
                       List<ResourceFiles.Document> mappings,
                       List<ResourceFiles.Document> distributions,
-                      Set<Path> unreadable,
+                      Map<Path, String> unreadable,
                       List<String> problems,
                       List<String> unused) {
 
     static DirectoryIndex of(ResourceFiles.Contents contents) {
         List<String> problems = new ArrayList<>();
         DirectoryIndex index = new DirectoryIndex(new HashMap<>(), new HashMap<>(), new LinkedHashMap<>(),
-                new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new HashSet<>(), problems,
+                new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new HashMap<>(), problems,
                 contents.unused());
         for (ResourceFiles.Problem p : contents.problems()) {
             problems.add(p.file() + ": " + p.message());
             if (p.fatal()) {
-                index.unreadable().add(p.file());
+                index.unreadable().putIfAbsent(p.file(), p.message());
             }
         }
         for (ResourceFiles.Document d : contents.documents()) {

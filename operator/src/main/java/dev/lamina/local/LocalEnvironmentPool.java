@@ -5,6 +5,7 @@ import dev.lamina.environments.PoolListener;
 import dev.lamina.environments.PoolState;
 import dev.lamina.environments.Slot;
 import dev.lamina.environments.SlotTable;
+import dev.lamina.environments.StartBackoff;
 import dev.lamina.environments.Transport;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.shim.Shim;
@@ -36,6 +37,7 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
     private final Executor executor;
     private final Executor stops;
     private final Duration drainLimit;
+    private final StartBackoff backoff;
     private final SlotTable<Shim> table = new SlotTable<>(System::nanoTime, this::slotReleased, true);
     private volatile PoolListener listener = PoolListener.NONE;
     /** Launches under way (no address yet); guarded by this. */
@@ -45,15 +47,17 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
     /**
      * @param drainLimit how long a stopping environment may keep running its invocations (the function timeout plus
      *                   a margin) before it is stopped anyway
+     * @param backoff    when starts may be tried again after they failed
      */
     public LocalEnvironmentPool(VersionRef version, int slots, Launcher launcher, Executor executor, Executor stops,
-                                Duration drainLimit) {
+                                Duration drainLimit, StartBackoff backoff) {
         this.version = version;
         this.slots = slots;
         this.launcher = launcher;
         this.executor = executor;
         this.stops = stops;
         this.drainLimit = drainLimit;
+        this.backoff = backoff;
     }
 
     @Override
@@ -71,21 +75,36 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
         return table.tryAcquire();
     }
 
+    /**
+     * Starts or stops environments towards {@code environments}. While starts are held back after failures none is
+     * started, and invocations waiting for a version with no environment at all get the failure's reason at once.
+     */
     @Override
-    public synchronized void scaleTo(int environments, int provisioned) {
-        if (closed) {
-            return;
-        }
-        int alive = table.size() + launching;
-        for (int i = alive; i < environments; i++) {
-            launching++;
-            boolean asProvisioned = i < provisioned;
-            executor.execute(() -> launch(asProvisioned));
-        }
-        if (environments < alive) {
-            for (Shim surplus : table.retireIdle(alive - environments)) {
-                stops.execute(surplus::close);
+    public void scaleTo(int environments, int provisioned) {
+        String heldBack;
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            int alive = table.size() + launching;
+            heldBack = environments > alive ? backoff.holdingBack() : null;
+            if (heldBack == null) {
+                for (int i = alive; i < environments; i++) {
+                    launching++;
+                    boolean asProvisioned = i < provisioned;
+                    executor.execute(() -> launch(asProvisioned));
+                }
+            } else if (alive > 0) {
+                heldBack = null;
+            }
+            if (environments < alive) {
+                for (Shim surplus : table.retireIdle(alive - environments)) {
+                    stops.execute(surplus::close);
+                }
+            }
+        }
+        if (heldBack != null) {
+            listener.startFailed(heldBack);
         }
     }
 
@@ -120,13 +139,23 @@ public final class LocalEnvironmentPool implements EnvironmentPool {
         try {
             shim = launcher.start(provisioned);
         } catch (Exception | LinkageError e) {
+            StartBackoff.Failure failure;
             synchronized (this) {
                 launching--;
+                failure = backoff.failed(e.getMessage() == null ? e.toString() : e.getMessage());
             }
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            LOG.warnf("%s: an execution environment failed to start: %s", version, message);
-            listener.startFailed(message);
+            if (failure.firstInARow()) {
+                LOG.warnf("%s: an execution environment failed to start: %s (tried again with backoff; said once)",
+                        version, failure.reason());
+            } else {
+                LOG.debugf("%s: an execution environment failed to start again: %s", version, failure.reason());
+            }
+            listener.startFailed(failure.reason());
             return;
+        }
+        int failuresEnded = backoff.succeeded();
+        if (failuresEnded > 0) {
+            LOG.infof("%s: an execution environment started after %d failed starts", version, failuresEnded);
         }
         SlotTable.Entry<Shim> entry;
         synchronized (this) {

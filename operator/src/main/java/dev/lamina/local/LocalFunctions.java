@@ -9,6 +9,7 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.environments.EnvironmentPool;
+import dev.lamina.environments.StartBackoff;
 import dev.lamina.environments.VersionRef;
 import dev.lamina.gateway.AliasRoute;
 import dev.lamina.gateway.Catalog;
@@ -129,8 +130,8 @@ final class LocalFunctions implements AutoCloseable {
             if (index.functions().containsKey(key)) {
                 continue;
             }
-            if (index.unreadable().contains(state.file)) {
-                putInCatalog(key, state, state.file + " could not be read; see the local mode output");
+            if (index.unreadable().containsKey(state.file)) {
+                putInCatalog(key, state, state.file + ": " + index.unreadable().get(state.file));
             } else {
                 functions.remove(key);
                 catalog.remove(key.namespace(), key.name());
@@ -237,12 +238,12 @@ final class LocalFunctions implements AutoCloseable {
         if (spec == null) {
             throw new Problem("spec is missing");
         }
-        Optional<String> invalid = LocalChecks.function(spec);
+        Map<String, Secret> secrets = index.secrets().getOrDefault(key.namespace(), Map.of());
+        Optional<String> invalid = LocalChecks.function(spec, secrets);
         if (invalid.isPresent()) {
             throw new Problem(invalid.get());
         }
         Map<String, ConfigMap> configMaps = index.configMapsOf(key);
-        Map<String, Secret> secrets = index.secrets().getOrDefault(key.namespace(), Map.of());
         Resolved current = resolve(spec, file.getParent(), configMaps, secrets);
         if (state.latest == null || !state.latest.resolved().runSha256().equals(current.runSha256())) {
             boolean first = state.latest == null;
@@ -309,7 +310,7 @@ final class LocalFunctions implements AutoCloseable {
                 if (snapshot == null) {
                     throw new Problem("snapshot is missing");
                 }
-                Optional<String> invalid = LocalChecks.function(snapshot);
+                Optional<String> invalid = LocalChecks.function(snapshot, secrets);
                 if (invalid.isPresent()) {
                     throw new Problem(invalid.get());
                 }
@@ -384,16 +385,12 @@ final class LocalFunctions implements AutoCloseable {
     }
 
     /**
-     * The alias routed by the shared rules, after the checks the CRD makes in a cluster; an alias with a deployment
-     * is evaluated first and routes by the weights it sets.
+     * The alias routed by the shared rules (its CRD's checks were made when the file was read); an alias with a
+     * deployment is evaluated first and routes by the weights it sets.
      */
     private AliasRoute route(FunctionKey key, State state, Alias alias, AliasRoute previous, List<String> changes)
             throws Problem {
         AliasSpec spec = alias.getSpec();
-        Optional<String> invalid = LocalChecks.alias(spec);
-        if (invalid.isPresent()) {
-            throw new Problem(invalid.get());
-        }
         java.util.function.Function<String, DeployedVersion> versions = version -> version.equals(Labels.LATEST)
                 ? state.latest.deployed() : deployed(state.versions.get(FunctionVersions.number(version)));
         DeploymentStatus deployment = spec.deployment() == null ? null : deployments.evaluate(key, alias,
@@ -517,7 +514,8 @@ final class LocalFunctions implements AutoCloseable {
                     provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c == null ? null : c.dir(), command,
                                     resolved.variables(), provisioned),
                             loops.get()),
-                    executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN));
+                    executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN),
+                    new StartBackoff(System::nanoTime));
         }
         return new Known(resource, catalog.deploy(ref, info, pool), spec, resolved);
     }

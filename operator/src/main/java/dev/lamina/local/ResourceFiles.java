@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lamina.api.Alias;
+import dev.lamina.api.CrdValidator;
 import dev.lamina.api.Distribution;
 import dev.lamina.api.EventSourceMapping;
 import dev.lamina.api.Function;
@@ -28,8 +29,9 @@ import java.util.List;
 
 /**
  * Reads the resource YAML of a directory and its subdirectories ({@code kubectl apply -R} style): multi-document
- * files, Lamina kinds and ConfigMaps. Unknown fields are errors, as with {@code kubectl apply}'s strict validation.
- * Build output and hidden directories are skipped.
+ * files, Lamina kinds, ConfigMaps and Secrets. A Lamina resource is checked against its CRD as the API server checks
+ * a {@code kubectl apply} of it (OpenAPI schema, strict about unknown fields, and CEL rules) and refused with the
+ * same message. Build output and hidden directories are skipped.
  */
 final class ResourceFiles {
 
@@ -138,6 +140,12 @@ final class ResourceFiles {
             }
             if (name.isEmpty()) {
                 problems.add(new Problem(file, kind + " without metadata.name", true));
+                continue;
+            }
+            List<String> refused = apiVersion.equals(LAMINA_API) ? CrdValidator.forKind(type).validate(node) : List.of();
+            if (!refused.isEmpty()) {
+                problems.add(new Problem(file, "The " + kind + " \"" + name + "\" is invalid: "
+                        + (refused.size() == 1 ? refused.getFirst() : "\n* " + String.join("\n* ", refused)), true));
                 continue;
             }
             try {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CRDs generated from the model right now, the way Quarkus generates them at build time: Fabric8's CRDGenerator
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 final class GeneratedCrds {
 
     private static final Map<String, String> FILES = generate();
+    private static final Map<String, CrdValidator> VALIDATORS = new ConcurrentHashMap<>();
 
     private GeneratedCrds() {
     }
@@ -41,6 +43,11 @@ final class GeneratedCrds {
 
     static JsonNode crd(String kind) {
         return crd(Resources.byKind(kind).orElseThrow(() -> new IllegalArgumentException("not a Lamina kind: " + kind)));
+    }
+
+    /** What the API server would answer with the CRD of this kind as the model generates it now. */
+    static CrdValidator validator(String kind) {
+        return VALIDATORS.computeIfAbsent(kind, k -> CrdValidator.of(crd(k)));
     }
 
     private static Map<String, String> generate() {

@@ -21,7 +21,7 @@ class ReadmeTest {
         List<JsonNode> resources = new ArrayList<>();
         for (String yaml : codeBlocks("yaml")) {
             JsonNode resource = Repository.YAML.readTree(yaml);
-            assertThat(CrdValidator.forKind(resource.path("kind").asText()).validate(resource))
+            assertThat(GeneratedCrds.validator(resource.path("kind").asText()).validate(resource))
                     .as("README's %s", resource.path("kind").asText()).isEmpty();
             resources.add(resource);
         }

@@ -45,7 +45,7 @@ record ResourceCase(String name, List<JsonNode> documents, Optional<String> expe
         if (documents.isEmpty() || documents.size() > 2) {
             throw new IllegalStateException(name + ": a case holds one resource, or a stored one and its update");
         }
-        return CrdValidator.forKind(kind()).validate(stored(), updated());
+        return GeneratedCrds.validator(kind()).validate(stored(), updated());
     }
 
     @Override

@@ -16,11 +16,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What a user sees when a Function refers to something missing or unfit: a condition, an Event, nothing broken. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FunctionProblemsTest {
     private static MockCluster cluster;
     private static KubernetesClient client;
@@ -63,6 +66,23 @@ class FunctionProblemsTest {
                 .edit(s -> new SecretBuilder(s).addToData("password", "czNjcjN0").build());
         eventually().until(() -> deployment(ns, "db-latest") != null);
         eventually().until(() -> !condition(ns, "db", Condition.STALLED).isTrue());
+    }
+
+    @Test
+    void environmentAndSecretsOverLambdasFourKilobytesStallTheFunction() {
+        String ns = cluster.newNamespace("envsize");
+        client.resource(new SecretBuilder().withNewMetadata().withName("api").withNamespace(ns).endMetadata()
+                .addToStringData("token", "t".repeat(1100)).build()).create();
+        client.resource(Fixtures.imageFunction(ns, "big", "environment: {CONFIG: " + "c".repeat(3000) + "}",
+                "secretEnvironment: [{name: TOKEN, secretKeyRef: {name: api, key: token}}]")).create();
+
+        assertThat(stalledWith(ns, "big", "EnvironmentTooLarge").message()).isEqualTo("Lambda was unable to"
+                + " configure your environment variables because the environment variables you have provided"
+                + " exceeded the 4KB limit. Measured: 4124 bytes of at most 4096.");
+        assertThat(warnings(ns, "big")).extracting(Event::getReason).containsExactly("EnvironmentTooLarge");
+        assertThat(deployment(ns, "big-latest")).as("nothing runs with an environment Lambda refuses").isNull();
+        assertThat(client.resources(FunctionVersion.class).inNamespace(ns).list().getItems())
+                .as("nothing is published").isEmpty();
     }
 
     @Test

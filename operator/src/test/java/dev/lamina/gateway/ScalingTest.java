@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
  */
 @QuarkusTest
 @TestProfile(LocalModeProfile.Scaling.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScalingTest {
 
     /** Generous: a bound on waiting for something that happens within a second or two on an idle machine. */
@@ -218,6 +220,17 @@ class ScalingTest {
                 .lastUpdateStatus() == LastUpdateStatus.FAILED);
         assertThat(lambda.getFunction(b -> b.functionName("editable")).configuration().lastUpdateStatusReason())
                 .contains("editable.yaml");
+        assertThat(versions("editable")).containsExactly("$LATEST", "1", "2");
+        assertThat(invoke("editable", "{}").payload().asUtf8String()).contains("\"greeting\":\"second\"");
+
+        // What the CRD refuses is refused with the API server's message, as kubectl apply refuses the edit.
+        Files.writeString(file, original.replace("GREETING: first", "GREETING: second").stripTrailing()
+                + "\n  memoryMB: 20000\n");
+        await().atMost(EVENTUALLY).until(() -> lambda.getFunction(b -> b.functionName("editable")).configuration()
+                .lastUpdateStatusReason().contains("memoryMB"));
+        assertThat(lambda.getFunction(b -> b.functionName("editable")).configuration().lastUpdateStatusReason())
+                .contains("The Function \"editable\" is invalid: spec.memoryMB: Invalid value: 20000:"
+                        + " spec.memoryMB in body should be less than or equal to 10240");
         assertThat(versions("editable")).containsExactly("$LATEST", "1", "2");
         assertThat(invoke("editable", "{}").payload().asUtf8String()).contains("\"greeting\":\"second\"");
 

@@ -221,6 +221,7 @@ public abstract class LocalModeProfile implements QuarkusTestProfile {
                             metadata: {name: clicks-recorder}
                             spec:
                               runtime: provided.al2023
+                              handler: function.handler
                               code: {configMap: recorder-code}
                               environment: {OUT: "%s"}
                             ---

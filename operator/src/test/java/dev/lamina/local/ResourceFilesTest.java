@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lamina.api.Function;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ResourceFilesTest {
 
     @TempDir
@@ -66,7 +69,7 @@ class ResourceFilesTest {
         assertThat(contents.documents()).isEmpty();
         assertThat(contents.problems()).anySatisfy(p -> {
             assertThat(p.file()).isEqualTo(dir.resolve("typo.yaml"));
-            assertThat(p.message()).contains("Function fn is invalid").contains("memorySize");
+            assertThat(p.message()).isEqualTo("The Function \"fn\" is invalid: unknown field \"spec.memorySize\"");
             assertThat(p.fatal()).isTrue();
         });
         assertThat(contents.problems()).anySatisfy(p -> {

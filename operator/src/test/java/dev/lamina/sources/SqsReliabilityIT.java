@@ -169,6 +169,7 @@ class SqsReliabilityIT {
                 metadata: {name: orders}
                 spec:
                   runtime: provided.al2023
+                  handler: function.handler
                   code: {configMap: orders-code}
                   environment: {OUT: "%s"}
                 ---

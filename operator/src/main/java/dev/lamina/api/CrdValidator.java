@@ -1,8 +1,14 @@
 package dev.lamina.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -12,14 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Checks a resource the way the API server checks a {@code kubectl apply} of it against our generated CRD: the kind
- * and version, the object name, nulls dropped, the OpenAPI schema (strict about unknown fields), the schema's
- * defaults applied, then every CEL rule. Returns the messages the user would see; none means accepted.
+ * Checks a resource the way the API server checks a {@code kubectl apply} of it against a CRD: the kind and version,
+ * the object name, nulls dropped, the OpenAPI schema (strict about unknown fields), the schema's defaults applied,
+ * then every CEL rule. Returns the messages the user would see, worded as the API server words them; none means
+ * accepted. Local mode checks every resource it reads with the CRDs built into the application ({@link #forKind});
+ * the model tests check theirs with the CRDs the model generates ({@link #of}).
  */
-final class CrdValidator {
+public final class CrdValidator {
 
-    private static final Map<String, CrdValidator> BY_KIND = new ConcurrentHashMap<>();
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    /** Where the build puts the committed CRDs (crds/ of the repository) on the class path. */
+    private static final String INSTALLED_CRDS = "/dev/lamina/crds/";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<String, CrdValidator> INSTALLED = new ConcurrentHashMap<>();
+    private static final String DNS_SUBDOMAIN_REGEX = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(DNS_SUBDOMAIN_REGEX);
 
     private final String kind;
     private final String apiVersion;
@@ -36,22 +48,40 @@ final class CrdValidator {
         rules = new CelRules(rootSchema);
     }
 
-    static CrdValidator forKind(String kind) {
-        return BY_KIND.computeIfAbsent(kind, k -> new CrdValidator(GeneratedCrds.crd(k)));
+    /** A validator for one CRD (its first version); its rules are compiled now. */
+    public static CrdValidator of(JsonNode crd) {
+        return new CrdValidator(crd);
+    }
+
+    /** The validator of a Lamina kind by the CRD the cluster installs; compiled once, on first use. */
+    public static CrdValidator forKind(Class<? extends HasMetadata> type) {
+        return INSTALLED.computeIfAbsent(HasMetadata.getKind(type), kind -> of(installedCrd(type)));
+    }
+
+    private static JsonNode installedCrd(Class<? extends HasMetadata> type) {
+        String file = HasMetadata.getFullResourceName(type) + "-v1.yml";
+        try (InputStream in = CrdValidator.class.getResourceAsStream(INSTALLED_CRDS + file)) {
+            if (in == null) {
+                throw new IllegalStateException("the application was built without its CRD " + file);
+            }
+            return YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every rule of the CRD compiled; the number of rules. */
-    int ruleCount() {
+    public int ruleCount() {
         return rules.count();
     }
 
     /** What creating the resource is answered with. */
-    List<String> validate(JsonNode resource) {
+    public List<String> validate(JsonNode resource) {
         return validate(null, resource);
     }
 
     /** What updating {@code stored} to {@code updated} is answered with; null {@code stored} means a create. */
-    List<String> validate(JsonNode stored, JsonNode updated) {
+    public List<String> validate(JsonNode stored, JsonNode updated) {
         if (!kind.equals(updated.path("kind").asText()) || !apiVersion.equals(updated.path("apiVersion").asText())) {
             return List.of("no matches for kind \"" + updated.path("kind").asText() + "\" in version \""
                     + updated.path("apiVersion").asText() + "\"");
@@ -60,10 +90,15 @@ final class CrdValidator {
         if (name.isEmpty()) {
             return List.of("metadata.name: Required value: name or generateName is required");
         }
-        if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
-            return List.of("metadata.name: Invalid value: \"" + name + "\": a lowercase RFC 1123 subdomain must"
-                    + " consist of lower case alphanumeric characters, '-' or '.', and must start and end with an"
-                    + " alphanumeric character");
+        if (name.length() > 253) {
+            return List.of("metadata.name: Invalid value: " + FieldValues.quoted(name)
+                    + ": must be no more than 253 characters");
+        }
+        if (!DNS_SUBDOMAIN.matcher(name).matches()) {
+            return List.of("metadata.name: Invalid value: " + FieldValues.quoted(name) + ": a lowercase RFC 1123"
+                    + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and"
+                    + " end with an alphanumeric character (e.g. 'example.com', regex used for validation is '"
+                    + DNS_SUBDOMAIN_REGEX + "')");
         }
         ObjectNode object = withoutNulls(updated);
         List<String> violations = schema.violations(object);
@@ -92,14 +127,18 @@ final class CrdValidator {
         return view;
     }
 
+    /**
+     * A failed rule is reported at its node as the API server reports it: the node's type as the value (a rule at the
+     * root has no field path, which Kubernetes prints as {@code <nil>}).
+     */
     private void checkRules(JsonNode schema, JsonNode value, JsonNode old, String path, List<String> failed) {
         for (CelRules.Rule rule : rules.at(schema)) {
             if (rule.transition() && old == null) {
                 continue;
             }
-            if (!CelRules.holds(rule, toCel(schema, value), old == null ? null : toCel(schema, old))) {
-                failed.add(path.isEmpty() ? rule.message() : path + ": " + rule.message());
-            }
+            CelRules.holds(rule, toCel(schema, value), old == null ? null : toCel(schema, old))
+                    .ifPresent(message -> failed.add((path.isEmpty() ? "<nil>" : path) + ": Invalid value: "
+                            + FieldValues.quoted(schema.path("type").asText()) + ": " + message));
         }
         if (value.isObject() && schema.has("properties")) {
             for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {

@@ -6,6 +6,8 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
@@ -15,6 +17,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,11 +32,13 @@ import java.util.regex.Pattern;
  * The {@code x-kubernetes-validations} rules of one CRD schema, compiled and evaluated with CEL-Java the way the API
  * server does: each rule is type-checked against the schema (objects are struct types, so a rule naming a field the
  * schema lacks fails to compile, as it would when the CRD is created) and evaluated at its node with {@code self}
- * bound to that node's value and, for transition rules, {@code oldSelf} to the stored one.
+ * bound to that node's value and, for transition rules, {@code oldSelf} to the stored one. Of Kubernetes' own CEL
+ * libraries, the rules may use the list library's {@code sum()} of integers.
  */
 final class CelRules {
 
     private static final Pattern MENTIONS_OLD_SELF = Pattern.compile("\\boldSelf\\b");
+    private static final String SUM_OF_INTS = "list_int_sum";
 
     /** A rule ready to run at one schema node. */
     record Rule(String expression, String message, boolean transition, CelRuntime.Program program) {
@@ -48,6 +53,9 @@ final class CelRules {
         Cel typed = CelFactory.standardCelBuilder()
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .setTypeProvider(new StructTypes())
+                .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("sum",
+                        CelOverloadDecl.newMemberOverload(SUM_OF_INTS, SimpleType.INT, ListType.create(SimpleType.INT))))
+                .addFunctionBindings(CelFunctionBinding.from(SUM_OF_INTS, List.class, CelRules::sum))
                 .build();
         compileRules(typed, rootSchema);
     }
@@ -61,8 +69,8 @@ final class CelRules {
         return rules.values().stream().mapToInt(List::size).sum();
     }
 
-    /** Evaluates a rule; an error means the rule itself is broken, so it fails the test rather than the resource. */
-    static boolean holds(Rule rule, Object self, Object oldSelf) {
+    /** Evaluates a rule: why it fails (its message, or the evaluation error as the API server reports it), if it does. */
+    static Optional<String> holds(Rule rule, Object self, Object oldSelf) {
         Map<String, Object> variables = new HashMap<>();
         variables.put("self", self);
         if (oldSelf != null) {
@@ -71,12 +79,16 @@ final class CelRules {
         try {
             Object result = rule.program().eval(variables);
             if (!(result instanceof Boolean holds)) {
-                throw new AssertionError("rule " + rule.expression() + " returned " + result + ", not a bool");
+                throw new IllegalStateException("rule " + rule.expression() + " returned " + result + ", not a bool");
             }
-            return holds;
+            return holds ? Optional.empty() : Optional.of(rule.message());
         } catch (CelEvaluationException e) {
-            throw new AssertionError("rule " + rule.expression() + " failed to evaluate on " + self, e);
+            return Optional.of("rule evaluation error: " + e.getMessage());
         }
+    }
+
+    private static long sum(List<?> numbers) {
+        return numbers.stream().mapToLong(number -> (Long) number).sum();
     }
 
     private void compileRules(Cel typed, JsonNode schema) {

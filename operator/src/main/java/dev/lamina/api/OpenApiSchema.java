@@ -57,21 +57,28 @@ final class OpenApiSchema {
         closeObjects(object.path("additionalProperties"));
     }
 
+    /**
+     * As the API server reports a schema violation: the field, the kind of error, the value, and the JSON-schema
+     * detail naming the field ("spec.memoryMB in body should be ..."); an unknown field as strict decoding does.
+     */
     private static String describe(ValidationMessage message) {
         String path = path(message.getInstanceLocation());
         Object[] arguments = message.getArguments();
+        JsonNode value = message.getInstanceNode();
+        String invalid = path + ": Invalid value: " + FieldValues.of(value) + ": " + path + " in body ";
         return switch (message.getType()) {
             case "required" -> child(path, message.getProperty()) + ": Required value";
             case "additionalProperties" -> "unknown field \"" + child(path, message.getProperty()) + "\"";
-            case "minimum" -> path + ": should be greater than or equal to " + number(arguments[0]);
-            case "maximum" -> path + ": should be less than or equal to " + number(arguments[0]);
-            case "pattern" -> path + ": should match '" + arguments[0] + "'";
-            case "minLength" -> path + ": should be at least " + arguments[0] + " chars long";
-            case "maxLength" -> path + ": Too long: may not be longer than " + arguments[0];
-            case "minItems" -> path + ": should have at least " + arguments[0] + " items";
-            case "maxItems", "maxProperties" -> path + ": Too many: must have at most " + arguments[0] + " items";
-            case "type" -> path + ": must be of type " + arguments[1];
-            default -> path + ": " + message.getMessage();
+            case "minimum" -> invalid + "should be greater than or equal to " + number(arguments[0]);
+            case "maximum" -> invalid + "should be less than or equal to " + number(arguments[0]);
+            case "pattern" -> invalid + "should match '" + arguments[0] + "'";
+            case "minLength" -> invalid + "should be at least " + arguments[0] + " chars long";
+            case "maxLength" -> path + ": Too long: may not be more than " + arguments[0] + " bytes";
+            case "minItems" -> invalid + "should have at least " + arguments[0] + " items";
+            case "maxItems", "maxProperties" -> path + ": Too many: " + value.size() + ": must have at most "
+                    + arguments[0] + " items";
+            case "type" -> invalid + "must be of type " + arguments[1] + ": " + FieldValues.quoted(arguments[0].toString());
+            default -> invalid + message.getMessage();
         };
     }
 
