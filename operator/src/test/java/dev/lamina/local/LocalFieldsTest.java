@@ -96,6 +96,7 @@ class LocalFieldsTest {
                         metadata: {name: probe}
                         spec:
                           runtime: provided.al2023
+                          handler: probe
                           code: {configMap: probe-code}
                           layers: [{path: layer-one}, {path: layer-two}]
                           secretEnvironment:
