@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param initTimeout           budget for the runtime's init (until its first {@code /next}); child-process mode only
  * @param sidecarProcessPattern sidecar mode: regular expression found in the command line of the runtime's processes;
  *                              empty = the processes whose environment holds this shim's {@code AWS_LAMBDA_RUNTIME_API}
+ * @param extensionsDirectory   child-process mode: every executable file in it is started at init as an external
+ *                              extension, before the runtime (Lambda's {@code /opt/extensions}); null = none
  */
 public record ShimConfig(
         String functionName,
@@ -52,7 +54,8 @@ public record ShimConfig(
         InitializationType initializationType,
         Consumer<String> logSink,
         Duration initTimeout,
-        Optional<Pattern> sidecarProcessPattern) {
+        Optional<Pattern> sidecarProcessPattern,
+        Path extensionsDirectory) {
 
     public static final String LATEST = "$LATEST";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
@@ -127,6 +130,7 @@ public record ShimConfig(
         private Consumer<String> logSink = System.out::println;
         private Duration initTimeout = Duration.ofSeconds(10);
         private Optional<Pattern> sidecarProcessPattern = Optional.empty();
+        private Path extensionsDirectory;
 
         private Builder() {
         }
@@ -150,6 +154,7 @@ public record ShimConfig(
             logSink = config.logSink;
             initTimeout = config.initTimeout;
             sidecarProcessPattern = config.sidecarProcessPattern;
+            extensionsDirectory = config.extensionsDirectory;
         }
 
         public Builder functionName(String functionName) {
@@ -246,10 +251,15 @@ public record ShimConfig(
             return this;
         }
 
+        public Builder extensionsDirectory(Path extensionsDirectory) {
+            this.extensionsDirectory = extensionsDirectory;
+            return this;
+        }
+
         public ShimConfig build() {
             return new ShimConfig(functionName, functionVersion, memoryMb, timeout, handler, region, accountId,
                     concurrency, invokePort, runtimeApiPort, invokeHost, runtimeCommand, workingDirectory, environment,
-                    initializationType, logSink, initTimeout, sidecarProcessPattern);
+                    initializationType, logSink, initTimeout, sidecarProcessPattern, extensionsDirectory);
         }
     }
 }

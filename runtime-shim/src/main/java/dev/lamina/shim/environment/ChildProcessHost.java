@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ final class ChildProcessHost implements RuntimeHost {
         LambdaVariables.apply(builder.environment(), config, runtimeApi.get(), workingDirectory);
         memory.reset();
         Process started = builder.start();
-        LogPump startedPump = LogPump.start(started, log, "lamina-log-" + config.functionName() + "-" + generation);
+        LogPump startedPump = LogPump.start(started, log::functionLine, "lamina-log-" + config.functionName() + "-" + generation);
         process = started;
         pump = startedPump;
         started.onExit().thenAccept(exited -> {
@@ -95,6 +96,26 @@ final class ChildProcessHost implements RuntimeHost {
         } catch (Exception notGoneInTime) {
             // SIGKILL was sent; a process stuck in the kernel is beyond the shim's reach.
         }
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        Process current = process;
+        if (current != null && current.isAlive()) {
+            // Listed before the signal: once the runtime is gone its children can no longer be found under it.
+            List<ProcessHandle> tree = new ArrayList<>(List.of(current.toHandle()));
+            current.descendants().forEach(tree::add);
+            current.destroy();
+            try {
+                current.onExit().get(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (Exception notGoneInTime) {
+                // Killed below.
+            }
+            ProcessTree.kill(tree);
+        }
+        close();
     }
 
     private List<ProcessHandle> roots() {

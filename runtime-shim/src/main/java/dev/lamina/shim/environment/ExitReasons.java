@@ -3,7 +3,7 @@ package dev.lamina.shim.environment;
 import java.util.Map;
 
 /** Lambda's wording for how a runtime process ended: {@code exit status 1}, {@code signal: killed}. */
-final class ExitReasons {
+public final class ExitReasons {
 
     private static final Map<Integer, String> SIGNALS = Map.ofEntries(
             Map.entry(1, "hangup"), Map.entry(2, "interrupt"), Map.entry(3, "quit"),
@@ -15,7 +15,7 @@ final class ExitReasons {
     }
 
     /** The JDK reports a process killed by signal N as exit value 128 + N. */
-    static String describe(int exitValue) {
+    public static String describe(int exitValue) {
         if (exitValue > 128 && exitValue < 160) {
             int signal = exitValue - 128;
             return "signal: " + SIGNALS.getOrDefault(signal, "signal " + signal);

@@ -1,5 +1,6 @@
 package dev.lamina.shim.environment;
 
+import dev.lamina.shim.extensions.InvokeRound;
 import dev.lamina.shim.logs.TailBuffer;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -19,6 +20,8 @@ public final class Invocation {
     long initNanos = -1;
     ScheduledFuture<?> timer;
     TailBuffer tail;
+    /** The extensions subscribed to INVOKE that received this one; null when there are none. */
+    InvokeRound round;
 
     public Invocation(InvocationRequest request, InvocationSink sink) {
         this.request = request;

@@ -51,7 +51,12 @@ public final class PlatformLines {
 
     /** {@code 2024-05-01T12:00:00.000Z <id> Task timed out after 3.00 seconds}. */
     public static String timedOut(String requestId, String message) {
-        return TIMESTAMP.format(Instant.now()) + " " + requestId + " " + message;
+        return timestamp(Instant.now()) + " " + requestId + " " + message;
+    }
+
+    /** Lambda's timestamps, in log lines and telemetry events: {@code 2024-05-01T12:00:00.000Z}. */
+    public static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
     }
 
     /** Lambda's line for a failed init: {@code INIT_REPORT Init Duration: … ms\tPhase: init\tStatus: error\tError Type: …}. */
