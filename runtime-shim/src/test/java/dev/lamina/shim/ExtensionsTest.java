@@ -226,6 +226,50 @@ class ExtensionsTest {
     }
 
     @Test
+    void anExtensionsInitErrorFailsTheInit() throws Exception {
+        Runtimes.script(Files.createDirectories(opt.resolve("extensions")), "broken", """
+                #!/bin/bash
+                EXT="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
+                ID=$(curl -sS -D - -o /dev/null -X POST "$EXT/register" -H "Lambda-Extension-Name: broken" \\
+                  -d '{"events":["INVOKE"]}' | grep -Fi Lambda-Extension-Identifier | tr -d '[:space:]' | cut -d: -f2)
+                curl -sS -o /dev/null -X POST "$EXT/init/error" -H "Lambda-Extension-Identifier: $ID" \\
+                  -H "Lambda-Extension-Function-Error-Type: Extension.ConfigMissing" -d '{}'
+                exit 1
+                """);
+        Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTIONS);
+        try (Shim shim = Shim.start(config(bootstrap, Duration.ofSeconds(10)).build())) {
+            Invoker.Reply reply = new Invoker(shim.invokeAddress()).invoke("{}");
+
+            assertThat(reply.header("X-Amz-Function-Error")).isEqualTo("Unhandled");
+            assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText()).isEqualTo("Extension.InitError");
+            assertThat(log.lines()).anyMatch(line -> line.startsWith("INIT_REPORT ")
+                    && line.endsWith("\tError Type: Extension.InitError"));
+        }
+    }
+
+    @Test
+    void anExtensionThatNeverRegistersRunsOutOfTheInitBudgetAndIsKilled() throws Exception {
+        Path pidFile = taskRoot.resolve("silent.pid");
+        Runtimes.script(Files.createDirectories(opt.resolve("extensions")), "silent", """
+                #!/bin/bash
+                echo $$ >> "$LAMBDA_TASK_ROOT/silent.pid"
+                exec sleep 600
+                """);
+        Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTIONS);
+        try (Shim shim = Shim.start(config(bootstrap, Duration.ofSeconds(10)).initTimeout(Duration.ofSeconds(2))
+                .build())) {
+            Invoker.Reply reply = new Invoker(shim.invokeAddress()).invoke("{}");
+
+            assertThat(JsonDocs.parse(reply.body()).at("/errorMessage").asText()).contains("Init timed out");
+            long firstPid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+            ProcessHandle first = ProcessHandle.of(firstPid).orElse(null);
+            if (first != null) {
+                first.onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void theApiRefusesWhatLambdaRefuses() throws Exception {
         Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTIONS);
         try (Shim shim = Shim.start(config(bootstrap, Duration.ofSeconds(10)).extensionsDirectory(null).build())) {

@@ -228,6 +228,8 @@ public final class Environment implements RuntimeHost.Exits {
             return;
         }
         phase = new Closed();
+        // A launch waiting for extensions to register gives up, so that closeRuntime need not wait for it.
+        extensions.stopWaiting();
         List<Invocation> unfinished = new ArrayList<>(running.values());
         unfinished.addAll(waitingForRuntime);
         waitingForRuntime.clear();
