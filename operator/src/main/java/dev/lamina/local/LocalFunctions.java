@@ -511,7 +511,8 @@ final class LocalFunctions implements AutoCloseable {
         EnvironmentPool pool = null;
         if (resolved.plan() instanceof LocalRuntimes.Runnable(List<String> command)) {
             pool = new LocalEnvironmentPool(ref, spec.concurrency().perEnvironment(),
-                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c == null ? null : c.dir(), command,
+                    provisioned -> Shim.start(runtimes.shimConfig(ref, spec, c == null ? null : c.dir(),
+                                    resolved.opt() == null ? null : resolved.opt().dir(), command,
                                     resolved.variables(), provisioned),
                             loops.get()),
                     executor, stops, Duration.ofSeconds(spec.timeoutSeconds()).plus(DRAIN_MARGIN),

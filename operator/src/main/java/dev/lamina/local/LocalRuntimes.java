@@ -137,9 +137,11 @@ final class LocalRuntimes {
      * One environment's settings; each gets a private /tmp of its own under {@code tmpRoot}, which the shim deletes
      * when the environment stops.
      *
+     * @param opt       the function's layers, extracted (null without layers); its {@code extensions/} holds the
+     *                  external extensions, as Lambda's /opt/extensions
      * @param variables what local mode sets up around the code ({@link LocalSandbox.Prepared#variables()})
      */
-    ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, List<String> command,
+    ShimConfig shimConfig(VersionRef version, FunctionSpec spec, Path codeDir, Path opt, List<String> command,
                           Map<String, String> variables, boolean provisioned) {
         Path tmp = tmpRoot.resolve(UUID.randomUUID().toString());
         String label = version.function() + ":" + version.version();
@@ -158,6 +160,7 @@ final class LocalRuntimes {
                 .workingDirectory(codeDir)
                 .environment(environment(spec, variables))
                 .tmpDirectory(tmp)
+                .extensionsDirectory(opt == null ? null : opt.resolve("extensions"))
                 .initializationType(provisioned ? InitializationType.PROVISIONED_CONCURRENCY
                         : InitializationType.ON_DEMAND)
                 .logSink(logs)

@@ -42,6 +42,8 @@ class LocalFieldsTest {
     public static final class Fields extends LocalModeProfile {
         static final Path FILE_SYSTEMS = temporaryDirectory("lamina-filesystems-");
         static final Path MOUNT = Path.of("/mnt", "lamina-test-" + UUID.randomUUID());
+        /** Where the extension of the function {@code extended} records what it got. */
+        static final Path RECORD = FILE_SYSTEMS.resolve("extension-events.txt");
         /** examples/hello-java's handler, which the build packages before the operator's tests. */
         static final Path HELLO_JAR = Path.of("..", "examples", "hello-java", "target", "hello-java.jar")
                 .toAbsolutePath().normalize();
@@ -53,6 +55,20 @@ class LocalFieldsTest {
                 executable(dir.resolve("layer-one/bin/greet"), "#!/bin/sh\necho one\n");
                 Files.writeString(dir.resolve("layer-one/data.txt"), "from layer one");
                 executable(dir.resolve("layer-two/bin/greet"), "#!/bin/sh\necho two\n");
+                // An external extension as Lambda runs one from /opt/extensions: registers, then records its events.
+                executable(dir.resolve("extension-layer/extensions/recorder"), """
+                        #!/bin/bash
+                        api="http://${AWS_LAMBDA_RUNTIME_API}/2020-01-01/extension"
+                        headers=$(mktemp)
+                        curl -sS -D "$headers" -o /dev/null -X POST "$api/register" \\
+                          -H 'Lambda-Extension-Name: recorder' -d '{"events":["INVOKE"]}'
+                        id=$(grep -i '^Lambda-Extension-Identifier:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+                        echo "registered $id" >> "@RECORD@"
+                        while true; do
+                          curl -sS -H "Lambda-Extension-Identifier: $id" "$api/event/next" >> "@RECORD@"
+                          echo >> "@RECORD@"
+                        done
+                        """.replace("@RECORD@", RECORD.toString()));
                 Files.createDirectories(dir.resolve("java-layer/java/lib"));
                 Files.copy(HELLO_JAR, dir.resolve("java-layer/java/lib/hello-java.jar"));
                 Files.writeString(dir.resolve("fields.yaml"), """
@@ -110,6 +126,16 @@ class LocalFieldsTest {
                         ---
                         apiVersion: lamina.dev/v1alpha1
                         kind: Function
+                        metadata: {name: extended}
+                        spec:
+                          runtime: provided.al2023
+                          handler: mount
+                          code: {configMap: mount-code}
+                          environment: {MOUNT: "@TMP@"}
+                          layers: [{path: extension-layer}]
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
                         metadata: {name: java-from-layer}
                         spec:
                           runtime: java21
@@ -127,7 +153,7 @@ class LocalFieldsTest {
                           environment: {MOUNT: "@MOUNT@"}
                           fileSystems:
                             - {claimName: shared, path: /reports, mountPath: "@MOUNT@"}
-                        """.replace("@MOUNT@", MOUNT.toString()));
+                        """.replace("@MOUNT@", MOUNT.toString()).replace("@TMP@", FILE_SYSTEMS.toString()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -188,6 +214,22 @@ class LocalFieldsTest {
         assertThat(invoke("probe:1").at("/greet").asText()).as("a version keeps its layers").isEqualTo("two");
         assertThat(Path.of(invoke("probe:1").at("/opt").asText()))
                 .isNotEqualTo(Path.of(invoke("probe").at("/opt").asText()));
+    }
+
+    @Test
+    void anExtensionInALayerRegistersAtInitAndGetsEveryInvocation() throws Exception {
+        var response = lambda.invoke(b -> b.functionName("extended").payload(Gateway.json("{}")));
+        String requestId = response.responseMetadata().requestId();
+
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+        await().atMost(EVENTUALLY).until(() -> Files.exists(Fields.RECORD)
+                && Files.readString(Fields.RECORD).contains(requestId));
+        String recorded = Files.readString(Fields.RECORD);
+        assertThat(recorded).startsWith("registered ");
+        JsonNode event = JSON.readTree(recorded.lines().filter(line -> line.contains(requestId)).findFirst()
+                .orElseThrow());
+        assertThat(event.at("/eventType").asText()).isEqualTo("INVOKE");
+        assertThat(event.at("/invokedFunctionArn").asText()).endsWith(":function:extended");
     }
 
     @Test

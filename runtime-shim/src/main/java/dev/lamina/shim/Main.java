@@ -1,5 +1,6 @@
 package dev.lamina.shim;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ public final class Main {
               --concurrency N              invocations served at a time (default AWS_LAMBDA_MAX_CONCURRENCY or 1)
               --sidecar-process-pattern RE sidecar mode: regular expression matching the runtime's command lines
                                            (default: processes whose AWS_LAMBDA_RUNTIME_API points at this shim)
+              --extensions-dir DIR         executables started as external extensions before BOOTSTRAP
+                                           (default /opt/extensions, as Lambda's; not in sidecar mode)
               --help                       this text
 
             environment: AWS_LAMBDA_FUNCTION_NAME (function), AWS_LAMBDA_FUNCTION_VERSION ($LATEST),
@@ -44,6 +47,7 @@ public final class Main {
             """;
 
     private static final String DEFAULT_FUNCTION_NAME = "function";
+    private static final Path DEFAULT_EXTENSIONS = Path.of("/opt/extensions");
 
     private Main() {
     }
@@ -103,7 +107,8 @@ public final class Main {
                 .functionName(env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", DEFAULT_FUNCTION_NAME))
                 .functionVersion(env.getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", ShimConfig.LATEST))
                 .handler(env.get("_HANDLER"))
-                .region(env.getOrDefault("AWS_REGION", "us-east-1"));
+                .region(env.getOrDefault("AWS_REGION", "us-east-1"))
+                .extensionsDirectory(DEFAULT_EXTENSIONS);
         if (env.containsKey("AWS_LAMBDA_FUNCTION_TIMEOUT")) {
             config.timeout(Duration.ofSeconds(number("AWS_LAMBDA_FUNCTION_TIMEOUT", env.get("AWS_LAMBDA_FUNCTION_TIMEOUT"))));
         }
@@ -134,6 +139,7 @@ public final class Main {
                 case "--runtime-api-port" -> runtimeApiPort = number(arg, value(args, ++i, arg));
                 case "--concurrency" -> config.concurrency(number(arg, value(args, ++i, arg)));
                 case "--sidecar-process-pattern" -> config.sidecarProcessPattern(pattern(value(args, ++i, arg)));
+                case "--extensions-dir" -> config.extensionsDirectory(Path.of(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
             if (arg.equals("--")) {

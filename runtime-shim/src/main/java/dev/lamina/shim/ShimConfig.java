@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * @param tmpDirectory          child-process mode: the environment's private /tmp, given to the runtime as
  *                              {@code TMPDIR}, created at the runtime's start and deleted when the shim stops; null =
  *                              the machine's
+ * @param extensionsDirectory   child-process mode: every executable file in it is started at init as an external
+ *                              extension, before the runtime (Lambda's {@code /opt/extensions}); null = none
  */
 public record ShimConfig(
         String functionName,
@@ -56,7 +58,8 @@ public record ShimConfig(
         Consumer<String> logSink,
         Duration initTimeout,
         Optional<Pattern> sidecarProcessPattern,
-        Path tmpDirectory) {
+        Path tmpDirectory,
+        Path extensionsDirectory) {
 
     public static final String LATEST = "$LATEST";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
@@ -132,6 +135,7 @@ public record ShimConfig(
         private Duration initTimeout = Duration.ofSeconds(10);
         private Optional<Pattern> sidecarProcessPattern = Optional.empty();
         private Path tmpDirectory;
+        private Path extensionsDirectory;
 
         private Builder() {
         }
@@ -156,6 +160,7 @@ public record ShimConfig(
             initTimeout = config.initTimeout;
             sidecarProcessPattern = config.sidecarProcessPattern;
             tmpDirectory = config.tmpDirectory;
+            extensionsDirectory = config.extensionsDirectory;
         }
 
         public Builder functionName(String functionName) {
@@ -257,10 +262,16 @@ public record ShimConfig(
             return this;
         }
 
+        public Builder extensionsDirectory(Path extensionsDirectory) {
+            this.extensionsDirectory = extensionsDirectory;
+            return this;
+        }
+
         public ShimConfig build() {
             return new ShimConfig(functionName, functionVersion, memoryMb, timeout, handler, region, accountId,
                     concurrency, invokePort, runtimeApiPort, invokeHost, runtimeCommand, workingDirectory, environment,
-                    initializationType, logSink, initTimeout, sidecarProcessPattern, tmpDirectory);
+                    initializationType, logSink, initTimeout, sidecarProcessPattern, tmpDirectory,
+                    extensionsDirectory);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lamina.shim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,5 +95,13 @@ class MainTest {
     @Test
     void helpIsNotAConfiguration() {
         assertThat(Main.parse(List.of("--help"), Map.of())).isNull();
+    }
+
+    @Test
+    void externalExtensionsComeFromOptExtensionsUnlessToldOtherwise() {
+        assertThat(Main.parse(List.of("bootstrap"), Map.of()).extensionsDirectory())
+                .isEqualTo(Path.of("/opt/extensions"));
+        assertThat(Main.parse(List.of("--extensions-dir", "/layers/extensions", "bootstrap"), Map.of())
+                .extensionsDirectory()).isEqualTo(Path.of("/layers/extensions"));
     }
 }

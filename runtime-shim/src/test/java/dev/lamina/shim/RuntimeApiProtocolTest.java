@@ -239,11 +239,12 @@ class RuntimeApiProtocolTest {
     }
 
     @Test
-    void telemetryApiIsAcknowledgedAsNotSupported() {
+    void telemetrySubscriptionNeedsAnExtensionsIdentifier() {
         Invoker.Reply reply = runtime.send("PUT", "/2022-07-01/telemetry", "{}");
 
-        assertThat(reply.status()).isEqualTo(202);
-        assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText()).isEqualTo("Telemetry.NotSupported");
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText())
+                .isEqualTo("Extension.MissingExtensionIdentifier");
     }
 
     @Test

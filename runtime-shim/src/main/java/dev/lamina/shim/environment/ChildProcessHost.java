@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +57,7 @@ final class ChildProcessHost implements RuntimeHost {
         }
         memory.reset();
         Process started = builder.start();
-        LogPump startedPump = LogPump.start(started, log, "lamina-log-" + config.functionName() + "-" + generation);
+        LogPump startedPump = LogPump.start(started, log::functionLine, "lamina-log-" + config.functionName() + "-" + generation);
         process = started;
         pump = startedPump;
         started.onExit().thenAccept(exited -> {
@@ -140,6 +141,26 @@ final class ChildProcessHost implements RuntimeHost {
         } catch (IOException | UncheckedIOException gone) {
             // Never created, or already deleted.
         }
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        Process current = process;
+        if (current != null && current.isAlive()) {
+            // Listed before the signal: once the runtime is gone its children can no longer be found under it.
+            List<ProcessHandle> tree = new ArrayList<>(List.of(current.toHandle()));
+            current.descendants().forEach(tree::add);
+            current.destroy();
+            try {
+                current.onExit().get(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (Exception notGoneInTime) {
+                // Killed below.
+            }
+            ProcessTree.kill(tree);
+        }
+        close();
     }
 
     private List<ProcessHandle> roots() {

@@ -14,7 +14,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.ReferenceCountUtil;
+import dev.lamina.shim.extensions.Extensions;
+import dev.lamina.shim.extensions.InvokeRound;
+import dev.lamina.shim.telemetry.Telemetry;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,6 +56,12 @@ public final class Environment implements RuntimeHost.Exits {
     public static final long MAX_STREAMED_BYTES = 200L * 1024 * 1024;
 
     private static final String SHUT_DOWN = ExitReasons.error("environment shut down");
+    /** Shutdown reasons of Lambda's SHUTDOWN event. */
+    private static final String SPINDOWN = "spindown";
+    private static final String TIMEOUT = "timeout";
+    private static final String FAILURE = "failure";
+    /** The runtime's share of the shutdown budget when extensions are registered (the rest is theirs). */
+    private static final double RUNTIME_SHUTDOWN_SHARE = 0.3;
 
     private sealed interface Phase {
     }
@@ -54,8 +70,11 @@ public final class Environment implements RuntimeHost.Exits {
     private record Launching(int generation, long startedNanos) implements Phase {
     }
 
-    /** The runtime made its first {@code /next}; the host is identifying its processes before events flow. */
-    private record Attaching(int generation, long initNanos) implements Phase {
+    /**
+     * The runtime made its first {@code /next}; the host is identifying its processes, and the extensions finishing
+     * their init, before events flow.
+     */
+    private record Attaching(int generation, long startedNanos) implements Phase {
     }
 
     /** The runtime made its first {@code /next}; {@code initNanos} goes to the first REPORT (the cold start), once. */
@@ -118,6 +137,9 @@ public final class Environment implements RuntimeHost.Exits {
     private final FunctionLog log;
     private final ShimMetrics metrics;
     private final RuntimeHost host;
+    private final IntSupplier runtimeApiPort;
+    private final Telemetry telemetry;
+    private final Extensions extensions;
     private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
 
     private final ArrayDeque<Invocation> waitingForSlot = new ArrayDeque<>();
@@ -149,6 +171,9 @@ public final class Environment implements RuntimeHost.Exits {
         this.runtimeConnections = runtimeConnections;
         this.log = log;
         this.metrics = metrics;
+        this.runtimeApiPort = runtimeApiPort;
+        this.telemetry = new Telemetry(config, loop, log);
+        this.extensions = new Extensions(config, loop, log, telemetry, this::extensionFailed);
         this.host = config.sidecar()
                 ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
                 log, this)
@@ -160,6 +185,16 @@ public final class Environment implements RuntimeHost.Exits {
     /** Starts the first runtime generation. Call on the event loop. */
     public void start() {
         launch();
+    }
+
+    /** The Extensions API's side of this environment; use on the event loop. */
+    public Extensions extensions() {
+        return extensions;
+    }
+
+    /** The Telemetry API's side of this environment; use on the event loop. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     public CompletableFuture<Void> firstReady() {
@@ -193,6 +228,8 @@ public final class Environment implements RuntimeHost.Exits {
             return;
         }
         phase = new Closed();
+        // A launch waiting for extensions to register gives up, so that closeRuntime need not wait for it.
+        extensions.stopWaiting();
         List<Invocation> unfinished = new ArrayList<>(running.values());
         unfinished.addAll(waitingForRuntime);
         waitingForRuntime.clear();
@@ -209,10 +246,34 @@ public final class Environment implements RuntimeHost.Exits {
         updateMirrors();
     }
 
-    /** Kills the runtime; call off the event loop (it waits for the processes to go). */
+    /**
+     * Stops the runtime and the extensions; call off the event loop, after {@link #close()} (it waits for the
+     * processes to go). Without extensions the runtime is killed at once. With them, Lambda's shutdown phase: the
+     * runtime gets SIGTERM and a share of the budget, then the external extensions subscribed to it get
+     * {@code SHUTDOWN} and the rest; what is left is killed.
+     */
     public void closeRuntime() {
         launched.join();
-        host.close();
+        CompletableFuture<Duration> budget = new CompletableFuture<>();
+        if (!execute(() -> budget.complete(extensions.shutdownBudget())) || budget.join().isZero()) {
+            host.close();
+            extensions.killAll();
+            return;
+        }
+        Duration total = budget.join();
+        long deadline = System.nanoTime() + total.toNanos();
+        host.stop(Duration.ofNanos((long) (total.toNanos() * RUNTIME_SHUTDOWN_SHARE)));
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        if (execute(() -> extensions.shutdown(SPINDOWN, deadline).whenComplete((done, error) -> gone.complete(null)))) {
+            try {
+                gone.get(total.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException notInTime) {
+                // Killed below.
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        extensions.killAll();
     }
 
     /**
@@ -222,6 +283,8 @@ public final class Environment implements RuntimeHost.Exits {
     private void launch() {
         generation++;
         phase = new Launching(generation, System.nanoTime());
+        extensions.beginGeneration();
+        telemetry.initStart();
         updateMirrors();
         int launching = generation;
         if (config.sidecar()) {
@@ -242,6 +305,9 @@ public final class Environment implements RuntimeHost.Exits {
 
     private void launchNow(int launching) {
         try {
+            if (!config.sidecar() && config.extensionsDirectory() != null && !startExtensions()) {
+                return;
+            }
             host.launch(launching);
         } catch (IOException | RuntimeException cannotStart) {
             execute(() -> {
@@ -253,8 +319,24 @@ public final class Environment implements RuntimeHost.Exits {
         }
     }
 
+    /** Starts the external extensions and waits for their registrations; false when the environment stopped waiting. */
+    private boolean startExtensions() {
+        Path workingDirectory = config.workingDirectory() != null
+                ? config.workingDirectory() : Path.of("").toAbsolutePath();
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        LambdaVariables.apply(environment, config, "127.0.0.1:" + runtimeApiPort.getAsInt(), workingDirectory);
+        try {
+            extensions.launch(environment, workingDirectory).join();
+            return true;
+        } catch (CompletionException | CancellationException stopped) {
+            return false;
+        }
+    }
+
     private void initTimedOut(int launched) {
-        if (phase instanceof Launching launching && launching.generation() == launched) {
+        boolean initializing = phase instanceof Launching launching && launching.generation() == launched
+                || phase instanceof Attaching attaching && attaching.generation() == launched;
+        if (initializing) {
             initFailed(new ExitedDuringInit(FunctionError.TIMEOUT, String.format(Locale.ROOT,
                     "Init timed out after %.2f seconds", config.initTimeout().toMillis() / 1000.0)));
         }
@@ -363,23 +445,31 @@ public final class Environment implements RuntimeHost.Exits {
     }
 
     /**
-     * The first {@code /next} ends init. Events flow once the host knows the runtime's processes (at once for a
-     * child; after a /proc scan in sidecar mode), so that a crash right after the first event is still noticed.
+     * The first {@code /next} ends the runtime's init and closes extension registration. Events flow once the host
+     * knows the runtime's processes (at once for a child; after a /proc scan in sidecar mode), so that a crash right
+     * after the first event is still noticed, and once every extension has asked for its first event: the init
+     * lasted until the later of the runtime and the extensions.
      */
     private void becomeReady(long startedNanos, NextRequest request) {
         int attached = generation;
-        long initNanos = System.nanoTime() - startedNanos;
-        phase = new Attaching(attached, initNanos);
+        long runtimeDoneNanos = System.nanoTime();
+        phase = new Attaching(attached, startedNanos);
         nextRequests.add(request);
-        host.ready(attached).whenComplete((known, error) -> execute(() -> {
-            if (phase instanceof Attaching attaching && attaching.generation() == attached) {
-                phase = new Ready(attached, initNanos);
-                firstReady.complete(null);
-                metrics.initialized(initNanos);
-                updateMirrors();
-                dispatch();
-            }
-        }));
+        telemetry.initRuntimeDone();
+        CompletableFuture<Long> extensionsReady = extensions.closeRegistration();
+        host.ready(attached).thenCombine(extensionsReady, (known, readyNanos) -> readyNanos)
+                .whenComplete((readyNanos, error) -> execute(() -> {
+                    if (phase instanceof Attaching attaching && attaching.generation() == attached) {
+                        long initNanos = Math.max(runtimeDoneNanos, readyNanos == null ? 0 : readyNanos)
+                                - startedNanos;
+                        phase = new Ready(attached, initNanos);
+                        telemetry.initReport(null, initNanos);
+                        firstReady.complete(null);
+                        metrics.initialized(initNanos);
+                        updateMirrors();
+                        dispatch();
+                    }
+                }));
     }
 
     /** A runtime's {@code /next} connection closed before it got an event. */
@@ -459,7 +549,7 @@ public final class Environment implements RuntimeHost.Exits {
             }
             switch (phase) {
                 case Launching launching -> initFailed(new ExitedDuringInit(FunctionError.EXIT, reason));
-                case Attaching attaching -> reset(true);
+                case Attaching attaching -> reset(true, FAILURE);
                 case Ready ready -> {
                     boolean outOfMemory = reason.equals(ExitReasons.KILLED)
                             && host.peakMemoryBytes() >= ((long) config.memoryMb() << 20);
@@ -469,7 +559,7 @@ public final class Environment implements RuntimeHost.Exits {
                                 : FunctionError.runtimeExit(invocation.requestId(), reason);
                         complete(invocation, failure(invocation.platformFailure));
                     }
-                    reset(true);
+                    reset(true, FAILURE);
                 }
                 default -> {
                     // Already resetting, failed or closed: the exit was expected.
@@ -483,14 +573,29 @@ public final class Environment implements RuntimeHost.Exits {
      * killed (its last lines, a memory sample) nor for its replacement, which starts in the background.
      */
     private void timedOut(Invocation invocation) {
-        if (!invocation.dispatched() || invocation.generation != generation) {
-            return;
+        if (invocation.dispatched() && invocation.generation == generation) {
+            timeOut(invocation);
         }
+    }
+
+    /** The extensions subscribed to INVOKE were not all back by the invocation's deadline: a timeout, as Lambda's. */
+    private void extensionsOverran(Invocation invocation, InvokeRound round) {
+        if (!round.done() && invocation.generation == generation && phase instanceof Ready) {
+            timeOut(invocation);
+        }
+    }
+
+    /**
+     * The invocation ran out of time: its caller is answered at once, with END and REPORT written first (nothing
+     * waits for the runtime being killed nor for its replacement); the others running get {@code Runtime.ExitError}
+     * and the environment is reset, its extensions told why (SHUTDOWN {@code timeout}).
+     */
+    private void timeOut(Invocation invocation) {
         metrics.timedOut();
         List<Invocation> others = new ArrayList<>(running.values());
         others.remove(invocation);
         // Resetting first: a slot freed below must not hand the next caller to the runtime being killed.
-        reset(true);
+        reset(true, TIMEOUT);
         invocation.platformFailure = FunctionError.timeout(invocation.requestId(), config.timeout());
         completeNow(invocation, failure(invocation.platformFailure));
         for (Invocation other : others) {
@@ -499,9 +604,36 @@ public final class Environment implements RuntimeHost.Exits {
         }
     }
 
+    /**
+     * An extension failed outside a shutdown: during init the init fails with its error; later the invocations
+     * running get it and the environment is reset, extensions included.
+     */
+    private void extensionFailed(String errorType, String message) {
+        switch (phase) {
+            case Launching launching -> initFailed(new ExitedDuringInit(errorType, message));
+            case Attaching attaching -> initFailed(new ExitedDuringInit(errorType, message));
+            case Ready ready -> {
+                for (Invocation invocation : new ArrayList<>(running.values())) {
+                    complete(invocation, failure(FunctionError.platform(errorType,
+                            "RequestId: " + invocation.requestId() + " Error: " + message)));
+                }
+                reset(true, FAILURE);
+            }
+            default -> {
+                // Resetting, failed or closed: the extension goes with the rest.
+            }
+        }
+    }
+
+
     private void initFailed(InitFailure failure) {
-        long initNanos = phase instanceof Launching launching ? System.nanoTime() - launching.startedNanos() : 0;
+        long initNanos = switch (phase) {
+            case Launching launching -> System.nanoTime() - launching.startedNanos();
+            case Attaching attaching -> System.nanoTime() - attaching.startedNanos();
+            default -> 0;
+        };
         log.platformLine(PlatformLines.initFailed(initNanos, failure.errorType()));
+        telemetry.initReport(failure.errorType(), initNanos);
         if (!firstReady.isDone()) {
             FunctionError first = failure.forInvocation(null);
             Json.ErrorFields fields = first.fields();
@@ -513,20 +645,22 @@ public final class Environment implements RuntimeHost.Exits {
             complete(invocation, failure(failure.forInvocation(invocation.requestId())));
         }
         if (callersWaiting) {
-            reset(true);
+            reset(true, FAILURE);
         } else {
             initErrorNow = failure.forInvocation(null).fields();
-            reset(false);
+            reset(false, FAILURE);
             phase = new InitFailed(failure);
             updateMirrors();
         }
     }
 
     /**
-     * Kills the current generation. The Runtime API connections open at this moment belong to it; once its processes
-     * are gone they are closed too, so that no request the old runtime already sent can be mistaken for the new one's.
+     * Kills the current generation: its runtime, then its extensions (those subscribed get {@code SHUTDOWN} with
+     * {@code reason} and Lambda's budget first). The Runtime API connections open at this moment belong to it; once
+     * its processes are gone they are closed too, so that no request the old runtime already sent can be mistaken for
+     * the new one's.
      */
-    private void reset(boolean relaunch) {
+    private void reset(boolean relaunch, String reason) {
         int resetGeneration = generation;
         phase = new Resetting(resetGeneration);
         updateMirrors();
@@ -534,7 +668,11 @@ public final class Environment implements RuntimeHost.Exits {
         if (relaunch) {
             metrics.restarted();
         }
-        launched.thenCompose(started -> host.terminate()).whenComplete((gone, error) -> execute(() -> {
+        extensions.stopWaiting();
+        launched.thenCompose(started -> host.terminate())
+                .thenComposeAsync(gone -> extensions.shutdown(reason,
+                        System.nanoTime() + extensions.shutdownBudget().toNanos()), loop)
+                .whenComplete((gone, error) -> execute(() -> {
             oldConnections.forEach(Channel::close);
             if (generation != resetGeneration) {
                 return;
@@ -588,6 +726,12 @@ public final class Environment implements RuntimeHost.Exits {
         }
         running.put(invocation.requestId(), invocation);
         log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()), invocation.tail);
+        InvocationRequest event = invocation.request();
+        telemetry.start(event.requestId(), event.traceId());
+        if (invocation.round == null) {
+            invocation.round = extensions.invoke(event.requestId(), invocation.deadlineEpochMs, event.functionArn(),
+                    event.traceId());
+        }
         invocation.timer = loop.schedule(() -> timedOut(invocation), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
         request.deliver(invocation).addListener(written -> {
             if (!written.isSuccess()) {
@@ -615,9 +759,27 @@ public final class Environment implements RuntimeHost.Exits {
         return new Outcome.Failure(error);
     }
 
+    /** The Telemetry API's status of an invocation: success, error (the function's), timeout or failure. */
+    private static String status(Outcome outcome) {
+        if (!(outcome instanceof Outcome.Failure failed)) {
+            return "success";
+        }
+        String type = failed.error().errorType();
+        if (type.equals(FunctionError.TIMEOUT)) {
+            return TIMEOUT;
+        }
+        return type.startsWith("Runtime.") || type.startsWith("Extension.") || type.startsWith("Sandbox.")
+                ? FAILURE : "error";
+    }
+
+    private static String errorType(Outcome outcome) {
+        return outcome instanceof Outcome.Failure failed ? failed.error().errorType() : null;
+    }
+
     /**
      * Ends an invocation: the caller gets its answer at once (or, when it asked for the log tail, right after the
-     * END/REPORT lines), and the slot is freed once END/REPORT are written. END must follow the function's last
+     * END/REPORT lines), and the slot is freed once END/REPORT are written, which waits for the extensions subscribed
+     * to INVOKE to ask for their next event. END must follow the function's last
      * line, and REPORT needs a recent Max Memory Used: when that line may still be in the runtime's pipe, or a memory
      * sample is due (it reads /proc), END/REPORT are written once the host has them, off the event loop.
      */
@@ -649,7 +811,27 @@ public final class Environment implements RuntimeHost.Exits {
         }
         long durationNanos = System.nanoTime() - invocation.startNanos();
         boolean neverRan = invocation.startedNanos == 0;
+        if (!neverRan) {
+            telemetry.runtimeDone(invocation.requestId(), status(outcome), errorType(outcome), durationNanos);
+        }
         Runnable finish = () -> finish(invocation, outcome, streamed, durationNanos, neverRan);
+        InvokeRound round = invocation.round;
+        if (now || round == null || round.done()) {
+            finishAfterLogs(invocation, outcome, finish, now);
+            return;
+        }
+        // Extensions subscribed to INVOKE are still at it: END/REPORT and the slot wait for them, up to the deadline.
+        ScheduledFuture<?> overrun = loop.schedule(() -> extensionsOverran(invocation, round),
+                Math.max(0, invocation.deadlineEpochMs - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        round.whenDone(() -> {
+            overrun.cancel(false);
+            finishAfterLogs(invocation, outcome, finish, false);
+        });
+    }
+
+    /** @param now END and REPORT at once (a timeout), whatever the runtime's pipe still holds */
+    private void finishAfterLogs(Invocation invocation, Outcome outcome, Runnable finish, boolean now) {
+        boolean tailWanted = invocation.request().tail();
         if (now) {
             // Rare (a timeout): a due memory sample (a fraction of a millisecond) is taken here rather than waited for.
             host.sampleMemory();
@@ -676,6 +858,8 @@ public final class Environment implements RuntimeHost.Exits {
         byte[] tail = null;
         try {
             tail = writeEndAndReport(invocation, durationNanos, neverRan);
+            telemetry.report(invocation.requestId(), status(outcome), errorType(outcome), durationNanos,
+                    host.peakMemoryBytes(), invocation.initNanos);
         } finally {
             // The payload is no longer needed: an event sent to the runtime went out as its own retained copy.
             release(invocation);

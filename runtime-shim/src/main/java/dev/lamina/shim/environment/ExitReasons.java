@@ -6,7 +6,7 @@ import java.util.Map;
  * Lambda's words for how a runtime process ended: {@code Runtime exited without providing a reason} (status 0, or an
  * end the shim cannot see the status of), {@code Runtime exited with error: exit status 1}, {@code … signal: killed}.
  */
-final class ExitReasons {
+public final class ExitReasons {
 
     static final String NO_REASON = "Runtime exited without providing a reason";
     /** What Lambda says of a runtime the kernel killed, as it does one out of memory. */
@@ -22,7 +22,7 @@ final class ExitReasons {
     }
 
     /** The JDK reports a process killed by signal N as exit value 128 + N. */
-    static String describe(int exitValue) {
+    public static String describe(int exitValue) {
         if (exitValue == 0) {
             return NO_REASON;
         }

@@ -1,5 +1,6 @@
 package dev.lamina.shim.environment;
 
+import dev.lamina.shim.extensions.InvokeRound;
 import dev.lamina.shim.logs.TailBuffer;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -21,6 +22,8 @@ public final class Invocation {
     TailBuffer tail;
     /** The timeout or runtime exit that ended the invocation, for its REPORT's status; null otherwise. */
     FunctionError platformFailure;
+    /** The extensions subscribed to INVOKE that received this one; null when there are none. */
+    InvokeRound round;
 
     public Invocation(InvocationRequest request, InvocationSink sink) {
         this.request = request;

@@ -10,8 +10,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The environment variables Lambda gives a runtime. */
-final class LambdaVariables {
+/** The environment variables Lambda gives a runtime (and its external extensions). */
+public final class LambdaVariables {
 
     private LambdaVariables() {
     }
@@ -21,7 +21,7 @@ final class LambdaVariables {
      * inherited ones; the variables Lambda reserves always win. The task root and runtime dir keep a value the
      * image already set (an AWS base image sets /var/task), else the working directory stands in for the task root.
      */
-    static void apply(Map<String, String> env, ShimConfig config, String runtimeApi, Path workingDirectory) {
+    public static void apply(Map<String, String> env, ShimConfig config, String runtimeApi, Path workingDirectory) {
         env.putAll(config.environment());
         env.putIfAbsent("LAMBDA_TASK_ROOT", workingDirectory.toAbsolutePath().toString());
         env.putIfAbsent("LAMBDA_RUNTIME_DIR", "/var/runtime");

@@ -22,7 +22,7 @@ import java.util.Set;
  * the process when that one ends). Killing, rare (a reset), lists descendants with the JDK, which walks all of /proc
  * but needs no kernel option ({@code CONFIG_PROC_CHILDREN}, without which a sample sees the root process only).
  */
-final class ProcessTree {
+public final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
     private static final String PEAK_RSS = "VmHWM:";
@@ -35,7 +35,7 @@ final class ProcessTree {
      * listed before anything is killed: once a parent dies its children are re-parented and can no longer be found
      * under it. Roots go first so that a shell loop cannot start new children while its current ones are being killed.
      */
-    static List<ProcessHandle> kill(Collection<ProcessHandle> roots) {
+    public static List<ProcessHandle> kill(Collection<ProcessHandle> roots) {
         List<ProcessHandle> tree = new ArrayList<>(roots);
         roots.forEach(root -> root.descendants().forEach(tree::add));
         tree.forEach(ProcessHandle::destroyForcibly);

@@ -1,6 +1,7 @@
 package dev.lamina.shim.environment;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** Where the runtime process lives and how the shim resets it. */
@@ -35,6 +36,12 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
 
     /** Kills what the shim owns; called once when the shim stops. */
     void close();
+
+    /**
+     * As {@link #close()}, after asking the runtime to stop (SIGTERM) and giving it {@code grace} to do so: the shutdown
+     * phase when extensions are registered. Blocks.
+     */
+    void stop(Duration grace);
 
     /** The environment's callback when a runtime process ends by itself. */
     interface Exits {

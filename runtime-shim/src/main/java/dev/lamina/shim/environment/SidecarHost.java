@@ -123,6 +123,12 @@ final class SidecarHost implements RuntimeHost {
     }
 
     @Override
+    public void stop(Duration grace) {
+        // The runtime's container is the kubelet's to stop, with its own grace period.
+        close();
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Lambda Runtime API ({@code /2018-06-01/runtime/…}) for one runtime connection: {@code next}, {@code response}
- * (buffered or streamed), {@code error} and {@code init/error}, with Lambda's status codes and error bodies.
+ * (buffered or streamed), {@code error} and {@code init/error}, with Lambda's status codes and error bodies; the
+ * Extensions and Telemetry APIs on the same port go to {@link ExtensionRoutes}.
  */
 final class RuntimeApiHandler extends HttpConnection {
 
@@ -37,11 +38,13 @@ final class RuntimeApiHandler extends HttpConnection {
     private static final byte[] ACCEPTED = "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8);
 
     private final Environment environment;
+    private final ExtensionRoutes extensionRoutes;
     /** This connection's {@code /next} while it waits for an event. */
     private PendingNext waitingNext;
 
     RuntimeApiHandler(Environment environment) {
         this.environment = environment;
+        this.extensionRoutes = new ExtensionRoutes(environment);
     }
 
     @Override
@@ -50,6 +53,7 @@ final class RuntimeApiHandler extends HttpConnection {
             environment.nextGone(waitingNext);
             waitingNext = null;
         }
+        extensionRoutes.inactive();
         super.channelInactive(ctx);
     }
 
@@ -78,16 +82,14 @@ final class RuntimeApiHandler extends HttpConnection {
                     ? response(ctx, request, requestId)
                     : error(ctx, request, requestId);
         }
-        if (path.equals("/2022-07-01/telemetry")) {
-            // What the AWS emulator answers too: runtimes and extensions carry on without telemetry.
-            return Body.ignored(() -> Responses.apiError(ctx, HttpResponseStatus.ACCEPTED,
-                    "Telemetry API is not supported", "Telemetry.NotSupported"));
+        if (path.startsWith(ExtensionRoutes.EXTENSION_BASE + "/") || path.equals(ExtensionRoutes.TELEMETRY_PATH)) {
+            return extensionRoutes.route(ctx, request, path);
         }
         return Body.ignored(() -> Responses.apiError(ctx, HttpResponseStatus.NOT_FOUND,
                 "No Runtime API resource at " + path, "NotFound"));
     }
 
-    private static Body methodNotAllowed(ChannelHandlerContext ctx, HttpMethod method, String path) {
+    static Body methodNotAllowed(ChannelHandlerContext ctx, HttpMethod method, String path) {
         return Body.ignored(() -> Responses.apiError(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
                 method + " is not allowed on " + path, "MethodNotAllowed"));
     }

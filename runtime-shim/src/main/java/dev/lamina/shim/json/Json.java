@@ -2,12 +2,16 @@ package dev.lamina.shim.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The few JSON documents the shim reads and writes, on Jackson's streaming API (no data binding: it starts faster). */
@@ -116,11 +120,62 @@ public final class Json {
         }
     }
 
-    private interface Writer {
+    /**
+     * A small document as plain values: {@code Map<String, Object>} for objects (in order), {@code List<Object>},
+     * {@code String}, {@code Long} or {@code Double}, {@code Boolean} and null. Throws
+     * {@link IllegalArgumentException} when it is not one JSON value.
+     */
+    public static Object parse(byte[] document) {
+        try (JsonParser parser = FACTORY.createParser(document)) {
+            if (parser.nextToken() == null) {
+                throw new IllegalArgumentException("empty document");
+            }
+            Object value = value(parser);
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("data after the document");
+            }
+            return value;
+        } catch (JsonProcessingException malformed) {
+            throw new IllegalArgumentException("not JSON: " + malformed.getOriginalMessage(), malformed);
+        } catch (IOException unreadable) {
+            throw new IllegalArgumentException("not JSON: " + unreadable.getMessage(), unreadable);
+        }
+    }
+
+    private static Object value(JsonParser parser) throws IOException {
+        return switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.put(name, value(parser));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                List<Object> array = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(parser));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> parser.getText();
+            case VALUE_NUMBER_INT -> parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            default -> null;
+        };
+    }
+
+    /** Writes one document. */
+    public interface Writer {
         void write(JsonGenerator json) throws IOException;
     }
 
-    private static byte[] write(Writer writer) {
+    /** One JSON document, written by {@code writer}. */
+    public static byte[] write(Writer writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             writer.write(json);

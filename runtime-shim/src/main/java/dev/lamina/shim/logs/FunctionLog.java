@@ -6,12 +6,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The function's log: the runtime's output and the platform's START/END/REPORT lines, in order, one line at a time,
- * to the configured sink, with a copy into the tail of every invocation that asked for one.
+ * The function's log: the runtime's output, the external extensions' output and the platform's START/END/REPORT
+ * lines, in order, one line at a time, to the configured sink, with a copy into the tail of every invocation that
+ * asked for one. While an extension subscribes to function or extension logs, a {@link Tap} sees those lines too.
  */
 public final class FunctionLog {
 
+    /** Receives the runtime's and the extensions' lines, from the threads that read them. */
+    public interface Tap {
+        void line(boolean fromExtension, String line);
+    }
+
     private final Consumer<String> sink;
+    private volatile Tap tap;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<TailBuffer> openTails = new CopyOnWriteArrayList<>();
 
@@ -21,6 +28,15 @@ public final class FunctionLog {
 
     /** A line the runtime wrote. It belongs to every invocation running at the time. */
     public void functionLine(String line) {
+        processLine(false, line);
+    }
+
+    /** A line an external extension wrote: in Lambda's log stream like the runtime's. */
+    public void extensionLine(String line) {
+        processLine(true, line);
+    }
+
+    private void processLine(boolean fromExtension, String line) {
         lock.lock();
         try {
             write(line);
@@ -28,6 +44,15 @@ public final class FunctionLog {
         } finally {
             lock.unlock();
         }
+        Tap current = tap;
+        if (current != null) {
+            current.line(fromExtension, line);
+        }
+    }
+
+    /** Sets (or, with null, removes) the tap. */
+    public void tap(Tap tap) {
+        this.tap = tap;
     }
 
     /** A platform line about one invocation (tail may be null when it asked for none). */

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * Copies the runtime's output (stdout and stderr merged, as Lambda does) into the function log, line by line.
+ * Copies a process's output (stdout and stderr merged, as Lambda does) into the function log, line by line: the
+ * runtime's, or an external extension's.
  *
  * <p>The runtime writes its log and then posts its response over HTTP; the shim must not write END/REPORT or a log
  * tail before those earlier lines have been read. {@link #awaitCaughtUp} waits until the pump has read everything
@@ -27,7 +29,7 @@ public final class LogPump {
     private static final int MAX_LINE = 256 * 1024;
 
     private final InputStream output;
-    private final FunctionLog log;
+    private final Consumer<String> lines;
     private final RandomAccessFile pipeHandle;
     private final FileInputStream pipeProbe;
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,9 +37,9 @@ public final class LogPump {
     private boolean blockedOnEmptyPipe;
     private boolean finished;
 
-    private LogPump(Process process, FunctionLog log) {
+    private LogPump(Process process, Consumer<String> lines) {
         this.output = process.getInputStream();
-        this.log = log;
+        this.lines = lines;
         RandomAccessFile handle = null;
         FileInputStream probe = null;
         try {
@@ -51,8 +53,8 @@ public final class LogPump {
     }
 
     /** Starts pumping on a daemon platform thread: the read blocks in the kernel on a pipe for the runtime's life. */
-    public static LogPump start(Process process, FunctionLog log, String threadName) {
-        LogPump pump = new LogPump(process, log);
+    public static LogPump start(Process process, Consumer<String> lines, String threadName) {
+        LogPump pump = new LogPump(process, lines);
         Thread.ofPlatform().name(threadName).daemon().start(pump::run);
         return pump;
     }
@@ -166,6 +168,6 @@ public final class LogPump {
             length--;
         }
         line.reset();
-        log.functionLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
+        lines.accept(new String(bytes, 0, length, StandardCharsets.UTF_8));
     }
 }

@@ -1,9 +1,15 @@
 package dev.lamina.shim.logs;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** Lambda's platform log lines, exactly as Lambda writes them. */
 public final class PlatformLines {
+
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private PlatformLines() {
     }
@@ -51,6 +57,11 @@ public final class PlatformLines {
         long hundredths = (nanos + 5_000) / 10_000;
         long fraction = hundredths % 100;
         return line.append(hundredths / 100).append('.').append(fraction < 10 ? "0" : "").append(fraction);
+    }
+
+    /** Lambda's timestamps, in log lines and telemetry events: {@code 2024-05-01T12:00:00.000Z}. */
+    public static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
     }
 
     /** Lambda's line for a failed init: {@code INIT_REPORT Init Duration: … ms\tPhase: init\tStatus: error\tError Type: …}. */

@@ -57,9 +57,13 @@ public final class Invoker {
         return await(send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build()));
     }
 
-    public Reply send(String method, String path, String body) {
-        return await(send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build()));
+    public Reply send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return await(send(request.build()));
     }
 
     private URI uri(String path) {
