@@ -179,7 +179,7 @@ class ExtensionsTest {
 
             Invoker.Reply reply = invoker.invoke("{}", "Lamina-Request-Id", "slow-1");
 
-            assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText()).isEqualTo("Sandbox.Timeout");
+            assertThat(JsonDocs.parse(reply.body()).at("/errorType").asText()).isEqualTo("Sandbox.Timedout");
             List<JsonNode> recorded = RecordingExtension.await(record, document ->
                     document.at("/event/eventType").asText().equals("SHUTDOWN"));
             JsonNode shutdown = of(recorded, "event").getLast();

@@ -3,9 +3,7 @@ package dev.lamina.shim.environment;
 import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.logs.FunctionLog;
 import dev.lamina.shim.logs.LogPump;
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +46,7 @@ final class ChildProcessHost implements RuntimeHost {
         ProcessBuilder builder = new ProcessBuilder(Tether.command(config.runtimeCommand(), workingDirectory))
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
-                .redirectInput(Tether.available() ? ProcessBuilder.Redirect.PIPE
-                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(Tether.input());
         LambdaVariables.apply(builder.environment(), config, runtimeApi.get(), workingDirectory);
         if (config.tmpDirectory() != null) {
             Files.createDirectories(config.tmpDirectory());
@@ -63,7 +60,7 @@ final class ChildProcessHost implements RuntimeHost {
         started.onExit().thenAccept(exited -> {
             startedPump.runtimeExited();
             // Whatever the runtime left behind in its process group goes with it.
-            release(exited.getOutputStream());
+            Tether.release(exited);
             exits.runtimeExited(generation, ExitReasons.describe(exited.exitValue()));
         });
     }
@@ -83,18 +80,9 @@ final class ChildProcessHost implements RuntimeHost {
         // Listing the descendants walks /proc, which takes long on a busy machine: never on the event loop.
         Thread.ofVirtual().name("lamina-reset").start(() -> {
             ProcessTree.kill(List.of(current.toHandle()));
-            release(current.getOutputStream());
+            Tether.release(current);
         });
         return current.onExit().thenApply(exited -> null);
-    }
-
-    /** Ends a runtime's tether: its watcher kills what is left of its process group. */
-    private static void release(OutputStream tether) {
-        try {
-            tether.close();
-        } catch (IOException alreadyClosed) {
-            // Closed either way.
-        }
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.List;
  * watcher is forked twice, so it is no descendant of the runtime (its memory is not the function's). Without
  * {@code setsid} on the PATH the runtime is started as it is, and outlives a killed JVM.
  */
-final class Tether {
+public final class Tether {
 
     private static final String WATCHED = "exec 3<&0; ( (read _ <&3; kill -KILL -$$) </dev/null >/dev/null 2>&1 & );"
             + " exec \"$@\" 0</dev/null 3<&-";
@@ -29,7 +29,7 @@ final class Tether {
     }
 
     /** Whether runtimes can be tethered on this machine. */
-    static boolean available() {
+    public static boolean available() {
         return SETSID != null && SH != null;
     }
 
@@ -37,7 +37,7 @@ final class Tether {
      * The command that starts {@code runtime} tethered; its standard input must be a pipe from this JVM. A program
      * that cannot be run fails here, as the JDK's start would, rather than as the shell's exit status.
      */
-    static List<String> command(List<String> runtime, Path workingDirectory) throws IOException {
+    public static List<String> command(List<String> runtime, Path workingDirectory) throws IOException {
         if (!available()) {
             return runtime;
         }
@@ -51,6 +51,20 @@ final class Tether {
                 "lamina-runtime"));
         command.addAll(runtime);
         return command;
+    }
+
+    /** Where a tethered process's standard input comes from: the pipe it is tied by, else nothing. */
+    public static ProcessBuilder.Redirect input() {
+        return available() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null"));
+    }
+
+    /** Ends a process's tether: its watcher kills what is left of its process group. */
+    public static void release(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException alreadyClosed) {
+            // Closed either way.
+        }
     }
 
     private static Path find(String program) {

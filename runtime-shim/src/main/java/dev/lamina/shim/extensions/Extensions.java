@@ -3,23 +3,23 @@ package dev.lamina.shim.extensions;
 import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.environment.ExitReasons;
 import dev.lamina.shim.environment.ProcessTree;
+import dev.lamina.shim.environment.Tether;
 import dev.lamina.shim.json.Json;
 import dev.lamina.shim.logs.FunctionLog;
 import dev.lamina.shim.logs.LogPump;
 import dev.lamina.shim.telemetry.Telemetry;
 import io.netty.channel.EventLoop;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -117,15 +117,18 @@ public final class Extensions {
         for (Path executable : executables) {
             String name = executable.getFileName().toString();
             try {
-                ProcessBuilder builder = new ProcessBuilder(executable.toString())
+                // Tethered as runtimes are: an extension's process group dies with it, and with this JVM.
+                ProcessBuilder builder = new ProcessBuilder(Tether.command(List.of(executable.toString()),
+                        workingDirectory))
                         .directory(workingDirectory.toFile())
                         .redirectErrorStream(true)
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                        .redirectInput(Tether.input());
                 builder.environment().putAll(environment);
                 Process process = builder.start();
                 LogPump pump = LogPump.start(process, log::extensionLine, "lamina-extension-" + name);
                 processes.put(name, process);
                 process.onExit().thenAccept(exited -> {
+                    Tether.release(exited);
                     pump.runtimeExited();
                     loop.execute(() -> exited(name, process));
                 });
@@ -404,8 +407,10 @@ public final class Extensions {
 
     private static void kill(List<Process> victims) {
         if (!victims.isEmpty()) {
-            Thread.ofVirtual().name("lamina-extension-kill").start(
-                    () -> ProcessTree.kill(victims.stream().map(Process::toHandle).toList()));
+            Thread.ofVirtual().name("lamina-extension-kill").start(() -> {
+                ProcessTree.kill(victims.stream().map(Process::toHandle).toList());
+                victims.forEach(Tether::release);
+            });
         }
     }
 

@@ -32,8 +32,8 @@ public final class PlatformLines {
      */
     public static String report(String requestId, long durationNanos, int memoryMb, long maxMemoryUsedBytes,
                                 long initNanos, String status, String errorType) {
-        long billedMs = Math.max(1, (durationNanos + 999_999) / 1_000_000);
-        long usedMb = (maxMemoryUsedBytes + (1 << 20) - 1) >> 20;
+        long billedMs = billedMilliseconds(durationNanos);
+        long usedMb = megabytes(maxMemoryUsedBytes);
         // Written by hand: this line is made for every invocation, and String.format costs more than the rest of it.
         StringBuilder line = new StringBuilder(160).append("REPORT RequestId: ").append(requestId)
                 .append("\tDuration: ");
@@ -50,6 +50,16 @@ public final class PlatformLines {
             line.append("\tError Type: ").append(errorType);
         }
         return line.toString();
+    }
+
+    /** Lambda bills whole milliseconds, rounded up, at least one. */
+    public static long billedMilliseconds(long durationNanos) {
+        return Math.max(1, (durationNanos + 999_999) / 1_000_000);
+    }
+
+    /** Max Memory Used in whole MB, rounded up. */
+    public static long megabytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     /** Nanoseconds as milliseconds with two decimals, rounded half up: {@code 102.25}. */

@@ -201,12 +201,7 @@ public final class Telemetry implements FunctionLog.Tap {
     public void runtimeDone(String requestId, String status, String errorType, long durationNanos) {
         if (platform) {
             emit(PLATFORM, "platform.runtimeDone", Json.write(json -> {
-                json.writeStartObject();
-                json.writeStringField("requestId", requestId);
-                json.writeStringField("status", status);
-                if (errorType != null) {
-                    json.writeStringField("errorType", errorType);
-                }
+                writeOutcome(json, requestId, status, errorType);
                 json.writeObjectFieldStart("metrics");
                 json.writeNumberField("durationMs", milliseconds(durationNanos));
                 json.writeEndObject();
@@ -220,17 +215,12 @@ public final class Telemetry implements FunctionLog.Tap {
                        long initNanos) {
         if (platform) {
             emit(PLATFORM, "platform.report", Json.write(json -> {
-                json.writeStartObject();
-                json.writeStringField("requestId", requestId);
-                json.writeStringField("status", status);
-                if (errorType != null) {
-                    json.writeStringField("errorType", errorType);
-                }
+                writeOutcome(json, requestId, status, errorType);
                 json.writeObjectFieldStart("metrics");
                 json.writeNumberField("durationMs", milliseconds(durationNanos));
-                json.writeNumberField("billedDurationMs", Math.max(1, (durationNanos + 999_999) / 1_000_000));
+                json.writeNumberField("billedDurationMs", PlatformLines.billedMilliseconds(durationNanos));
                 json.writeNumberField("memorySizeMB", config.memoryMb());
-                json.writeNumberField("maxMemoryUsedMB", (maxMemoryBytes + (1 << 20) - 1) >> 20);
+                json.writeNumberField("maxMemoryUsedMB", PlatformLines.megabytes(maxMemoryBytes));
                 if (initNanos >= 0) {
                     json.writeNumberField("initDurationMs", milliseconds(initNanos));
                 }
@@ -308,6 +298,17 @@ public final class Telemetry implements FunctionLog.Tap {
             json.writeRawValue(new String(record, StandardCharsets.UTF_8));
             json.writeEndObject();
         });
+    }
+
+    /** Opens an event record with its invocation's outcome: request id, status and, on failure, the error type. */
+    private static void writeOutcome(JsonGenerator json, String requestId, String status, String errorType)
+            throws IOException {
+        json.writeStartObject();
+        json.writeStringField("requestId", requestId);
+        json.writeStringField("status", status);
+        if (errorType != null) {
+            json.writeStringField("errorType", errorType);
+        }
     }
 
     private static double milliseconds(long nanos) {

@@ -41,7 +41,9 @@ class ProcessTreeTest {
 
     @BeforeEach
     void startTree() throws IOException {
-        root = new ProcessBuilder("bash", "-c", TREE, pids.toString()).inheritIO().start();
+        // Not the test JVM's output: a sleep that outlived its test would hold it open and stall the build.
+        root = new ProcessBuilder("bash", "-c", TREE, pids.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     @AfterEach
