@@ -178,24 +178,12 @@ class FunctionReconcilerTest {
     @Test
     void editingTheCodeConfigMapPublishesANewVersionAndRollsLatest() {
         String ns = cluster.newNamespace("code");
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("hello-code").withNamespace(ns)
-                .endMetadata().addToData("bootstrap", "#!/bin/sh\necho v1\n").build()).create();
-        client.resource(Fixtures.function("""
-                apiVersion: lamina.dev/v1alpha1
-                kind: Function
-                metadata: {name: hello, namespace: %s}
-                spec:
-                  runtime: provided.al2023
-                  handler: hello.handler
-                  code: {configMap: hello-code}
-                  publish: true
-                """.formatted(ns))).create();
+        createCodeFunction(ns, "hello-code", "");
         FunctionVersion v1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null);
         String firstContent = eventually().until(() -> contentAnnotation(deployment(ns, "hello-latest")),
                 c -> c != null);
 
-        client.configMaps().inNamespace(ns).withName("hello-code")
-                .edit(cm -> new ConfigMapBuilder(cm).addToData("bootstrap", "#!/bin/sh\necho v2\n").build());
+        edit(ns, "hello-code", "#!/bin/sh\necho v2\n");
 
         FunctionVersion v2 = eventually().until(() -> version(ns, "hello", "2"), v -> v != null);
         assertThat(v2.getSpec().codeSha256()).isNotEqualTo(v1.getSpec().codeSha256());
@@ -209,19 +197,7 @@ class FunctionReconcilerTest {
     @Test
     void aPublishedVersionRunsOnItsOwnCopyOfTheCodeConfigMapThatLaterEditsNeverChange() {
         String ns = cluster.newNamespace("snapshot");
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("shared-code").withNamespace(ns)
-                .endMetadata().addToData("bootstrap", "#!/bin/sh\necho v1\n").build()).create();
-        client.resource(Fixtures.function("""
-                apiVersion: lamina.dev/v1alpha1
-                kind: Function
-                metadata: {name: hello, namespace: %s}
-                spec:
-                  runtime: provided.al2023
-                  handler: hello.handler
-                  code: {configMap: shared-code}
-                  publish: true
-                  versionHistoryLimit: 2
-                """.formatted(ns))).create();
+        createCodeFunction(ns, "shared-code", "versionHistoryLimit: 2");
         String copy1 = eventually().until(() -> version(ns, "hello", "1"), v -> v != null)
                 .getSpec().snapshot().code().configMap();
         assertThat(copy1).startsWith("hello-code-");
@@ -244,6 +220,23 @@ class FunctionReconcilerTest {
         eventually().until(() -> version(ns, "hello", "3") != null && version(ns, "hello", "1") == null);
         eventually().until(() -> configMap(ns, copy1) == null);
         assertThat(configMap(ns, copy2)).as("version 2 is kept, and so is its copy").isNotNull();
+    }
+
+    /** A published function {@code hello} whose bootstrap ({@code echo v1}) is in the ConfigMap {@code configMap}. */
+    private static void createCodeFunction(String ns, String configMap, String moreSpec) {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName(configMap).withNamespace(ns)
+                .endMetadata().addToData("bootstrap", "#!/bin/sh\necho v1\n").build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: hello, namespace: %s}
+                spec:
+                  runtime: provided.al2023
+                  handler: hello.handler
+                  code: {configMap: %s}
+                  publish: true
+                  %s
+                """.formatted(ns, configMap, moreSpec))).create();
     }
 
     private static void edit(String ns, String name, String bootstrap) {
