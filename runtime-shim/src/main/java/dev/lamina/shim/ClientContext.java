@@ -43,7 +43,27 @@ public final class ClientContext {
         if (!Json.isObject(decoded)) {
             throw new IllegalArgumentException(NOT_AN_OBJECT);
         }
-        return new ClientContext(encoded, new String(decoded, StandardCharsets.UTF_8));
+        return new ClientContext(encoded, headerLine(new String(decoded, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The same JSON as one line of ASCII, as an HTTP header value must be: line breaks and tabs (whitespace between
+     * tokens, as a valid document has no raw control character in a string) become spaces, and characters beyond ASCII (only
+     * in strings) become {@code \\uXXXX} escapes.
+     */
+    private static String headerLine(String json) {
+        StringBuilder line = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\r' || c == '\n' || c == '\t') {
+                line.append(' ');
+            } else if (c > 0x7e) {
+                line.append(String.format("\\u%04x", (int) c));
+            } else {
+                line.append(c);
+            }
+        }
+        return line.toString();
     }
 
     /** As the caller sent it: base64. */
@@ -51,7 +71,7 @@ public final class ClientContext {
         return encoded;
     }
 
-    /** The JSON object, as the runtime gets it ({@code Lambda-Runtime-Client-Context}). */
+    /** The JSON object on one ASCII line, as the runtime gets it ({@code Lambda-Runtime-Client-Context}). */
     public String json() {
         return json;
     }

@@ -92,6 +92,21 @@ class RuntimeApiProtocolTest {
     }
 
     @Test
+    void clientContextWrittenOverSeveralLinesReachesTheRuntimeAsOneHeaderLine() {
+        String sent = "{\r\n  \"custom\": {\"city\": \"Zürich\", \"tab\":\t1}\n}";
+        CompletableFuture<Invoker.Reply> call = invoker.invokeAsync("{}", "Lamina-Request-Id", "multi-line",
+                "X-Amz-Client-Context", Base64.getEncoder().encodeToString(sent.getBytes(StandardCharsets.UTF_8)));
+
+        Invoker.Reply event = nextEvent();
+        runtime.send("POST", API + "/invocation/multi-line/response", "1");
+
+        String header = event.header("Lambda-Runtime-Client-Context");
+        assertThat(header).isEqualTo("{    \"custom\": {\"city\": \"Z\\u00fcrich\", \"tab\": 1} }");
+        assertThat(JsonDocs.parse(header)).isEqualTo(JsonDocs.parse(sent));
+        assertThat(call.join().status()).isEqualTo(200);
+    }
+
+    @Test
     void nextLeavesOutTheOptionalHeadersWhenNotGiven() {
         CompletableFuture<Invoker.Reply> call = invoker.invokeAsync("{}");
         Invoker.Reply event = nextEvent();
