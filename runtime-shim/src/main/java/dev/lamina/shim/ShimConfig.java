@@ -1,5 +1,6 @@
 package dev.lamina.shim;
 
+import dev.lamina.shim.logs.LoggingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  *                              the machine's
  * @param extensionsDirectory   child-process mode: every executable file in it is started at init as an external
  *                              extension, before the runtime (Lambda's {@code /opt/extensions}); null = none
+ * @param logging               the function's logging configuration: format, levels, log group
  */
 public record ShimConfig(
         String functionName,
@@ -59,7 +61,8 @@ public record ShimConfig(
         Duration initTimeout,
         Optional<Pattern> sidecarProcessPattern,
         Path tmpDirectory,
-        Path extensionsDirectory) {
+        Path extensionsDirectory,
+        LoggingConfig logging) {
 
     public static final String LATEST = "$LATEST";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
@@ -88,6 +91,7 @@ public record ShimConfig(
         Objects.requireNonNull(initTimeout, "initTimeout");
         require(initTimeout.isPositive(), "initTimeout must be positive");
         Objects.requireNonNull(sidecarProcessPattern, "sidecarProcessPattern");
+        Objects.requireNonNull(logging, "logging");
     }
 
     public static Builder builder() {
@@ -136,6 +140,7 @@ public record ShimConfig(
         private Optional<Pattern> sidecarProcessPattern = Optional.empty();
         private Path tmpDirectory;
         private Path extensionsDirectory;
+        private LoggingConfig logging = LoggingConfig.TEXT;
 
         private Builder() {
         }
@@ -161,6 +166,7 @@ public record ShimConfig(
             sidecarProcessPattern = config.sidecarProcessPattern;
             tmpDirectory = config.tmpDirectory;
             extensionsDirectory = config.extensionsDirectory;
+            logging = config.logging;
         }
 
         public Builder functionName(String functionName) {
@@ -267,11 +273,16 @@ public record ShimConfig(
             return this;
         }
 
+        public Builder logging(LoggingConfig logging) {
+            this.logging = logging;
+            return this;
+        }
+
         public ShimConfig build() {
             return new ShimConfig(functionName, functionVersion, memoryMb, timeout, handler, region, accountId,
                     concurrency, invokePort, runtimeApiPort, invokeHost, runtimeCommand, workingDirectory, environment,
                     initializationType, logSink, initTimeout, sidecarProcessPattern, tmpDirectory,
-                    extensionsDirectory);
+                    extensionsDirectory, logging);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.lamina.shim.InitializationType;
 import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.json.Json;
 import dev.lamina.shim.logs.FunctionLog;
-import dev.lamina.shim.logs.PlatformLines;
+import dev.lamina.shim.logs.PlatformLog;
 import dev.lamina.shim.logs.TailBuffer;
 import dev.lamina.shim.metrics.ShimMetrics;
 import io.netty.buffer.ByteBuf;
@@ -135,6 +135,7 @@ public final class Environment implements RuntimeHost.Exits {
     private final EventLoop loop;
     private final ChannelGroup runtimeConnections;
     private final FunctionLog log;
+    private final PlatformLog platformLog;
     private final ShimMetrics metrics;
     private final RuntimeHost host;
     private final IntSupplier runtimeApiPort;
@@ -173,6 +174,8 @@ public final class Environment implements RuntimeHost.Exits {
         this.metrics = metrics;
         this.runtimeApiPort = runtimeApiPort;
         this.telemetry = new Telemetry(config, loop, log);
+        this.platformLog = new PlatformLog(log, config.logging(), config.functionVersion(), config.memoryMb(),
+                config.initializationType().value());
         this.extensions = new Extensions(config, loop, log, telemetry, this::extensionFailed);
         this.host = config.sidecar()
                 ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
@@ -632,7 +635,7 @@ public final class Environment implements RuntimeHost.Exits {
             case Attaching attaching -> System.nanoTime() - attaching.startedNanos();
             default -> 0;
         };
-        log.platformLine(PlatformLines.initFailed(initNanos, failure.errorType()));
+        platformLog.initFailed(initNanos, failure.errorType());
         telemetry.initReport(failure.errorType(), initNanos);
         if (!firstReady.isDone()) {
             FunctionError first = failure.forInvocation(null);
@@ -725,8 +728,8 @@ public final class Environment implements RuntimeHost.Exits {
             invocation.tail = log.openTail();
         }
         running.put(invocation.requestId(), invocation);
-        log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()), invocation.tail);
         InvocationRequest event = invocation.request();
+        platformLog.start(event.requestId(), event.traceId(), invocation.tail);
         telemetry.start(event.requestId(), event.traceId());
         if (invocation.round == null) {
             invocation.round = extensions.invoke(event.requestId(), invocation.deadlineEpochMs, event.functionArn(),
@@ -857,7 +860,7 @@ public final class Environment implements RuntimeHost.Exits {
                         boolean neverRan) {
         byte[] tail = null;
         try {
-            tail = writeEndAndReport(invocation, durationNanos, neverRan);
+            tail = writeEndAndReport(invocation, outcome, durationNanos, neverRan);
             telemetry.report(invocation.requestId(), status(outcome), errorType(outcome), durationNanos,
                     host.peakMemoryBytes(), invocation.initNanos);
         } finally {
@@ -871,18 +874,15 @@ public final class Environment implements RuntimeHost.Exits {
     }
 
     /** Writes END and REPORT; returns the invocation's log tail if it asked for one. */
-    private byte[] writeEndAndReport(Invocation invocation, long durationNanos, boolean neverRan) {
+    private byte[] writeEndAndReport(Invocation invocation, Outcome outcome, long durationNanos, boolean neverRan) {
+        String requestId = invocation.requestId();
         if (neverRan) {
-            log.platformLine(PlatformLines.start(invocation.requestId(), config.functionVersion()),
+            platformLog.start(requestId, invocation.request().traceId(),
                     invocation.request().tail() ? openTail(invocation) : null);
         }
-        log.platformLine(PlatformLines.end(invocation.requestId()), invocation.tail);
-        FunctionError failure = invocation.platformFailure;
-        boolean timedOut = failure != null && failure.errorType().equals(FunctionError.TIMEOUT);
-        log.platformLine(PlatformLines.report(invocation.requestId(), durationNanos, config.memoryMb(),
-                host.peakMemoryBytes(), invocation.initNanos,
-                failure == null ? null : timedOut ? "timeout" : "error",
-                failure == null || timedOut ? null : failure.errorType()), invocation.tail);
+        platformLog.end(requestId, status(outcome), errorType(outcome), durationNanos, invocation.tail);
+        platformLog.report(requestId, status(outcome), errorType(outcome), invocation.platformFailure != null,
+                durationNanos, host.peakMemoryBytes(), invocation.initNanos, invocation.tail);
         if (invocation.tail == null) {
             return null;
         }

@@ -1,14 +1,10 @@
 package dev.lamina.shim.telemetry;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.json.Json;
 import dev.lamina.shim.logs.FunctionLog;
-import dev.lamina.shim.logs.PlatformLines;
+import dev.lamina.shim.logs.PlatformRecords;
 import io.netty.channel.EventLoop;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -139,7 +135,7 @@ public final class Telemetry implements FunctionLog.Tap {
 
     /** A generation starts its init. */
     public void initStart() {
-        initStart = event("platform.initStart", Json.write(json -> {
+        initStart = PlatformRecords.event("platform.initStart", Json.write(json -> {
             json.writeStartObject();
             json.writeStringField("initializationType", config.initializationType().value());
             json.writeStringField("phase", "init");
@@ -187,26 +183,15 @@ public final class Telemetry implements FunctionLog.Tap {
 
     public void start(String requestId, String traceId) {
         if (platform) {
-            emit(PLATFORM, "platform.start", Json.write(json -> {
-                json.writeStartObject();
-                json.writeStringField("requestId", requestId);
-                json.writeStringField("version", config.functionVersion());
-                tracing(json, traceId);
-                json.writeEndObject();
-            }));
+            emit(PLATFORM, "platform.start", PlatformRecords.start(requestId, config.functionVersion(), traceId));
         }
     }
 
     /** The runtime answered: {@code status} is success, error, timeout or failure. */
     public void runtimeDone(String requestId, String status, String errorType, long durationNanos) {
         if (platform) {
-            emit(PLATFORM, "platform.runtimeDone", Json.write(json -> {
-                writeOutcome(json, requestId, status, errorType);
-                json.writeObjectFieldStart("metrics");
-                json.writeNumberField("durationMs", milliseconds(durationNanos));
-                json.writeEndObject();
-                json.writeEndObject();
-            }));
+            emit(PLATFORM, "platform.runtimeDone",
+                    PlatformRecords.runtimeDone(requestId, status, errorType, durationNanos));
         }
     }
 
@@ -214,19 +199,8 @@ public final class Telemetry implements FunctionLog.Tap {
     public void report(String requestId, String status, String errorType, long durationNanos, long maxMemoryBytes,
                        long initNanos) {
         if (platform) {
-            emit(PLATFORM, "platform.report", Json.write(json -> {
-                writeOutcome(json, requestId, status, errorType);
-                json.writeObjectFieldStart("metrics");
-                json.writeNumberField("durationMs", milliseconds(durationNanos));
-                json.writeNumberField("billedDurationMs", PlatformLines.billedMilliseconds(durationNanos));
-                json.writeNumberField("memorySizeMB", config.memoryMb());
-                json.writeNumberField("maxMemoryUsedMB", PlatformLines.megabytes(maxMemoryBytes));
-                if (initNanos >= 0) {
-                    json.writeNumberField("initDurationMs", milliseconds(initNanos));
-                }
-                json.writeEndObject();
-                json.writeEndObject();
-            }));
+            emit(PLATFORM, "platform.report", PlatformRecords.report(requestId, status, errorType, durationNanos,
+                    config.memoryMb(), maxMemoryBytes, initNanos));
         }
     }
 
@@ -240,7 +214,8 @@ public final class Telemetry implements FunctionLog.Tap {
     public void line(boolean fromExtension, String line) {
         String type = fromExtension ? EXTENSION : FUNCTION;
         try {
-            loop.execute(() -> emitEvent(type, event(type, Json.write(json -> json.writeString(line)))));
+            byte[] record = Json.write(json -> json.writeString(line));
+            loop.execute(() -> emitEvent(type, PlatformRecords.event(type, record)));
         } catch (RejectedExecutionException stopped) {
             // The shim has stopped: nobody is left to deliver to.
         }
@@ -249,34 +224,11 @@ public final class Telemetry implements FunctionLog.Tap {
     // ---- internals --------------------------------------------------------------------------------------------
 
     private byte[] initRecord(String status, String errorType, long initNanos) {
-        return Json.write(json -> {
-            json.writeStartObject();
-            json.writeStringField("initializationType", config.initializationType().value());
-            json.writeStringField("phase", "init");
-            json.writeStringField("status", status);
-            if (errorType != null) {
-                json.writeStringField("errorType", errorType);
-            }
-            if (initNanos >= 0) {
-                json.writeObjectFieldStart("metrics");
-                json.writeNumberField("durationMs", milliseconds(initNanos));
-                json.writeEndObject();
-            }
-            json.writeEndObject();
-        });
-    }
-
-    private static void tracing(JsonGenerator json, String traceId) throws IOException {
-        if (traceId != null) {
-            json.writeObjectFieldStart("tracing");
-            json.writeStringField("type", "X-Amzn-Trace-Id");
-            json.writeStringField("value", traceId);
-            json.writeEndObject();
-        }
+        return PlatformRecords.init(config.initializationType().value(), status, errorType, initNanos);
     }
 
     private void emit(String type, String eventType, byte[] record) {
-        emitEvent(type, event(eventType, record));
+        emitEvent(type, PlatformRecords.event(eventType, record));
     }
 
     private void emitEvent(String type, byte[] event) {
@@ -285,33 +237,5 @@ public final class Telemetry implements FunctionLog.Tap {
                 subscription.add(loop, event);
             }
         }
-    }
-
-    /** {@code {"time":…,"type":…,"record":…}} around a record already written as JSON. */
-    private static byte[] event(String type, byte[] record) {
-        String time = PlatformLines.timestamp(Instant.now());
-        return Json.write(json -> {
-            json.writeStartObject();
-            json.writeStringField("time", time);
-            json.writeStringField("type", type);
-            json.writeFieldName("record");
-            json.writeRawValue(new String(record, StandardCharsets.UTF_8));
-            json.writeEndObject();
-        });
-    }
-
-    /** Opens an event record with its invocation's outcome: request id, status and, on failure, the error type. */
-    private static void writeOutcome(JsonGenerator json, String requestId, String status, String errorType)
-            throws IOException {
-        json.writeStartObject();
-        json.writeStringField("requestId", requestId);
-        json.writeStringField("status", status);
-        if (errorType != null) {
-            json.writeStringField("errorType", errorType);
-        }
-    }
-
-    private static double milliseconds(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
     }
 }
