@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +81,8 @@ public record FunctionSpec(
         Scaling scaling,
         @JsonPropertyDescription("Asynchronous invocation: retries, event age, destinations and dead-letter queue.")
         Async async,
+        @JsonPropertyDescription("Lambda's logging configuration: the log format of the function's and the platform's lines, their levels and the log group name.")
+        LoggingConfig loggingConfig,
         @JsonPropertyDescription("A Function URL for $LATEST: an HTTP endpoint that invokes the function with an HTTP event; its address is in status.functionUrl. Not part of a version: changing it publishes nothing, and a version's snapshot never serves one (put a URL on an Alias instead).")
         FunctionUrl url,
         @JsonPropertyDescription("Publish a new immutable FunctionVersion whenever the code or configuration changes.")
@@ -191,18 +194,66 @@ public record FunctionSpec(
         }
     }
 
+    /**
+     * Lambda's LoggingConfig. The runtime is told the format and application level by Lambda's variables
+     * ({@link #variables()}), and its runtime client formats and filters its lines; the platform's own lines follow
+     * the format and the system level.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "self.logFormat == 'JSON' || (!has(self.applicationLogLevel) && !has(self.systemLogLevel))",
+            message = "applicationLogLevel and systemLogLevel can only be set with logFormat JSON")
+    public record LoggingConfig(
+            @JsonPropertyDescription("Text (default): Lambda's plain lines (START, END, REPORT). JSON: the runtime writes JSON lines (AWS_LAMBDA_LOG_FORMAT=JSON; Lamina's Node.js and Python clients, AWS's Java client) and the platform writes its events as JSON objects (platform.start, platform.report; platform.runtimeDone at DEBUG).")
+            @Pattern("^(Text|JSON)$") @Default("Text") String logFormat,
+            @JsonPropertyDescription("With JSON: the lowest level of the function's lines that is kept (TRACE, DEBUG, INFO, WARN, ERROR, FATAL; default INFO), given to the runtime as AWS_LAMBDA_LOG_LEVEL; the runtime client drops lines below it.")
+            @Pattern("^(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)$") String applicationLogLevel,
+            @JsonPropertyDescription("With JSON: the lowest level of the platform's events that is written (DEBUG, INFO, WARN; default INFO).")
+            @Pattern("^(DEBUG|INFO|WARN)$") String systemLogLevel,
+            @JsonPropertyDescription("The log group name the function sees (AWS_LAMBDA_LOG_GROUP_NAME, context.logGroupName); default /aws/lambda/<function>. Logs go where the function's log goes either way (the shim's output).")
+            @Size(min = 1, max = 512) @Pattern("^[\\.\\-_/#A-Za-z0-9]+$") String logGroup) {
+
+        public LoggingConfig {
+            logFormat = logFormat == null ? "Text" : logFormat;
+        }
+
+        /**
+         * Lambda's variables for it, as a runtime (and a sidecar shim) reads them: {@code AWS_LAMBDA_LOG_FORMAT},
+         * {@code AWS_LAMBDA_LOG_LEVEL}, {@code AWS_LAMBDA_LOG_GROUP_NAME}, and the platform's level as
+         * {@code LAMINA_SYSTEM_LOG_LEVEL}; only what is set.
+         */
+        public Map<String, String> variables() {
+            Map<String, String> variables = new LinkedHashMap<>();
+            variables.put("AWS_LAMBDA_LOG_FORMAT", logFormat);
+            if (applicationLogLevel != null) {
+                variables.put("AWS_LAMBDA_LOG_LEVEL", applicationLogLevel);
+            }
+            if (systemLogLevel != null) {
+                variables.put("LAMINA_SYSTEM_LOG_LEVEL", systemLogLevel);
+            }
+            if (logGroup != null) {
+                variables.put("AWS_LAMBDA_LOG_GROUP_NAME", logGroup);
+            }
+            return variables;
+        }
+    }
+
+    /** {@link LoggingConfig#variables()}; none without a logging configuration. */
+    public Map<String, String> loggingVariables() {
+        return loggingConfig == null ? Map.of() : loggingConfig.variables();
+    }
+
     /** The spec a version captures: a Function URL belongs to $LATEST or to an alias, never to a version. */
     public FunctionSpec withoutUrl() {
         return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
                 ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
-                scaling, async, null, publish, versionHistoryLimit);
+                scaling, async, loggingConfig, null, publish, versionHistoryLimit);
     }
 
     /** The same spec taking its code and layers from other sources (a version's own copies of them). */
     public FunctionSpec withSources(CodeSource code, List<CodeSource> layers) {
         return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
                 ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
-                scaling, async, url, publish, versionHistoryLimit);
+                scaling, async, loggingConfig, url, publish, versionHistoryLimit);
     }
 
     /** A Function URL, on $LATEST (a Function's) or on an alias. */

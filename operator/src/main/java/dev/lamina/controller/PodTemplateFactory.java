@@ -5,6 +5,7 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionSpec.FileSystemMount;
 import dev.lamina.api.Labels;
 import dev.lamina.shim.ShimContract;
+import dev.lamina.shim.logs.LoggingConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -137,7 +138,8 @@ final class PodTemplateFactory {
         env.add(env("AWS_LAMBDA_FUNCTION_NAME", target.function()));
         env.add(env("AWS_LAMBDA_FUNCTION_VERSION", target.version()));
         env.add(env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMB())));
-        env.add(env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + target.function()));
+        LoggingConfig.fromVariables(spec.loggingVariables()).runtimeVariables(target.function()).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> env.add(env(e.getKey(), e.getValue())));
         env.add(new EnvVarBuilder().withName("AWS_LAMBDA_LOG_STREAM_NAME")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
                 .build());
@@ -186,6 +188,9 @@ final class PodTemplateFactory {
                         env("AWS_REGION", settings.region()),
                         env("JAVA_TOOL_OPTIONS", "-Xms8m -Xmx" + (SHIM_HEAP_MB + SHIM_HEAP_PER_SLOT_MB * extraSlots)
                                 + "m"))
+                // The platform's lines follow the function's logging configuration.
+                .addAllToEnv(spec.loggingVariables().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(e -> env(e.getKey(), e.getValue())).toList())
                 .withNewResources()
                 .addToRequests("memory", memory).addToRequests("cpu", cpu)
                 .addToLimits("memory", memory).addToLimits("cpu", cpu)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lamina.api.FunctionSpec;
+import dev.lamina.shim.logs.LoggingConfig;
 import dev.lamina.urls.FunctionUrls;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -274,7 +275,13 @@ public class ControlPlaneApi {
         architectures.add("x86_64");
         c.putObject("EphemeralStorage").put("Size", spec.ephemeralStorageMB());
         c.putObject("SnapStart").put("ApplyOn", "None").put("OptimizationStatus", "Off");
-        c.putObject("LoggingConfig").put("LogFormat", "Text").put("LogGroup", "/aws/lambda/" + function.name());
+        LoggingConfig logging = LoggingConfig.fromVariables(spec.loggingVariables());
+        ObjectNode loggingConfig = c.putObject("LoggingConfig").put("LogFormat", logging.json() ? "JSON" : "Text");
+        if (logging.json()) {
+            loggingConfig.put("ApplicationLogLevel", logging.applicationLogLevel())
+                    .put("SystemLogLevel", logging.systemLogLevel().name());
+        }
+        loggingConfig.put("LogGroup", logging.logGroup(function.name()));
         return c;
     }
 

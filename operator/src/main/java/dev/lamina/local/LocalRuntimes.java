@@ -6,6 +6,7 @@ import dev.lamina.gateway.Accounts;
 import dev.lamina.gateway.VersionState;
 import dev.lamina.shim.InitializationType;
 import dev.lamina.shim.ShimConfig;
+import dev.lamina.shim.logs.LoggingConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,6 +165,7 @@ final class LocalRuntimes {
                 .initializationType(provisioned ? InitializationType.PROVISIONED_CONCURRENCY
                         : InitializationType.ON_DEMAND)
                 .logSink(logs)
+                .logging(LoggingConfig.fromVariables(spec.loggingVariables()))
                 .build();
     }
 

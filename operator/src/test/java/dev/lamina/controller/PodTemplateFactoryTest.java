@@ -54,6 +54,26 @@ class PodTemplateFactoryTest {
         assertThat(env.get("DB_PASSWORD").getValue()).isNull();
         assertThat(env.get("DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("db");
         assertThat(env.get("DB_PASSWORD").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        assertThat(env.get("AWS_LAMBDA_LOG_FORMAT").getValue()).isEqualTo("JSON");
+        assertThat(env.get("AWS_LAMBDA_LOG_LEVEL").getValue()).isEqualTo("WARN");
+        assertThat(env.get("AWS_LAMBDA_LOG_GROUP_NAME").getValue()).isEqualTo("/media/thumbnail");
+    }
+
+    @Test
+    void theShimWritesThePlatformsLinesInTheFunctionsLogFormat() {
+        Container json = container(build(Fixtures.functionResource("/functions/every-field.yaml"), "3"),
+                "lamina-shim");
+        assertThat(json.getEnv()).extracting("name", "value").contains(
+                org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                org.assertj.core.groups.Tuple.tuple("LAMINA_SYSTEM_LOG_LEVEL", "DEBUG"));
+
+        Container text = container(build(Fixtures.imageFunction("ns", "plain"), Labels.LATEST), "lamina-shim");
+        assertThat(text.getEnv()).extracting("name").doesNotContain("AWS_LAMBDA_LOG_FORMAT",
+                "LAMINA_SYSTEM_LOG_LEVEL");
+        assertThat(container(build(Fixtures.imageFunction("ns", "plain"), Labels.LATEST),
+                PodTemplateFactory.FUNCTION_CONTAINER).getEnv()).extracting("name", "value")
+                .contains(org.assertj.core.groups.Tuple.tuple("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/plain"))
+                .extracting(tuple -> tuple.toArray()[0]).doesNotContain("AWS_LAMBDA_LOG_FORMAT");
     }
 
     @Test

@@ -10,10 +10,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,11 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.LoggingConfig;
 
 /**
  * Local mode applies what Lambda builds the execution environment from: layers in an /opt of the function's own,
  * variables from Secrets (not runnable until the Secret is there), file systems at their mount path, a private
- * /tmp per environment. The functions are bash runtimes reporting what they see.
+ * /tmp per environment, the logging configuration. The functions are bash runtimes reporting what they see.
  */
 @QuarkusTest
 @TestProfile(LocalFieldsTest.Fields.class)
@@ -143,6 +148,33 @@ class LocalFieldsTest {
                           code: {configMap: no-code}
                           layers: [{path: java-layer}]
                         ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: logging-code}
+                        data:
+                          bootstrap: |
+                            #!/bin/bash
+                            set -euo pipefail
+                            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+                            headers=$(mktemp)
+                            while true; do
+                              curl -sS -D "$headers" -o /dev/null "$api/next"
+                              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+                              echo '{"level":"WARN","message":"from the function"}'
+                              printf '{"format":"%s","level":"%s","group":"%s"}' "${AWS_LAMBDA_LOG_FORMAT:-}" \\
+                                "${AWS_LAMBDA_LOG_LEVEL:-}" "$AWS_LAMBDA_LOG_GROUP_NAME" > "$TMPDIR/answer"
+                              curl -sS -o /dev/null --data-binary @"$TMPDIR/answer" "$api/$id/response"
+                            done
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: json-logs}
+                        spec:
+                          runtime: provided.al2023
+                          handler: unused
+                          code: {configMap: logging-code}
+                          loggingConfig: {logFormat: JSON, applicationLogLevel: WARN, logGroup: /team/json-logs}
+                        ---
                         apiVersion: lamina.dev/v1alpha1
                         kind: Function
                         metadata: {name: mounted}
@@ -253,6 +285,39 @@ class LocalFieldsTest {
         assertThat(mounted.stateAsString()).isEqualTo("Active");
         invoke("mounted");
         assertThat(hostDirectory.resolve("note.txt")).hasContent("written at " + Fields.MOUNT);
+    }
+
+    @Test
+    void aJsonLoggingConfigurationReachesTheRuntimeAndShapesThePlatformsLines() throws Exception {
+        var response = lambda.invoke(b -> b.functionName("json-logs").payload(Gateway.json("{}"))
+                .logType(LogType.TAIL));
+        assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
+
+        JsonNode seen = JSON.readTree(response.payload().asUtf8String());
+        assertThat(seen.at("/format").asText()).isEqualTo("JSON");
+        assertThat(seen.at("/level").asText()).isEqualTo("WARN");
+        assertThat(seen.at("/group").asText()).isEqualTo("/team/json-logs");
+        List<String> tail = new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8)
+                .lines().toList();
+        assertThat(tail).contains("{\"level\":\"WARN\",\"message\":\"from the function\"}")
+                .noneMatch(line -> line.startsWith("START ") || line.startsWith("REPORT "));
+        List<String> types = new ArrayList<>();
+        for (String line : tail) {
+            JsonNode event = JSON.readTree(line);
+            if (event.at("/type").asText().startsWith("platform.")) {
+                types.add(event.at("/type").asText());
+                assertThat(event.at("/record/requestId").asText()).isEqualTo(response.responseMetadata().requestId());
+            }
+        }
+        assertThat(types).containsExactly("platform.start", "platform.report");
+
+        LoggingConfig config = lambda.getFunctionConfiguration(b -> b.functionName("json-logs")).loggingConfig();
+        assertThat(config.logFormatAsString()).isEqualTo("JSON");
+        assertThat(config.applicationLogLevelAsString()).isEqualTo("WARN");
+        assertThat(config.systemLogLevelAsString()).isEqualTo("INFO");
+        assertThat(config.logGroup()).isEqualTo("/team/json-logs");
+        assertThat(lambda.getFunctionConfiguration(b -> b.functionName("probe")).loggingConfig().logFormatAsString())
+                .isEqualTo("Text");
     }
 
     private static JsonNode invoke(String function) throws IOException {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -123,7 +122,7 @@ public final class Main {
         if (env.containsKey("AWS_LAMBDA_INITIALIZATION_TYPE")) {
             config.initializationType(InitializationType.of(env.get("AWS_LAMBDA_INITIALIZATION_TYPE")));
         }
-        config.logging(logging(env));
+        config.logging(LoggingConfig.fromVariables(env));
         Integer runtimeApiPort = null;
         List<String> command = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -153,35 +152,6 @@ public final class Main {
         config.runtimeApiPort(runtimeApiPort != null ? runtimeApiPort
                 : command.isEmpty() ? ShimContract.SIDECAR_RUNTIME_API_PORT : 0);
         return config.build();
-    }
-
-    /**
-     * The function's logging configuration from the variables Lambda gives its runtime ({@code AWS_LAMBDA_LOG_FORMAT},
-     * {@code AWS_LAMBDA_LOG_LEVEL}, {@code AWS_LAMBDA_LOG_GROUP_NAME}) and {@code LAMINA_SYSTEM_LOG_LEVEL}.
-     */
-    static LoggingConfig logging(Map<String, String> env) {
-        String format = upper(env.getOrDefault("AWS_LAMBDA_LOG_FORMAT", "Text"));
-        String systemLevel = upper(env.get("LAMINA_SYSTEM_LOG_LEVEL"));
-        return new LoggingConfig(
-                oneOf(LoggingConfig.Format.class, "AWS_LAMBDA_LOG_FORMAT", format),
-                upper(env.get("AWS_LAMBDA_LOG_LEVEL")),
-                systemLevel == null ? null : oneOf(LoggingConfig.SystemLevel.class, "LAMINA_SYSTEM_LOG_LEVEL",
-                        systemLevel),
-                env.get("AWS_LAMBDA_LOG_GROUP_NAME"));
-    }
-
-    private static <E extends Enum<E>> E oneOf(Class<E> values, String name, String value) {
-        for (E each : values.getEnumConstants()) {
-            if (each.name().equals(value)) {
-                return each;
-            }
-        }
-        throw new IllegalArgumentException(name + " must be one of " + Arrays.toString(values.getEnumConstants())
-                + ", got: " + value);
-    }
-
-    private static String upper(String value) {
-        return value == null ? null : value.strip().toUpperCase(Locale.ROOT);
     }
 
     private static String value(List<String> args, int index, String option) {

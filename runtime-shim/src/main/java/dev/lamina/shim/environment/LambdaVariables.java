@@ -34,11 +34,7 @@ public final class LambdaVariables {
         env.put("AWS_LAMBDA_FUNCTION_NAME", config.functionName());
         env.put("AWS_LAMBDA_FUNCTION_VERSION", config.functionVersion());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(config.memoryMb()));
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", config.logging().logGroup(config.functionName()));
-        if (config.logging().json()) {
-            env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
-            env.put("AWS_LAMBDA_LOG_LEVEL", config.logging().applicationLogLevel());
-        }
+        env.putAll(config.logging().runtimeVariables(config.functionName()));
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName(config.functionVersion()));
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", config.initializationType().value());
         env.put("AWS_REGION", config.region());

@@ -1,6 +1,9 @@
 package dev.lamina.shim.logs;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Lambda's logging configuration of a function. The format applies to the whole log: the runtime's lines (the runtime
@@ -16,6 +19,9 @@ public record LoggingConfig(Format format, String applicationLogLevel, SystemLev
 
     /** Lambda's system log levels, most detailed first. */
     public enum SystemLevel { DEBUG, INFO, WARN }
+
+    /** The system level for a shim that reads its configuration from variables (the sidecar). */
+    public static final String SYSTEM_LEVEL_VARIABLE = "LAMINA_SYSTEM_LOG_LEVEL";
 
     public static final List<String> APPLICATION_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
@@ -39,8 +45,47 @@ public record LoggingConfig(Format format, String applicationLogLevel, SystemLev
         }
     }
 
+    /**
+     * From the variables Lambda gives a runtime ({@code AWS_LAMBDA_LOG_FORMAT}, {@code AWS_LAMBDA_LOG_LEVEL},
+     * {@code AWS_LAMBDA_LOG_GROUP_NAME}) and {@code LAMINA_SYSTEM_LOG_LEVEL}; case does not matter.
+     */
+    public static LoggingConfig fromVariables(Map<String, String> variables) {
+        String systemLevel = upper(variables.get(SYSTEM_LEVEL_VARIABLE));
+        return new LoggingConfig(
+                oneOf(Format.class, "AWS_LAMBDA_LOG_FORMAT",
+                        upper(variables.getOrDefault("AWS_LAMBDA_LOG_FORMAT", "Text"))),
+                upper(variables.get("AWS_LAMBDA_LOG_LEVEL")),
+                systemLevel == null ? null : oneOf(SystemLevel.class, SYSTEM_LEVEL_VARIABLE, systemLevel),
+                variables.get("AWS_LAMBDA_LOG_GROUP_NAME"));
+    }
+
+    private static <E extends Enum<E>> E oneOf(Class<E> values, String name, String value) {
+        for (E each : values.getEnumConstants()) {
+            if (each.name().equals(value)) {
+                return each;
+            }
+        }
+        throw new IllegalArgumentException(name + " must be one of " + Arrays.toString(values.getEnumConstants())
+                + ", got: " + value);
+    }
+
+    private static String upper(String value) {
+        return value == null ? null : value.strip().toUpperCase(Locale.ROOT);
+    }
+
     public boolean json() {
         return format == Format.JSON;
+    }
+
+    /**
+     * What a runtime is told: {@code AWS_LAMBDA_LOG_GROUP_NAME}, and with JSON {@code AWS_LAMBDA_LOG_FORMAT} and
+     * {@code AWS_LAMBDA_LOG_LEVEL}.
+     */
+    public Map<String, String> runtimeVariables(String functionName) {
+        return json()
+                ? Map.of("AWS_LAMBDA_LOG_GROUP_NAME", logGroup(functionName), "AWS_LAMBDA_LOG_FORMAT", "JSON",
+                        "AWS_LAMBDA_LOG_LEVEL", applicationLogLevel)
+                : Map.of("AWS_LAMBDA_LOG_GROUP_NAME", logGroup(functionName));
     }
 
     /** {@code AWS_LAMBDA_LOG_GROUP_NAME}. */
