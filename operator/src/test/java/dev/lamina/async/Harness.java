@@ -30,7 +30,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path dataDirectory, AsyncSettings settings) {
-        async = AsyncInvocations.start(dataDirectory, settings,
+        async = AsyncInvocations.start(SqliteEventStore.open(dataDirectory), settings,
                 new AsyncInvocations.Collaborators(functions, functions, Sqs.CREDENTIALS, metrics, clock));
     }
 
