@@ -17,11 +17,12 @@ import java.util.function.Consumer;
  * A gateway replica's asynchronous invocation on a shared NATS stream, with one function, {@code sink}, that records
  * each payload it is invoked with. Run as a separate JVM by {@link NatsEventStoreKillTest} (arguments: server URLs
  * separated by commas, the prefix of the events it sends, how many): prints {@code ACK <id>} for every event accepted
- * (the 202), {@code SENT} when done sending, and {@code GOT <id>} for every invocation; it delivers until killed.
+ * (the 202), {@code SENT} when done sending, and {@code GOT <id>} and {@code END <id>} when an invocation begins and
+ * ends; it delivers until killed.
  */
 public final class NatsGatewayProcess {
 
-    static final Duration ACK_WAIT = Duration.ofSeconds(2);
+    static final Duration ACK_WAIT = Duration.ofSeconds(5);
     /** 8 deliveries at a time of 10 ms each: a backlog builds up while events are sent. */
     static final AsyncSettings SETTINGS = new AsyncSettings(Harness.FAST.functionErrorRetryDelays(),
             Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5), 8,
@@ -37,23 +38,29 @@ public final class NatsGatewayProcess {
                 out.flush();
             }
         };
-        AsyncInvocations async = start(List.of(args[0].split(",")), id -> print.accept("GOT " + id));
+        AsyncInvocations async = start(List.of(args[0].split(",")), id -> print.accept("GOT " + id),
+                id -> print.accept("END " + id));
         send(async, args[1], Integer.parseInt(args[2]), id -> print.accept("ACK " + id));
         print.accept("SENT");
         Thread.sleep(Long.MAX_VALUE);
     }
 
-    /** Asynchronous invocation on the stream {@code LAMINA_ASYNC} of {@code servers}, delivering to the sink. */
-    static AsyncInvocations start(List<String> servers, Consumer<String> delivered) {
+    /**
+     * Asynchronous invocation on the stream {@code LAMINA_ASYNC} of {@code servers}, delivering to the sink, which
+     * tells when it begins and ends an invocation.
+     */
+    static AsyncInvocations start(List<String> servers, Consumer<String> begins, Consumer<String> ends) {
         AsyncFunctions functions = function -> function.name().equals(SINK.name())
                 ? Optional.of(new AsyncFunction(ScriptedFunctions.arn(SINK.name()), null, null)) : Optional.empty();
         FunctionInvoker sink = (function, payload, requestId, traceHeader) -> {
-            delivered.accept(Json.parseOrText(payload).asText());
+            String id = Json.parseOrText(payload).asText();
+            begins.accept(id);
             try {
                 Thread.sleep(WORK);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            ends.accept(id);
             return ScriptedFunctions.ok("{}");
         };
         NatsSettings nats = new NatsSettings(servers, Optional.empty(), "LAMINA_ASYNC", 3, ACK_WAIT);
