@@ -37,9 +37,10 @@ import org.jboss.logging.Logger;
  * The replicated durable queue: a NATS JetStream work-queue stream shared by every gateway replica.
  *
  * <ul>
- *   <li><b>Intake.</b> An event is published to {@code <stream>.<namespace>.<function>} with its request id as
- *       {@code Nats-Msg-Id}; {@link #add} completes after the stream's PubAck, i.e. once the replicated write is
- *       kept. A publish that gets no answer (a leader election) is sent again: the id makes the repeat a no-op.</li>
+ *   <li><b>Intake.</b> An event is published to {@code <stream>.<namespace>.<function>.<request id>} with its
+ *       request id as {@code Nats-Msg-Id}; {@link #add} completes after the stream's PubAck, i.e. once the replicated
+ *       write is kept. A publish that gets no answer (a leader election) is sent again: the id makes the repeat a
+ *       no-op.</li>
  *   <li><b>Claiming.</b> All replicas pull from one durable consumer, so the server hands each message to one
  *       replica at a time. While an attempt runs, the message is kept from redelivery by {@code inProgress()} every
  *       third of the ack wait; a replica that dies stops doing that, and after the ack wait another replica gets the
@@ -47,9 +48,11 @@ import org.jboss.logging.Logger;
  *   <li><b>Due times.</b> A message not yet due is given back with {@code nakWithDelay} until it is; so is one
  *       beyond a function's room ({@link Pacing}), after a short pause.</li>
  *   <li><b>State.</b> Messages cannot change, so a new state (an attempt counted, outputs left to send) is published
- *       as a new message (its id derived from the old one's sequence, so a repeat is dropped) and only then is the old
- *       one acknowledged; the event's age counts from its stored acceptance time. {@link #remove} acknowledges,
- *       which deletes it from the work queue; that happens only once the outcome was sent.</li>
+ *       as a new message on the event's subject (its id derived from the old one's sequence, so a repeat is dropped).
+ *       The stream keeps one message per subject, so that write also deletes the old state: there is never a second
+ *       copy of an event, even if the replica dies right after. The event's age counts from its stored acceptance
+ *       time. {@link #remove} acknowledges, which deletes it from the work queue; that happens only once the outcome
+ *       was sent.</li>
  * </ul>
  * A message is a 4-byte length, the event's state as JSON, then the payload as it came.
  */
@@ -94,6 +97,7 @@ public final class NatsEventStore implements EventStore {
                 .retentionPolicy(RetentionPolicy.WorkQueue)
                 .storageType(StorageType.File)
                 .replicas(settings.replicas())
+                .maxMessagesPerSubject(1)
                 .build();
         try {
             management.addStream(stream);
@@ -168,7 +172,7 @@ public final class NatsEventStore implements EventStore {
             if (!wait.isNegative() && !wait.isZero()) {
                 message.nakWithDelay(wait);
             } else if (left.getOrDefault(function, 1) <= 0 || held.putIfAbsent(event.requestId(), message) != null) {
-                // No room for the function, or an older copy of the event (see update) is still at work here.
+                // No room for the function, or its new state came back while this replica still gives the old one back.
                 message.nakWithDelay(NO_ROOM_PAUSE);
             } else {
                 left.computeIfPresent(function, (f, n) -> n - 1);
@@ -180,7 +184,7 @@ public final class NatsEventStore implements EventStore {
 
     /**
      * Gives the event back with its new state. Unchanged (a claim beyond its function's room): the message itself
-     * comes back at the due time. Changed: the new state is published, then the old message acknowledged.
+     * comes back at the due time. Changed: the new state is published, which replaces the old message.
      */
     @Override
     public CompletableFuture<Void> update(AsyncEvent event) {
@@ -202,7 +206,9 @@ public final class NatsEventStore implements EventStore {
                 old.nakWithDelay(back);
                 return CompletableFuture.failedFuture(e);
             }
-            return acknowledge(event.requestId(), old);
+            // The new state replaced the old message; the acknowledgement only tidies the consumer up.
+            old.ack();
+            return CompletableFuture.completedFuture(null);
         } finally {
             held.remove(event.requestId(), old);
         }
@@ -263,7 +269,8 @@ public final class NatsEventStore implements EventStore {
     /** Publishes until the stream confirms (a repeat with the same id is dropped by the server's duplicate window). */
     private void publish(AsyncEvent event, String messageId) {
         PublishOptions options = PublishOptions.builder().expectedStream(settings.stream()).messageId(messageId).build();
-        String subject = settings.stream() + "." + event.function().namespace() + "." + event.function().name();
+        String subject = settings.stream() + "." + event.function().namespace() + "." + event.function().name() + "."
+                + event.requestId();
         byte[] body = encode(event);
         long deadline = System.nanoTime() + PUBLISH_PATIENCE.toNanos();
         while (true) {

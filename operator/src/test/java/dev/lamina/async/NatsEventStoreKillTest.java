@@ -54,6 +54,7 @@ class NatsEventStoreKillTest {
             }
         };
         Consumer<String> ends = id -> running.computeIfPresent(id, (key, n) -> n > 1 ? n - 1 : null);
+        CountDownLatch otherReady = new CountDownLatch(1);
         CountDownLatch otherSent = new CountDownLatch(1);
 
         try (NatsCluster nats = NatsCluster.start(work, 3)) {
@@ -76,6 +77,8 @@ class NatsEventStoreKillTest {
                         } else if (line.startsWith("END ")) {
                             runningInOther.remove(line.substring(4));
                             ends.accept(line.substring(4));
+                        } else if (line.equals("READY")) {
+                            otherReady.countDown();
                         } else if (line.equals("SENT")) {
                             otherSent.countDown();
                         }
@@ -86,6 +89,7 @@ class NatsEventStoreKillTest {
             });
 
             try (AsyncInvocations replica = NatsGatewayProcess.start(nats.servers(), begins, ends)) {
+                assertThat(otherReady.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("the other replica started").isTrue();
                 Thread sender = Thread.ofVirtual().start(() -> {
                     try {
                         NatsGatewayProcess.send(replica, "b", EVENTS_PER_REPLICA, accepted::add);
@@ -98,7 +102,8 @@ class NatsEventStoreKillTest {
                 nats.kill(0);
                 int acceptedAtNodeKill = accepted.size();
 
-                assertThat(otherSent.await(BOUND.toSeconds(), TimeUnit.SECONDS)).as("the other replica sent its events").isTrue();
+                assertThat(otherSent.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+                        .as("the other replica sent its events (%d accepted in all)", accepted.size()).isTrue();
                 await("the other replica delivering", () -> deliveredByOther.get() >= 200);
                 new ProcessBuilder("kill", "-KILL", Long.toString(other.pid())).start().waitFor();
                 other.waitFor();

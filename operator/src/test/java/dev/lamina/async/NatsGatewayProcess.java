@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * A gateway replica's asynchronous invocation on a shared NATS stream, with one function, {@code sink}, that records
  * each payload it is invoked with. Run as a separate JVM by {@link NatsEventStoreKillTest} (arguments: server URLs
- * separated by commas, the prefix of the events it sends, how many): prints {@code ACK <id>} for every event accepted
+ * separated by commas, the prefix of the events it sends, how many): prints {@code READY} once connected to the
+ * stream, {@code ACK <id>} for every event accepted
  * (the 202), {@code SENT} when done sending, and {@code GOT <id>} and {@code END <id>} when an invocation begins and
  * ends; it delivers until killed.
  */
@@ -40,6 +41,7 @@ public final class NatsGatewayProcess {
         };
         AsyncInvocations async = start(List.of(args[0].split(",")), id -> print.accept("GOT " + id),
                 id -> print.accept("END " + id));
+        print.accept("READY");
         send(async, args[1], Integer.parseInt(args[2]), id -> print.accept("ACK " + id));
         print.accept("SENT");
         Thread.sleep(Long.MAX_VALUE);
