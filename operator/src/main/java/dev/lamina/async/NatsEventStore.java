@@ -131,14 +131,27 @@ public final class NatsEventStore implements EventStore {
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(250));
         settings.credentialsFile().ifPresent(file -> options.authHandler(Nats.credentials(file.toString())));
+        Connection connection = null;
         try {
-            return new NatsEventStore(Nats.connect(options.build()), settings, clock);
+            connection = Nats.connect(options.build());
+            return new NatsEventStore(connection, settings, clock);
         } catch (IOException | JetStreamApiException e) {
+            closeQuietly(connection);
             throw new IllegalStateException("cannot open the async event stream " + settings.stream() + " on "
                     + settings.servers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to NATS", e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -259,11 +272,7 @@ public final class NatsEventStore implements EventStore {
         // Whatever is still held comes back to another replica at once instead of after the ack wait.
         held.values().forEach(Message::nak);
         held.clear();
-        try {
-            connection.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        closeQuietly(connection);
     }
 
     /** Publishes until the stream confirms (a repeat with the same id is dropped by the server's duplicate window). */

@@ -104,7 +104,8 @@ class NatsEventStoreKillTest {
 
                 assertThat(otherSent.await(BOUND.toSeconds(), TimeUnit.SECONDS))
                         .as("the other replica sent its events (%d accepted in all)", accepted.size()).isTrue();
-                await("the other replica delivering", () -> deliveredByOther.get() >= 200);
+                await("the other replica in the middle of invocations",
+                        () -> deliveredByOther.get() >= 200 && !runningInOther.isEmpty());
                 new ProcessBuilder("kill", "-KILL", Long.toString(other.pid())).start().waitFor();
                 other.waitFor();
                 reader.join();
