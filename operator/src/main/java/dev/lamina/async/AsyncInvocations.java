@@ -1,7 +1,6 @@
 package dev.lamina.async;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -27,9 +26,9 @@ public final class AsyncInvocations implements AutoCloseable {
         this.loop = new DeliveryLoop(store, delivery, new Pacing(with.functions()), work, settings, with.clock());
     }
 
-    /** Starts on the embedded durable queue in {@code dataDirectory}. */
-    public static AsyncInvocations start(Path dataDirectory, AsyncSettings settings, Collaborators with) {
-        return new AsyncInvocations(SqliteEventStore.open(dataDirectory), settings, with);
+    /** Starts on {@code store}, which it closes when closed. */
+    public static AsyncInvocations start(EventStore store, AsyncSettings settings, Collaborators with) {
+        return new AsyncInvocations(store, settings, with);
     }
 
     public AsyncIntake intake() {

@@ -5,7 +5,9 @@
  *   <li>{@link dev.lamina.async.AsyncIntake} validates an event (≤ 1 MB, valid JSON; the caller has found its
  *       function) and answers only after the event is on disk.</li>
  *   <li>{@link dev.lamina.async.EventStore} is the durable queue; {@link dev.lamina.async.SqliteEventStore} the
- *       embedded engine (why SQLite, and how group commit works, is explained there).</li>
+ *       embedded engine (why SQLite, and how group commit works, is explained there),
+ *       {@link dev.lamina.async.NatsEventStore} the replicated one that several gateway replicas share (a JetStream
+ *       work queue).</li>
  *   <li>{@code DeliveryLoop} hands due events to {@code Delivery}, which applies Lambda's retry, backoff, event-age,
  *       reserved-concurrency and recursion rules and sends records to destinations and dead-letter queues.</li>
  *   <li>The package reaches the rest of Lamina through two ports: {@link dev.lamina.async.AsyncFunctions} (which

@@ -4,10 +4,13 @@ import dev.lamina.async.AsyncConfig;
 import dev.lamina.async.AsyncFunction;
 import dev.lamina.async.AsyncFunctions;
 import dev.lamina.async.AsyncInvocations;
+import dev.lamina.async.EventStore;
 import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
+import dev.lamina.async.NatsEventStore;
+import dev.lamina.async.SqliteEventStore;
 import dev.lamina.async.SqsCredentials;
 import dev.lamina.deployments.HookInvoker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +30,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Asynchronous invocation as the gateway runs it: the durable queue and delivery start with the application (when
- * {@code lamina.async.data-dir} is set) and deliver through this gateway's own invocation path, so async events obey
+ * {@code lamina.async.data-dir} is set, or {@code lamina.async.store} is {@code nats}) and deliver through this gateway's own invocation path, so async events obey
  * the same routing, alias weights and concurrency limits as synchronous calls.
  */
 @ApplicationScoped
@@ -58,15 +60,22 @@ public class AsyncEvents {
 
     /** Runs before local mode and the controller fill the catalog and announce that they serve. */
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent event) {
-        Optional<Path> dataDir = config.dataDir();
-        if (dataDir.isEmpty()) {
-            LOG.info("Asynchronous invocation is off: set lamina.async.data-dir to a persistent directory to turn it on");
+        EventStore store = switch (config.store()) {
+            case SQLITE -> config.dataDir().map(SqliteEventStore::open).orElse(null);
+            case NATS -> NatsEventStore.connect(config.nats().settings(), InstantSource.system());
+        };
+        if (store == null) {
+            LOG.info("Asynchronous invocation is off: set lamina.async.data-dir to a persistent directory (or"
+                    + " lamina.async.store=nats) to turn it on");
             return;
         }
-        async = AsyncInvocations.start(dataDir.get(), config.settings(gateway.region()),
+        LOG.infof("Asynchronous invocation: events are kept in %s", switch (config.store()) {
+            case SQLITE -> config.dataDir().orElseThrow();
+            case NATS -> "JetStream stream " + config.nats().stream() + " on " + config.nats().servers().orElseThrow();
+        });
+        async = AsyncInvocations.start(store, config.settings(gateway.region()),
                 new AsyncInvocations.Collaborators(functions, invocations, NO_SECRETS, registry,
                         InstantSource.system()));
-        LOG.infof("Asynchronous invocation: events are kept in %s", dataDir.get());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -97,7 +106,7 @@ public class AsyncEvents {
         AsyncInvocations running = async;
         if (running == null) {
             return refused(ServiceError.invalidParameter("Asynchronous invocation (InvocationType Event) is off in"
-                    + " this Lamina: it needs lamina.async.data-dir, a directory on persistent storage."));
+                    + " this Lamina: it needs lamina.async.data-dir, a directory on persistent storage, or lamina.async.store=nats."));
         }
         return running.intake().accept(new FunctionRef(function.namespace(), address.name(), address.qualifier()),
                 payload, traceHeader);

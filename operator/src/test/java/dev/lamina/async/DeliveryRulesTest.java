@@ -237,7 +237,7 @@ class DeliveryRulesTest extends HarnessFixture {
 
     @Test
     void eventsOfAFunctionMissingOnlyBrieflyAreKeptAsAfterARestartBeforeTheGatewayKnowsItsFunctions() throws Exception {
-        try (var patient = new Harness(dir.resolve("patient"), Harness.FAST.withMissingFunctionGrace(Duration.ofMinutes(10)))) {
+        try (var patient = harness(Harness.FAST.withMissingFunctionGrace(Duration.ofMinutes(10)))) {
             var config = config(2, webhook(hook), null, null);
             patient.functions.deploy("reloading", config, (n, call) -> error("not yet"));
             patient.send("reloading", "{\"keep\":1}");

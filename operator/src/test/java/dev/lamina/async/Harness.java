@@ -8,9 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
-/** Asynchronous invocation on a real store in a temporary directory, with delays shrunk to milliseconds. */
+/** Asynchronous invocation on a real store (by default in a temporary directory), with delays shrunk to milliseconds. */
 final class Harness implements AutoCloseable {
 
     static final String NAMESPACE = "default";
@@ -30,7 +32,12 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path dataDirectory, AsyncSettings settings) {
-        async = AsyncInvocations.start(dataDirectory, settings,
+        this(clock -> SqliteEventStore.open(dataDirectory), settings);
+    }
+
+    /** On the store {@code storeFor} opens for the harness's clock. */
+    Harness(Function<InstantSource, EventStore> storeFor, AsyncSettings settings) {
+        async = AsyncInvocations.start(storeFor.apply(clock), settings,
                 new AsyncInvocations.Collaborators(functions, functions, Sqs.CREDENTIALS, metrics, clock));
     }
 

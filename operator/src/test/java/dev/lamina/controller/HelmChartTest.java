@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
@@ -184,6 +185,49 @@ class HelmChartTest {
     void asyncOnASharedClaimRefusesMoreThanOneReplica() {
         assertThatThrownBy(() -> render(template -> template.set("operator.replicas", 2)))
                 .hasMessageContaining("set operator.replicas to 1, or async.enabled to false");
+    }
+
+    @Test
+    void asyncOnNatsServesFromEveryReplicaWithTheChartsNatsCluster() {
+        List<HasMetadata> objects = render(template -> template.set("operator.replicas", 3)
+                .set("async.store", "nats").set("async.nats.deploy", true)
+                .set("async.nats.credentialsSecret", "nats-user"));
+        Deployment operator = only(objects, Deployment.class);
+        Container container = operator.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        String nats = RELEASE + "-nats";
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(operator.getSpec().getStrategy()).as("no claim to hand over").isNull();
+        assertThat(env(container)).containsEntry("LAMINA_ASYNC_STORE", "nats")
+                .containsEntry("LAMINA_ASYNC_NATS_REPLICAS", "3")
+                .containsEntry("LAMINA_ASYNC_NATS_CREDENTIALS_FILE", "/etc/lamina-nats/nats.creds")
+                .doesNotContainKey("LAMINA_ASYNC_DATA_DIR");
+        assertThat(env(container).get("LAMINA_ASYNC_NATS_SERVERS").split(",")).containsExactly(
+                Stream.of(0, 1, 2).map(i -> "nats://%s-%d.%s.%s.svc:4222".formatted(nats, i, nats, NAMESPACE))
+                        .toArray(String[]::new));
+        assertThat(of(objects, PersistentVolumeClaim.class)).isEmpty();
+
+        StatefulSet cluster = only(objects, StatefulSet.class);
+        assertThat(cluster.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(cluster.getSpec().getServiceName()).isEqualTo(nats);
+        Service headless = of(objects, Service.class).stream()
+                .filter(service -> service.getMetadata().getName().equals(nats)).findFirst().orElseThrow();
+        assertThat(cluster.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(headless.getSpec().getSelector())
+                .containsAllEntriesOf(cluster.getSpec().getSelector().getMatchLabels());
+        assertThat(of(objects, ConfigMap.class).stream().filter(map -> map.getMetadata().getName().equals(nats))
+                .findFirst().orElseThrow().getData().get("nats.conf"))
+                .contains("jetstream", "max_payload: 8MB", "nats://" + nats + "-2." + nats + "." + NAMESPACE + ".svc:6222");
+    }
+
+    @Test
+    void asyncOnNatsNeedsServersOrTheChartsCluster() {
+        assertThatThrownBy(() -> render(template -> template.set("async.store", "nats")))
+                .hasMessageContaining("async.nats.servers");
+        List<HasMetadata> objects = render(template -> template.set("operator.replicas", 2)
+                .set("async.store", "nats").set("async.nats.servers[0]", "nats://nats.messaging:4222"));
+        assertThat(env(only(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().getFirst()))
+                .containsEntry("LAMINA_ASYNC_NATS_SERVERS", "nats://nats.messaging:4222");
+        assertThat(of(objects, StatefulSet.class)).isEmpty();
     }
 
     /** What a user would notice if it were wrong, for any values. */
