@@ -10,6 +10,7 @@ import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
 import dev.lamina.gateway.ServiceAddresses;
+import dev.lamina.scaling.ConcurrencyLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +36,7 @@ public class ClusterGateway {
     private final EdgeCatalog edge;
     private final Leadership leadership;
     private PodInformers environments;
+    private ConcurrencyShares shares;
     /** Set at start; hook reports read it from the gateway's threads. */
     private volatile InformerCatalogFeed functions;
 
@@ -51,6 +53,8 @@ public class ClusterGateway {
         if (config.enabled()) {
             environments = new PodInformers(client);
             functions = new InformerCatalogFeed(client, catalog, edge, environments, leadership::leads);
+            shares = new ConcurrencyShares(client, config.gatewayNamespace().orElseGet(client::getNamespace),
+                    config.gatewaySelector(), config.gatewayPort(), leadership::leads);
         }
     }
 
@@ -95,6 +99,17 @@ public class ClusterGateway {
                 : (namespace, service) -> "localhost";
     }
 
+    /**
+     * The concurrency limits: in a cluster shared by every gateway replica, each admitting the shares the Lease
+     * holder grants it ({@link ConcurrencyShares}); without the controller role (local mode, one gateway), whole.
+     */
+    @Produces
+    @Singleton
+    ConcurrencyLimits concurrencyLimits(GatewayConfig gateway) {
+        return config.enabled() ? ConcurrencyLimits.shared(gateway.accountConcurrencyLimit(), System::nanoTime)
+                : new ConcurrencyLimits(gateway.accountConcurrencyLimit());
+    }
+
     /** The in-process ledger of hook reports (only as itself: {@link HookReports} is the choice above). */
     @Produces
     @Singleton
@@ -118,6 +133,7 @@ public class ClusterGateway {
 
     void stop(@Observes ShutdownEvent event) {
         if (functions != null) {
+            shares.close();
             functions.close();
             environments.close();
         }

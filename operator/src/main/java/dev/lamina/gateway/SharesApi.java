@@ -1,0 +1,94 @@
+package dev.lamina.gateway;
+
+import dev.lamina.scaling.ConcurrencyLimits;
+import dev.lamina.scaling.ShareKey;
+import dev.lamina.scaling.ShareUse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code PUT /lamina/v1/shares}: the controller gives this replica its shares of the shared concurrency limits
+ * ({@code {"validForMillis": 5000, "shares": {"ns/function": 25, "ns": 400}}}; {@code "shares": null} changes
+ * nothing) and gets back what this replica runs with them in force ({@code {"uses": [...]}}, see {@link ShareUse}).
+ * Answers 409 where the limits are counted whole (one gateway, local mode).
+ */
+@ApplicationScoped
+public class SharesApi {
+
+    public static final String PATH = "/lamina/v1/shares";
+    private static final int MAX_BODY = 1 << 20;
+
+    private final ConcurrencyLimits limits;
+
+    public SharesApi(Catalog catalog) {
+        this.limits = catalog.concurrency();
+    }
+
+    void routes(@Observes Router router) {
+        router.put(PATH).handler(this::exchange);
+    }
+
+    private void exchange(RoutingContext ctx) {
+        if (!limits.shared()) {
+            ctx.response().setStatusCode(409).end();
+            return;
+        }
+        BodyReader.read(ctx.request(), MAX_BODY, body -> {
+            if (body == null) {
+                ctx.response().setStatusCode(413).end();
+                return;
+            }
+            List<ShareUse> uses;
+            try {
+                JsonObject request = body.toJsonObject();
+                JsonObject shares = request.getJsonObject("shares");
+                uses = shares == null ? limits.uses() : limits.grant(parse(shares),
+                        TimeUnit.MILLISECONDS.toNanos(request.getLong("validForMillis")));
+            } catch (RuntimeException malformed) {
+                ctx.response().setStatusCode(400).end(String.valueOf(malformed.getMessage()));
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(usesJson(uses).encode());
+        });
+    }
+
+    private static Map<ShareKey, Integer> parse(JsonObject shares) {
+        Map<ShareKey, Integer> parsed = new HashMap<>();
+        shares.forEach(e -> parsed.put(ShareKey.parse(e.getKey()), ((Number) e.getValue()).intValue()));
+        return parsed;
+    }
+
+    /** The request body the controller sends. */
+    public static JsonObject request(Map<ShareKey, Integer> shares, long validNanos) {
+        JsonObject body = new JsonObject().put("validForMillis", TimeUnit.NANOSECONDS.toMillis(validNanos));
+        if (shares == null) {
+            return body.putNull("shares");
+        }
+        JsonObject byKey = new JsonObject();
+        shares.forEach((key, share) -> byKey.put(key.toString(), share));
+        return body.put("shares", byKey);
+    }
+
+    public static JsonObject usesJson(List<ShareUse> uses) {
+        JsonArray array = new JsonArray();
+        uses.forEach(u -> array.add(new JsonObject().put("key", u.key().toString()).put("limit", u.limit())
+                .put("share", u.share()).put("inFlight", u.inFlight()).put("wanted", u.wanted())));
+        return new JsonObject().put("uses", array);
+    }
+
+    public static List<ShareUse> parseUses(JsonObject answer) {
+        return answer.getJsonArray("uses").stream().map(JsonObject.class::cast)
+                .map(u -> new ShareUse(ShareKey.parse(u.getString("key")), u.getInteger("limit"),
+                        u.getInteger("share"), u.getInteger("inFlight"), u.getInteger("wanted")))
+                .toList();
+    }
+}
