@@ -60,7 +60,7 @@ class SharedConcurrencyTest {
     private static final String FUNCTION = "counted";
 
     /**
-     * A runtime that serves AWS_LAMBDA_MAX_CONCURRENCY invocations at once; each one counts itself in for ~200 ms in
+     * A runtime that serves AWS_LAMBDA_MAX_CONCURRENCY invocations at once; each one counts itself in for a second in
      * a file shared by every environment, under a lock, and keeps the most it saw.
      */
     private static final String BOOTSTRAP = """
@@ -74,7 +74,7 @@ class SharedConcurrencyTest {
                 rm -f "$headers"
                 flock "$COUNT_DIR/lock" sh -c 'n=$(( $(cat "$1/now") + 1 )); echo $n > "$1/now";
                   [ $n -gt $(cat "$1/max") ] && echo $n > "$1/max"; echo x >> "$1/runs"' sh "$COUNT_DIR"
-                sleep 0.2
+                sleep 1
                 flock "$COUNT_DIR/lock" sh -c 'echo $(( $(cat "$1/now") - 1 )) > "$1/now"' sh "$COUNT_DIR"
                 curl -sS -m 10 -X POST -d '{"ok":true}' "$api/invocation/$id/response" > /dev/null
               done
