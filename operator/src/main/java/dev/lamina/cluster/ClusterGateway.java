@@ -10,6 +10,7 @@ import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
 import dev.lamina.gateway.ServiceAddresses;
+import dev.lamina.gateway.SharesApi;
 import dev.lamina.scaling.ConcurrencyLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,6 +23,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cluster mode of the gateway: with the controller role on (it is off in local mode), this replica routes
@@ -35,18 +37,20 @@ public class ClusterGateway {
     private final Catalog catalog;
     private final EdgeCatalog edge;
     private final Leadership leadership;
+    private final SharesApi sharesApi;
     private PodInformers environments;
     private ConcurrencyShares shares;
     /** Set at start; hook reports read it from the gateway's threads. */
     private volatile InformerCatalogFeed functions;
 
     public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, EdgeCatalog edge,
-                          Leadership leadership) {
+                          Leadership leadership, SharesApi sharesApi) {
         this.config = config;
         this.client = client;
         this.catalog = catalog;
         this.edge = edge;
         this.leadership = leadership;
+        this.sharesApi = sharesApi;
     }
 
     void start(@Observes StartupEvent event) {
@@ -54,7 +58,9 @@ public class ClusterGateway {
             environments = new PodInformers(client);
             functions = new InformerCatalogFeed(client, catalog, edge, environments, leadership::leads);
             shares = new ConcurrencyShares(client, config.gatewayNamespace().orElseGet(client::getNamespace),
-                    config.gatewaySelector(), config.gatewayPort(), leadership::leads);
+                    config.gatewaySelector(), config.gatewayPort(), catalog.concurrency(),
+                    Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost"), leadership::leads);
+            sharesApi.acceptFrom(shares::isGatewayPod);
         }
     }
 

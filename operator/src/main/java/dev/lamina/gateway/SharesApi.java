@@ -14,12 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code PUT /lamina/v1/shares}: the controller gives this replica its shares of the shared concurrency limits
  * ({@code {"validForMillis": 5000, "shares": {"ns/function": 25, "ns": 400}}}; {@code "shares": null} changes
  * nothing) and gets back what this replica runs with them in force ({@code {"uses": [...]}}, see {@link ShareUse}).
- * Answers 409 where the limits are counted whole (one gateway, local mode).
+ * Answers 409 where the limits are counted whole (one gateway, local mode), and 403 to a caller that is not one of
+ * the gateway's replicas (the Lease holder is one): shares decide how much a replica admits.
  */
 @ApplicationScoped
 public class SharesApi {
@@ -28,9 +30,15 @@ public class SharesApi {
     private static final int MAX_BODY = 1 << 20;
 
     private final ConcurrencyLimits limits;
+    private volatile Predicate<String> callers = address -> false;
 
     public SharesApi(Catalog catalog) {
         this.limits = catalog.concurrency();
+    }
+
+    /** Who may exchange shares with this replica, by remote address; nobody until the mode says. */
+    public void acceptFrom(Predicate<String> callers) {
+        this.callers = callers;
     }
 
     void routes(@Observes Router router) {
@@ -40,6 +48,10 @@ public class SharesApi {
     private void exchange(RoutingContext ctx) {
         if (!limits.shared()) {
             ctx.response().setStatusCode(409).end();
+            return;
+        }
+        if (ctx.request().remoteAddress() == null || !callers.test(ctx.request().remoteAddress().hostAddress())) {
+            ctx.response().setStatusCode(403).end();
             return;
         }
         BodyReader.read(ctx.request(), MAX_BODY, body -> {

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * its share in force and its invocations in flight, as last reported, or the larger of that and a share sent
  * without an answer. Shares only grow out of what the limit leaves after every bound, so the bounds never add up to
  * more than the limit; a share shrinks at once, and what it gave up is granted elsewhere once the replica reported
- * it in force. A new controller knows none of the shares its predecessor granted: for one validity period (after
- * which they all lapsed) it grows nothing and asks replicas it has not heard from only for their report.
+ * it in force. A new controller knows none of the shares its predecessor granted: until every replica answered it
+ * once, or for one validity period (after which they all lapsed), it grows nothing and asks replicas it has not
+ * heard from only for their report.
  *
  * <p>Shares follow demand: each replica wants what it ran plus what it refused since its last report; when the
  * limit covers all wants, what is left is split evenly (so an idle replica can take a first call at once), else the
@@ -73,7 +74,7 @@ public final class ShareLedger {
     public Map<String, Map<ShareKey, Integer>> plan(Set<String> replicas, long nowNanos) {
         reports.keySet().retainAll(replicas);
         bounds.keySet().retainAll(replicas);
-        boolean mayGrow = nowNanos - growFromNanos >= 0;
+        boolean mayGrow = nowNanos - growFromNanos >= 0 || reports.keySet().containsAll(replicas);
         List<String> order = new ArrayList<>(new TreeSet<>(replicas));
         Map<String, Map<ShareKey, Integer>> plan = new HashMap<>();
         for (String replica : order) {
