@@ -32,8 +32,8 @@ public class SharesApi {
     private final ConcurrencyLimits limits;
     private volatile Predicate<String> callers = address -> false;
 
-    public SharesApi(Catalog catalog) {
-        this.limits = catalog.concurrency();
+    public SharesApi(ConcurrencyLimits limits) {
+        this.limits = limits;
     }
 
     /** Who may exchange shares with this replica, by remote address; nobody until the mode says. */
@@ -41,7 +41,7 @@ public class SharesApi {
         this.callers = callers;
     }
 
-    void routes(@Observes Router router) {
+    public void routes(@Observes Router router) {
         router.put(PATH).handler(this::exchange);
     }
 
