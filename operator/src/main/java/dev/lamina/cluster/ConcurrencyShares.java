@@ -39,10 +39,7 @@ final class ConcurrencyShares implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConcurrencyShares.class);
     /** How often shares follow demand: a replica short of share refuses calls for about this long. */
     static final Duration PERIOD = Duration.ofMillis(250);
-    /**
-     * How long a share stays in force without renewal: a controller lost for longer leaves every replica with none,
-     * and a new one grows no share for this long after it took over.
-     */
+    /** How long a share stays in force without renewal: a controller lost for longer leaves every replica with none. */
     static final Duration VALID = Duration.ofSeconds(5);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
 
@@ -83,18 +80,20 @@ final class ConcurrencyShares implements AutoCloseable {
                     ledger = null;
                 } else {
                     if (ledger == null) {
-                        ledger = new ShareLedger(System.nanoTime(), VALID.toNanos());
+                        ledger = new ShareLedger(VALID.toNanos());
                     }
                     replicas = GatewayPods.running(pods.getStore().list(), defaultPort);
                     Set<String> all = new HashSet<>(replicas.keySet());
                     all.add(self);
-                    ledger.round(all, this::exchange, System.nanoTime(), ANSWER_WITHIN.toNanos());
+                    ledger.round(all, this::exchange, ANSWER_WITHIN.toNanos());
                 }
+            } catch (RuntimeException failed) {
+                LOG.warnf(failed, "a round of concurrency shares failed");
+            }
+            try {
                 Thread.sleep(PERIOD);
             } catch (InterruptedException stop) {
                 return;
-            } catch (RuntimeException failed) {
-                LOG.warnf(failed, "a round of concurrency shares failed");
             }
         }
     }

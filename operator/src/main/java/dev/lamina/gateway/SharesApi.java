@@ -46,15 +46,17 @@ public class SharesApi {
     }
 
     private void exchange(RoutingContext ctx) {
-        if (!limits.shared()) {
-            ctx.response().setStatusCode(409).end();
-            return;
-        }
-        if (ctx.request().remoteAddress() == null || !callers.test(ctx.request().remoteAddress().hostAddress())) {
-            ctx.response().setStatusCode(403).end();
-            return;
-        }
+        // Read whole before any answer, so the connection stays usable whatever the answer.
         BodyReader.read(ctx.request(), MAX_BODY, body -> {
+            if (!limits.shared()) {
+                ctx.response().setStatusCode(409).end();
+                return;
+            }
+            if (ctx.request().remoteAddress() == null
+                    || !callers.test(ctx.request().remoteAddress().hostAddress())) {
+                ctx.response().setStatusCode(403).end();
+                return;
+            }
             if (body == null) {
                 ctx.response().setStatusCode(413).end();
                 return;

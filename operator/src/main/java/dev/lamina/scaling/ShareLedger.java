@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * its share in force and its invocations in flight, as last reported, or the larger of that and a share sent
  * without an answer. Shares only grow out of what the limit leaves after every bound, so the bounds never add up to
  * more than the limit; a share shrinks at once, and what it gave up is granted elsewhere once the replica reported
- * it in force. A new controller knows none of the shares its predecessor granted: until every replica answered it
- * once, or for one validity period (after which they all lapsed), it grows nothing and asks replicas it has not
- * heard from only for their report.
+ * it in force. A new controller knows none of the shares its predecessor granted, nor what they let run: until every
+ * replica answered it once, it grows nothing and asks replicas it has not heard from only for their report. (A
+ * replica whose share lapsed admits nothing more, but what it admitted may still run, so waiting out the validity
+ * would not do.)
  *
  * <p>Shares follow demand: each replica wants what it ran plus what it refused since its last report; when the
  * limit covers all wants, what is left is split evenly (so an idle replica can take a first call at once), else the
@@ -30,27 +30,24 @@ import java.util.concurrent.TimeUnit;
 public final class ShareLedger {
 
     private final long validNanos;
-    private final long growFromNanos;
     /** The last report of each replica, by limit. */
     private final Map<String, Map<ShareKey, ShareUse>> reports = new HashMap<>();
     /** What each replica may run at most, by limit. */
     private final Map<String, Map<ShareKey, Integer>> bounds = new HashMap<>();
 
     /**
-     * @param nowNanos   when this controller took over
      * @param validNanos how long a granted share stays in force without renewal
      */
-    public ShareLedger(long nowNanos, long validNanos) {
+    public ShareLedger(long validNanos) {
         this.validNanos = validNanos;
-        this.growFromNanos = nowNanos + validNanos;
     }
 
     /**
      * One whole round: plans, sends every replica its shares at once, and takes in what each answered within
      * {@code answerWithinNanos}. Blocks the calling thread meanwhile.
      */
-    public void round(Set<String> replicas, ShareExchange exchange, long nowNanos, long answerWithinNanos) {
-        Map<String, Map<ShareKey, Integer>> plan = plan(replicas, nowNanos);
+    public void round(Set<String> replicas, ShareExchange exchange, long answerWithinNanos) {
+        Map<String, Map<ShareKey, Integer>> plan = plan(replicas);
         Map<String, CompletableFuture<List<ShareUse>>> answers = new HashMap<>();
         plan.forEach((replica, shares) -> answers.put(replica,
                 exchange.exchange(replica, shares, validNanos).toCompletableFuture()));
@@ -71,10 +68,10 @@ public final class ShareLedger {
      * The shares to send to each of {@code replicas} now: a replica mapped to null is only asked for its report.
      * Replicas not named are forgotten (their pods are gone).
      */
-    public Map<String, Map<ShareKey, Integer>> plan(Set<String> replicas, long nowNanos) {
+    public Map<String, Map<ShareKey, Integer>> plan(Set<String> replicas) {
         reports.keySet().retainAll(replicas);
         bounds.keySet().retainAll(replicas);
-        boolean mayGrow = nowNanos - growFromNanos >= 0 || reports.keySet().containsAll(replicas);
+        boolean mayGrow = reports.keySet().containsAll(replicas);
         List<String> order = new ArrayList<>(new TreeSet<>(replicas));
         Map<String, Map<ShareKey, Integer>> plan = new HashMap<>();
         for (String replica : order) {
@@ -134,8 +131,7 @@ public final class ShareLedger {
 
     /** Each limit as the strictest replica sees it (a change reaches replicas one after another). */
     private Map<ShareKey, Integer> limits() {
-        Map<ShareKey, Integer> limits = new TreeMap<>(
-                (a, b) -> a.toString().compareTo(b.toString()));
+        Map<ShareKey, Integer> limits = new HashMap<>();
         reports.values().forEach(byKey -> byKey.values().forEach(
                 use -> limits.merge(use.key(), use.limit(), Math::min)));
         return limits;

@@ -114,9 +114,7 @@ class SharedConcurrencyTest {
         }
         gateways.add(new Gateway("gateway-a"));
         gateways.add(new Gateway("gateway-b"));
-        // Shares valid 5 s, from a controller that took over long enough ago to grant at once.
-        long valid = TimeUnit.SECONDS.toNanos(5);
-        ShareLedger ledger = new ShareLedger(System.nanoTime() - valid, valid);
+        ShareLedger ledger = new ShareLedger(TimeUnit.SECONDS.toNanos(5));
         controller = Thread.ofVirtual().start(() -> {
             while (sharing.get()) {
                 ledger.round(Set.of("gateway-a", "gateway-b"), (replica, shares, validNanos) -> {
@@ -124,7 +122,7 @@ class SharedConcurrencyTest {
                             .limits;
                     return CompletableFuture.completedFuture(
                             shares == null ? limits.uses() : limits.grant(shares, validNanos));
-                }, System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
+                }, TimeUnit.SECONDS.toNanos(1));
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {

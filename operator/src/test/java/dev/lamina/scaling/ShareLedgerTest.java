@@ -46,7 +46,7 @@ class ShareLedgerTest {
     };
 
     private void round(ShareLedger ledger) {
-        ledger.round(replicas.keySet(), exchange, now, TimeUnit.SECONDS.toNanos(1));
+        ledger.round(replicas.keySet(), exchange, TimeUnit.SECONDS.toNanos(1));
     }
 
     private static List<ConcurrencyLimits.Permit> admit(ConcurrencyLimits.FunctionLimit f, int n) {
@@ -60,7 +60,7 @@ class ShareLedgerTest {
     }
 
     private ShareLedger running() {
-        return new ShareLedger(now - VALID, VALID);
+        return new ShareLedger(VALID);
     }
 
     @Test
@@ -116,24 +116,31 @@ class ShareLedgerTest {
     }
 
     @Test
-    void aNewControllerGrowsNothingUntilThePredecessorsSharesLapsed() {
+    void aNewControllerGrowsNothingUntilEveryReplicaAnsweredIt() {
         ConcurrencyLimits.FunctionLimit a = replica("a", 10);
-        replica("b", 10);
+        ConcurrencyLimits.FunctionLimit b = replica("b", 10);
         ShareLedger first = running();
         round(first);
         round(first);
-        // b is unreachable when a new controller takes over: its 5 may still be in force.
+        List<ConcurrencyLimits.Permit> onB = admit(b, 5);
+        // b is unreachable when a new controller takes over: what it runs is unknown, even once its share lapsed.
         lost.add("b");
-        ShareLedger second = new ShareLedger(now, VALID);
+        ShareLedger second = running();
         admit(a, 20);
         round(second);
         round(second);
-        assertThat(admit(a, 10)).as("no growth while the old shares may be in force").isEmpty();
         now += VALID;
+        round(second);
+        assertThat(admit(a, 10)).as("no growth while b's use is unknown").isEmpty();
+        assertThat(b.tryAdmit()).as("b's share lapsed").isInstanceOf(ConcurrencyLimits.Throttle.class);
         lost.clear();
         round(second);
+        assertThat(admit(a, 10)).as("b still runs its 5").isEmpty();
+        onB.forEach(ConcurrencyLimits.Permit::release);
         round(second);
-        assertThat(admit(a, 10)).as("b's share lapsed with its validity: a grows").isNotEmpty();
+        round(second);
+        round(second);
+        assertThat(admit(a, 10)).as("b's 5 ended: a grows").isNotEmpty();
     }
 
     @Test
@@ -199,7 +206,7 @@ class ShareLedgerTest {
             }
             applyLost = random.nextBoolean();
             if (random.nextInt(200) == 0) {
-                ledger = new ShareLedger(now, VALID);
+                ledger = running();
             }
             now += TimeUnit.MILLISECONDS.toNanos(250);
             round(ledger);
