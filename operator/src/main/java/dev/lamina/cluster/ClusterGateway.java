@@ -10,6 +10,8 @@ import dev.lamina.gateway.EdgeCatalog;
 import dev.lamina.gateway.GatewayConfig;
 import dev.lamina.gateway.InvokePermissions;
 import dev.lamina.gateway.ServiceAddresses;
+import dev.lamina.gateway.SharesApi;
+import dev.lamina.scaling.ConcurrencyLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,6 +23,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cluster mode of the gateway: with the controller role on (it is off in local mode), this replica routes
@@ -34,23 +37,30 @@ public class ClusterGateway {
     private final Catalog catalog;
     private final EdgeCatalog edge;
     private final Leadership leadership;
+    private final SharesApi sharesApi;
     private PodInformers environments;
+    private ConcurrencyShares shares;
     /** Set at start; hook reports read it from the gateway's threads. */
     private volatile InformerCatalogFeed functions;
 
     public ClusterGateway(ControllerConfig config, KubernetesClient client, Catalog catalog, EdgeCatalog edge,
-                          Leadership leadership) {
+                          Leadership leadership, SharesApi sharesApi) {
         this.config = config;
         this.client = client;
         this.catalog = catalog;
         this.edge = edge;
         this.leadership = leadership;
+        this.sharesApi = sharesApi;
     }
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
             environments = new PodInformers(client);
             functions = new InformerCatalogFeed(client, catalog, edge, environments, leadership::leads);
+            shares = new ConcurrencyShares(client, config.gatewayNamespace().orElseGet(client::getNamespace),
+                    config.gatewaySelector(), config.gatewayPort(), catalog.concurrency(),
+                    Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost"), leadership::leads);
+            sharesApi.acceptFrom(shares::isGatewayPod);
         }
     }
 
@@ -95,6 +105,17 @@ public class ClusterGateway {
                 : (namespace, service) -> "localhost";
     }
 
+    /**
+     * The concurrency limits: in a cluster shared by every gateway replica, each admitting the shares the Lease
+     * holder grants it ({@link ConcurrencyShares}); without the controller role (local mode, one gateway), whole.
+     */
+    @Produces
+    @Singleton
+    ConcurrencyLimits concurrencyLimits(GatewayConfig gateway) {
+        return config.enabled() ? ConcurrencyLimits.shared(gateway.accountConcurrencyLimit(), System::nanoTime)
+                : new ConcurrencyLimits(gateway.accountConcurrencyLimit());
+    }
+
     /** The in-process ledger of hook reports (only as itself: {@link HookReports} is the choice above). */
     @Produces
     @Singleton
@@ -118,6 +139,7 @@ public class ClusterGateway {
 
     void stop(@Observes ShutdownEvent event) {
         if (functions != null) {
+            shares.close();
             functions.close();
             environments.close();
         }

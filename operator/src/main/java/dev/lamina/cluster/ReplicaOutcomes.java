@@ -4,8 +4,6 @@ import dev.lamina.deployments.OutcomeSource;
 import dev.lamina.deployments.Outcomes;
 import dev.lamina.gateway.OutcomeReport;
 import dev.lamina.gateway.OutcomesApi;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,9 +32,6 @@ public final class ReplicaOutcomes implements OutcomeSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReplicaOutcomes.class);
     private static final Duration CONNECT_WITHIN = Duration.ofSeconds(1);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
-    /** The container port a replica's pod names for its HTTP server; without one, the configured port is used. */
-    static final String HTTP_PORT_NAME = "http";
-
     private final KubernetesClient client;
     private final String namespace;
     private final String selector;
@@ -48,7 +42,7 @@ public final class ReplicaOutcomes implements OutcomeSource, AutoCloseable {
     /**
      * @param namespace   where the gateway pods run
      * @param selector    their label selector, e.g. {@code app.kubernetes.io/name=lamina}
-     * @param defaultPort their HTTP port when a pod names none {@value #HTTP_PORT_NAME}
+     * @param defaultPort their HTTP port when a pod names none {@value GatewayPods#HTTP_PORT_NAME}
      */
     public ReplicaOutcomes(KubernetesClient client, String namespace, String selector, int defaultPort) {
         this.client = client;
@@ -78,19 +72,9 @@ public final class ReplicaOutcomes implements OutcomeSource, AutoCloseable {
 
     /** The base URI of every running gateway pod with an IP. */
     private List<URI> replicas() {
-        return client.pods().inNamespace(namespace).withLabelSelector(selector).list().getItems().stream()
-                .filter(pod -> pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
-                        && pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isEmpty())
-                .map(pod -> URI.create("http://" + host(pod.getStatus().getPodIP()) + ":" + port(pod)))
-                .toList();
-    }
-
-    private int port(Pod pod) {
-        return pod.getSpec().getContainers().stream()
-                .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
-                .filter(p -> HTTP_PORT_NAME.equals(p.getName()) && p.getContainerPort() != null)
-                .map(ContainerPort::getContainerPort)
-                .findFirst().orElse(defaultPort);
+        return List.copyOf(GatewayPods.running(
+                client.pods().inNamespace(namespace).withLabelSelector(selector).list().getItems(), defaultPort)
+                .values());
     }
 
     private CompletableFuture<Optional<OutcomeReport>> ask(URI uri) {
@@ -107,10 +91,6 @@ public final class ReplicaOutcomes implements OutcomeSource, AutoCloseable {
                     LOG.debugf("gateway replica %s left out of this reading: %s", uri, failure.getMessage());
                     return Optional.empty();
                 });
-    }
-
-    private static String host(String ip) {
-        return ip.contains(":") ? "[" + ip + "]" : ip;
     }
 
     private static String encode(String value) {

@@ -54,12 +54,16 @@ public class Catalog implements VersionReadiness {
     private final Duration scaleUpPatience;
     private final Accounts accounts;
 
-    public Catalog(GatewayConfig config, GatewayMetrics metrics, Accounts accounts) {
+    /**
+     * @param concurrency the limits as this mode counts them: whole with one gateway, shared across replicas in a
+     *                    cluster
+     */
+    public Catalog(GatewayConfig config, GatewayMetrics metrics, Accounts accounts, ConcurrencyLimits concurrency) {
         GatewayConfig.Scaling s = config.scaling();
         this.metrics = metrics;
         this.accounts = accounts;
         this.scaleUpPatience = s.scaleUpPatience();
-        this.concurrency = new ConcurrencyLimits(config.accountConcurrencyLimit());
+        this.concurrency = concurrency;
         this.scaling = new ScalingLoop(
                 new ScalingPolicy(s.stableWindow(), s.panicWindow(), s.panicThreshold(), s.tick(), s.maxStarting()),
                 System::nanoTime);
@@ -186,6 +190,11 @@ public class Catalog implements VersionReadiness {
             return new Readiness(false, deployed.info().state().reason());
         }
         return new Readiness(deployed.pool().state().ready() > 0, null);
+    }
+
+    /** Every concurrency limit of the functions put here. */
+    public ConcurrencyLimits concurrency() {
+        return concurrency;
     }
 
     /** The concurrency limit of a function put here. */

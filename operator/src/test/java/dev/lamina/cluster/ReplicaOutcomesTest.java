@@ -157,7 +157,7 @@ class ReplicaOutcomesTest {
     private void pod(String name, Map<String, String> labels, String phase, int port) {
         Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
                 .withLabels(labels).endMetadata().withNewSpec().addNewContainer().withName("lamina")
-                .withImage("lamina").addNewPort().withName(ReplicaOutcomes.HTTP_PORT_NAME).withContainerPort(port)
+                .withImage("lamina").addNewPort().withName(GatewayPods.HTTP_PORT_NAME).withContainerPort(port)
                 .endPort().endContainer().endSpec().build()).create();
         pod.setStatus(new PodStatusBuilder().withPhase(phase).withPodIP("127.0.0.1").build());
         client.resource(pod).updateStatus();

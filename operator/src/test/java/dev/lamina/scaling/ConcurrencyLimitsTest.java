@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class ConcurrencyLimitsTest {
 
     private final ConcurrencyLimits limits = new ConcurrencyLimits(10);
@@ -63,6 +66,30 @@ class ConcurrencyLimitsTest {
         before.forEach(ConcurrencyLimits.Permit::release);
         f.remove();
         assertThat(account.unreservedLimit()).isEqualTo(10);
+    }
+
+    @Test
+    void aSharedLimitAdmitsOnlyItsShareAndReportsWhatItRanAndRefused() {
+        long[] now = {0};
+        ConcurrencyLimits shared = ConcurrencyLimits.shared(10, () -> now[0]);
+        ConcurrencyLimits.FunctionLimit f = shared.account("ns").function("f", 8);
+        ShareKey key = ShareKey.reserved("ns", "f");
+        assertThat(f.tryAdmit()).as("nothing before a share").isInstanceOf(ConcurrencyLimits.Throttle.class);
+
+        shared.grant(Map.of(key, 5), 1_000);
+        List<ConcurrencyLimits.Permit> permits = admitAll(f, 7);
+        assertThat(permits).hasSize(5);
+        assertThat(shared.uses()).contains(new ShareUse(key, 8, 5, 5, 5 + 2));
+
+        assertThat(shared.grant(Map.of(key, 2), 1_000)).as("a smaller share keeps what runs")
+                .contains(new ShareUse(key, 8, 2, 5, 5));
+        permits.subList(0, 2).forEach(ConcurrencyLimits.Permit::release);
+        assertThat(f.tryAdmit()).as("3 still run, over the share of 2").isInstanceOf(ConcurrencyLimits.Throttle.class);
+
+        now[0] = 1_000;
+        permits.forEach(ConcurrencyLimits.Permit::release);
+        assertThat(f.tryAdmit()).as("the share lapsed").isInstanceOf(ConcurrencyLimits.Throttle.class);
+        assertThat(limits.shared()).as("one gateway counts whole").isFalse();
     }
 
     private static List<ConcurrencyLimits.Permit> admitAll(ConcurrencyLimits.FunctionLimit f, int attempts) {
