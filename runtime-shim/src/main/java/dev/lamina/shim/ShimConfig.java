@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  *                              the machine's
  * @param extensionsDirectory   child-process mode: every executable file in it is started at init as an external
  *                              extension, before the runtime (Lambda's {@code /opt/extensions}); null = none
+ * @param runtimeOutput         sidecar mode: the named pipe the runtime's stdout and stderr come through, made by the
+ *                              wrapper of {@link ShimContract#wrapRuntime} in a volume both containers mount; null =
+ *                              the runtime's output does not pass the shim (only platform lines are in its log)
  */
 public record ShimConfig(
         String functionName,
@@ -59,7 +62,8 @@ public record ShimConfig(
         Duration initTimeout,
         Optional<Pattern> sidecarProcessPattern,
         Path tmpDirectory,
-        Path extensionsDirectory) {
+        Path extensionsDirectory,
+        Path runtimeOutput) {
 
     public static final String LATEST = "$LATEST";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
@@ -88,6 +92,8 @@ public record ShimConfig(
         Objects.requireNonNull(initTimeout, "initTimeout");
         require(initTimeout.isPositive(), "initTimeout must be positive");
         Objects.requireNonNull(sidecarProcessPattern, "sidecarProcessPattern");
+        require(runtimeOutput == null || runtimeCommand.isEmpty(),
+                "runtimeOutput is for sidecar mode: a child runtime's output comes through its own pipe");
     }
 
     public static Builder builder() {
@@ -136,6 +142,7 @@ public record ShimConfig(
         private Optional<Pattern> sidecarProcessPattern = Optional.empty();
         private Path tmpDirectory;
         private Path extensionsDirectory;
+        private Path runtimeOutput;
 
         private Builder() {
         }
@@ -161,6 +168,7 @@ public record ShimConfig(
             sidecarProcessPattern = config.sidecarProcessPattern;
             tmpDirectory = config.tmpDirectory;
             extensionsDirectory = config.extensionsDirectory;
+            runtimeOutput = config.runtimeOutput;
         }
 
         public Builder functionName(String functionName) {
@@ -267,11 +275,16 @@ public record ShimConfig(
             return this;
         }
 
+        public Builder runtimeOutput(Path runtimeOutput) {
+            this.runtimeOutput = runtimeOutput;
+            return this;
+        }
+
         public ShimConfig build() {
             return new ShimConfig(functionName, functionVersion, memoryMb, timeout, handler, region, accountId,
                     concurrency, invokePort, runtimeApiPort, invokeHost, runtimeCommand, workingDirectory, environment,
                     initializationType, logSink, initTimeout, sidecarProcessPattern, tmpDirectory,
-                    extensionsDirectory);
+                    extensionsDirectory, runtimeOutput);
         }
     }
 }
