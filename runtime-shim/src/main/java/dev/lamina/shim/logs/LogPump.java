@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Copies a process's output (stdout and stderr merged, as Lambda does) into the function log, line by line: the
- * runtime's, or an external extension's.
+ * runtime's, or an external extension's; in sidecar mode, what a runtime container writes into a named pipe
+ * ({@link RuntimeOutputIntake}).
  *
  * <p>The runtime writes its log and then posts its response over HTTP; the shim must not write END/REPORT or a log
  * tail before those earlier lines have been read. {@link #awaitCaughtUp} waits until the pump has read everything
