@@ -102,9 +102,9 @@ public final class ShimContract {
 
     /**
      * The command that starts {@code runtime} (its container's entrypoint and arguments) with stdout and stderr going
-     * into the named pipe {@code fifo}, made first if missing: POSIX {@code sh} and {@code mkfifo}, which AWS base
-     * images have. The shell execs the runtime, so the runtime keeps its process. Where no pipe can be made the
-     * runtime starts with its output where it was, and the wrapper says so on stderr.
+     * into the named pipe {@code fifo}, made first if missing: it needs only POSIX {@code sh} and {@code mkfifo}. The
+     * shell execs the runtime, so the runtime keeps its process. Where no pipe can be made the runtime starts with its
+     * output where it was, and the wrapper says so on stderr.
      */
     public static List<String> wrapRuntime(String fifo, List<String> runtime) {
         if (fifo.contains("'")) {
