@@ -17,7 +17,6 @@ final class SidecarHost implements RuntimeHost {
 
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(50);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    private static final Duration LOG_CATCH_UP = Duration.ofMillis(200);
 
     private final RuntimeProcessFinder finder;
     private final FunctionLog log;
