@@ -19,7 +19,8 @@ public interface ControllerConfig {
 
     /**
      * Runtime name → base image, replacing an AWS Lambda base image (for a mirror). A runtime Lambda has blocked stays
-     * refused whatever its image.
+     * refused whatever its image. A replacement is started as the base image is: {@code /lambda-entrypoint.sh} with
+     * the handler (custom runtimes: their bootstrap), under a {@code sh} wrapper that needs {@code mkfifo}.
      */
     Map<String, String> runtimes();
 

@@ -34,7 +34,10 @@ import java.util.Objects;
  * The pod of one execution environment: the function's own container (its image, or the runtime's base image with
  * the code mounted at /var/task and layers at /opt) beside the lamina-shim sidecar that serves the Runtime API on
  * 127.0.0.1:9001 and the invoke endpoint on 8080 (sidecar mode, as runtime-shim/README.md describes it). Sized,
- * secured and wired like a Lambda environment.
+ * secured and wired like a Lambda environment. A code function's runtime is started by the shim's wrapper
+ * ({@link ShimContract#wrapRuntime}), which sends its stdout and stderr through a named pipe in a shared volume to the
+ * shim: the shim's log is then the environment's one log stream, as a Lambda log stream is. An image function keeps
+ * its image's entrypoint, which the operator does not know; its output stays in its own container's log.
  */
 final class PodTemplateFactory {
     static final String FUNCTION_CONTAINER = "function";
@@ -47,6 +50,9 @@ final class PodTemplateFactory {
     private static final int SHIM_HEAP_PER_SLOT_MB = 16;
     private static final String CUSTOM_RUNTIME =
             "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap";
+    /** What AWS base images start, with the handler as their CMD. */
+    private static final String BASE_IMAGE_ENTRYPOINT = "/lambda-entrypoint.sh";
+    private static final String RUNTIME_OUTPUT = "runtime-output";
 
     private final ControllerSettings settings;
 
@@ -61,13 +67,20 @@ final class PodTemplateFactory {
         // The shim is a native sidecar (an init container that keeps running): it starts first, and the function
         // container only starts once the Runtime API listens, because a runtime whose first /next is refused exits.
         List<Container> initContainers = new ArrayList<>();
-        initContainers.add(shimContainer(target));
+        boolean outputThroughShim = spec.code() != null;
+        initContainers.add(shimContainer(target, outputThroughShim));
 
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir()
                 .withSizeLimit(megabytes(spec.ephemeralStorageMB())).endEmptyDir().build());
         functionMounts.add(mount("tmp", "/tmp", false));
         volumes.add(new VolumeBuilder().withName("shim-tmp").withNewEmptyDir()
                 .withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
+        if (outputThroughShim) {
+            // Holds only the named pipe, whose data never reaches the disk.
+            volumes.add(new VolumeBuilder().withName(RUNTIME_OUTPUT).withNewEmptyDir()
+                    .withSizeLimit(new Quantity("1Mi")).endEmptyDir().build());
+            functionMounts.add(mount(RUNTIME_OUTPUT, ShimContract.RUNTIME_OUTPUT_DIRECTORY, false));
+        }
 
         if (spec.code() != null) {
             addCode(spec.code(), volumes, functionMounts, initContainers);
@@ -111,11 +124,10 @@ final class PodTemplateFactory {
                 .addToLimits("cpu", cpu(spec.memoryMB()))
                 .build();
         ContainerBuilder container = new ContainerBuilder().withName(FUNCTION_CONTAINER).withImage(image);
-        if (spec.runtime() != null && spec.runtime().startsWith("provided")) {
-            // A custom runtime is the function's own bootstrap, found in the code or else in a layer, as on Lambda.
-            container.withCommand("/bin/sh", "-c", CUSTOM_RUNTIME);
+        if (spec.code() != null) {
+            container.withCommand(ShimContract.wrapRuntime(ShimContract.RUNTIME_OUTPUT_FIFO, runtimeCommand(spec)));
         } else if (spec.handler() != null) {
-            // AWS base images start /lambda-entrypoint.sh with the handler as their CMD.
+            // The handler overrides the image's CMD, as on Lambda.
             container.withArgs(spec.handler());
         }
         return container
@@ -124,6 +136,16 @@ final class PodTemplateFactory {
                 .withVolumeMounts(mounts)
                 .withSecurityContext(containerSecurity())
                 .build();
+    }
+
+    /** What a code function's container runs: its runtime's base image's start. */
+    private static List<String> runtimeCommand(FunctionSpec spec) {
+        if (spec.runtime().startsWith("provided")) {
+            // A custom runtime is the function's own bootstrap, found in the code or else in a layer, as on Lambda.
+            return List.of("/bin/sh", "-c", CUSTOM_RUNTIME);
+        }
+        return spec.handler() != null
+                ? List.of(BASE_IMAGE_ENTRYPOINT, spec.handler()) : List.of(BASE_IMAGE_ENTRYPOINT);
     }
 
     private List<EnvVar> functionEnvironment(VersionTarget target) {
@@ -164,7 +186,7 @@ final class PodTemplateFactory {
         return env;
     }
 
-    private Container shimContainer(VersionTarget target) {
+    private Container shimContainer(VersionTarget target, boolean outputThroughShim) {
         FunctionSpec spec = target.spec();
         // The shim buffers each running invocation's payload (up to 6 MB each way): as its README advises, every
         // slot beyond the first gets 16 MB more heap, and the container as much more memory.
@@ -175,8 +197,7 @@ final class PodTemplateFactory {
                 .withName(ShimContract.CONTAINER_NAME)
                 .withImage(settings.shimImage())
                 .withRestartPolicy("Always")
-                .withArgs("--port", Integer.toString(ShimContract.INVOKE_PORT),
-                        "--runtime-api-port", Integer.toString(ShimContract.SIDECAR_RUNTIME_API_PORT))
+                .withArgs(shimArguments(outputThroughShim))
                 .addNewPort().withName(ShimContract.INVOKE_PORT_NAME).withContainerPort(ShimContract.INVOKE_PORT)
                 .withProtocol("TCP").endPort()
                 .withEnv(
@@ -208,9 +229,26 @@ final class PodTemplateFactory {
                 .withNewHttpGet().withPath(ShimContract.STATE_PATH).withNewPort(ShimContract.INVOKE_PORT).endHttpGet()
                 .withPeriodSeconds(10).withFailureThreshold(3).withTimeoutSeconds(5)
                 .endLivenessProbe()
-                .withVolumeMounts(mount("shim-tmp", "/tmp", false))
+                .withVolumeMounts(shimMounts(outputThroughShim))
                 .withSecurityContext(containerSecurity())
                 .build();
+    }
+
+    private static List<String> shimArguments(boolean outputThroughShim) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(ShimContract.INVOKE_PORT),
+                "--runtime-api-port", Integer.toString(ShimContract.SIDECAR_RUNTIME_API_PORT)));
+        if (outputThroughShim) {
+            args.addAll(List.of("--runtime-output", ShimContract.RUNTIME_OUTPUT_FIFO));
+        }
+        return args;
+    }
+
+    private static List<VolumeMount> shimMounts(boolean outputThroughShim) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(mount("shim-tmp", "/tmp", false)));
+        if (outputThroughShim) {
+            mounts.add(mount(RUNTIME_OUTPUT, ShimContract.RUNTIME_OUTPUT_DIRECTORY, false));
+        }
+        return mounts;
     }
 
     private void addCode(CodeSource code, List<Volume> volumes, List<VolumeMount> mounts, List<Container> inits) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lamina.api.Function;
 import dev.lamina.api.Labels;
+import dev.lamina.shim.ShimContract;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -12,10 +13,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class PodTemplateFactoryTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/pod-template-every-field.yaml");
     private final PodTemplateFactory factory = new PodTemplateFactory(ControllerSettings.defaults()
@@ -150,8 +154,9 @@ class PodTemplateFactoryTest {
         PodTemplateSpec pod = build(function, Labels.LATEST);
         Container container = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
         assertThat(container.getImage()).isEqualTo("public.ecr.aws/lambda/provided:al2023");
-        assertThat(container.getCommand()).containsExactly("/bin/sh", "-c",
-                "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap");
+        assertThat(container.getCommand()).isEqualTo(ShimContract.wrapRuntime(ShimContract.RUNTIME_OUTPUT_FIFO,
+                List.of("/bin/sh", "-c",
+                        "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap")));
         var task = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("task")).findFirst().orElseThrow();
         assertThat(task.getConfigMap().getName()).isEqualTo("hello-code");
         assertThat(task.getConfigMap().getDefaultMode()).isEqualTo(0555);
@@ -159,6 +164,50 @@ class PodTemplateFactoryTest {
             assertThat(m.getMountPath()).isEqualTo("/var/task");
             assertThat(m.getName()).isEqualTo("task");
         });
+    }
+
+    @Test
+    void aCodeFunctionsRuntimeWritesItsOutputThroughTheShimByAPipeInASharedVolume() {
+        PodTemplateSpec pod = build(Fixtures.functionResource("/functions/every-field.yaml"), "3");
+        Container function = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
+        Container shim = container(pod, ShimContract.CONTAINER_NAME);
+
+        assertThat(function.getCommand()).as("the base image's entrypoint and the handler, wrapped")
+                .isEqualTo(ShimContract.wrapRuntime("/lamina/output/runtime",
+                        List.of("/lambda-entrypoint.sh", "example.Thumbnail::handleRequest")));
+        assertThat(function.getArgs()).isEmpty();
+        assertThat(shim.getArgs()).containsExactly("--port", "8080", "--runtime-api-port", "9001",
+                "--runtime-output", "/lamina/output/runtime");
+        var output = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("runtime-output"))
+                .findFirst().orElseThrow();
+        assertThat(output.getEmptyDir()).isNotNull();
+        for (Container container : List.of(function, shim)) {
+            assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+                assertThat(mount.getName()).isEqualTo("runtime-output");
+                assertThat(mount.getMountPath()).isEqualTo("/lamina/output");
+                assertThat(mount.getReadOnly()).as("the wrapper makes the pipe").isNull();
+            });
+        }
+        // Inside the pod only: no new port for the NetworkPolicy, probes and labels as before.
+        assertThat(shim.getPorts()).extracting("name", "containerPort")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("invoke", 8080));
+        assertThat(function.getPorts()).isEmpty();
+        assertThat(shim.getStartupProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(shim.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+        assertThat(shim.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/state");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "lamina-operator")
+                .containsEntry("app.kubernetes.io/component", "function");
+    }
+
+    @Test
+    void anImageFunctionKeepsItsEntrypointAndItsOutputInItsOwnContainer() {
+        PodTemplateSpec pod = build(Fixtures.imageFunction("ns", "plain", "handler: app.handler"), Labels.LATEST);
+        Container function = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
+
+        assertThat(function.getCommand()).isEmpty();
+        assertThat(function.getArgs()).containsExactly("app.handler");
+        assertThat(container(pod, ShimContract.CONTAINER_NAME).getArgs()).doesNotContain("--runtime-output");
+        assertThat(pod.getSpec().getVolumes()).extracting("name").doesNotContain("runtime-output");
     }
 
     @Test

@@ -38,6 +38,8 @@ public final class Main {
               --concurrency N              invocations served at a time (default AWS_LAMBDA_MAX_CONCURRENCY or 1)
               --sidecar-process-pattern RE sidecar mode: regular expression matching the runtime's command lines
                                            (default: processes whose AWS_LAMBDA_RUNTIME_API points at this shim)
+              --runtime-output FIFO        sidecar mode: named pipe the runtime's stdout and stderr come through
+                                           (made by the runtime container's wrapper); its lines join the log
               --extensions-dir DIR         executables started as external extensions before BOOTSTRAP
                                            (default /opt/extensions, as Lambda's; not in sidecar mode)
               --help                       this text
@@ -141,6 +143,7 @@ public final class Main {
                 case "--runtime-api-port" -> runtimeApiPort = number(arg, value(args, ++i, arg));
                 case "--concurrency" -> config.concurrency(number(arg, value(args, ++i, arg)));
                 case "--sidecar-process-pattern" -> config.sidecarProcessPattern(pattern(value(args, ++i, arg)));
+                case "--runtime-output" -> config.runtimeOutput(Path.of(value(args, ++i, arg)));
                 case "--extensions-dir" -> config.extensionsDirectory(Path.of(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }

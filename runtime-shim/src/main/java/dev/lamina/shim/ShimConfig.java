@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * @param extensionsDirectory   child-process mode: every executable file in it is started at init as an external
  *                              extension, before the runtime (Lambda's {@code /opt/extensions}); null = none
  * @param logging               the function's logging configuration: format, levels, log group
+ * @param runtimeOutput         sidecar mode: the named pipe the runtime's stdout and stderr come through, made by the
+ *                              wrapper of {@link ShimContract#wrapRuntime} in a volume both containers mount; null =
+ *                              the runtime's output does not pass the shim (only platform lines are in its log)
  */
 public record ShimConfig(
         String functionName,
@@ -62,7 +65,8 @@ public record ShimConfig(
         Optional<Pattern> sidecarProcessPattern,
         Path tmpDirectory,
         Path extensionsDirectory,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        Path runtimeOutput) {
 
     public static final String LATEST = "$LATEST";
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
@@ -92,6 +96,8 @@ public record ShimConfig(
         require(initTimeout.isPositive(), "initTimeout must be positive");
         Objects.requireNonNull(sidecarProcessPattern, "sidecarProcessPattern");
         Objects.requireNonNull(logging, "logging");
+        require(runtimeOutput == null || runtimeCommand.isEmpty(),
+                "runtimeOutput is for sidecar mode: a child runtime's output comes through its own pipe");
     }
 
     public static Builder builder() {
@@ -141,6 +147,7 @@ public record ShimConfig(
         private Path tmpDirectory;
         private Path extensionsDirectory;
         private LoggingConfig logging = LoggingConfig.TEXT;
+        private Path runtimeOutput;
 
         private Builder() {
         }
@@ -167,6 +174,7 @@ public record ShimConfig(
             tmpDirectory = config.tmpDirectory;
             extensionsDirectory = config.extensionsDirectory;
             logging = config.logging;
+            runtimeOutput = config.runtimeOutput;
         }
 
         public Builder functionName(String functionName) {
@@ -278,11 +286,16 @@ public record ShimConfig(
             return this;
         }
 
+        public Builder runtimeOutput(Path runtimeOutput) {
+            this.runtimeOutput = runtimeOutput;
+            return this;
+        }
+
         public ShimConfig build() {
             return new ShimConfig(functionName, functionVersion, memoryMb, timeout, handler, region, accountId,
                     concurrency, invokePort, runtimeApiPort, invokeHost, runtimeCommand, workingDirectory, environment,
                     initializationType, logSink, initTimeout, sidecarProcessPattern, tmpDirectory,
-                    extensionsDirectory, logging);
+                    extensionsDirectory, logging, runtimeOutput);
         }
     }
 }

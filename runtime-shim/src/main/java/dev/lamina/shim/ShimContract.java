@@ -1,5 +1,6 @@
 package dev.lamina.shim;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,6 +31,12 @@ public final class ShimContract {
     public static final int INVOKE_PORT = 8080;
     /** The Runtime API's port on 127.0.0.1 in a pod (the sidecar mode's default). */
     public static final int SIDECAR_RUNTIME_API_PORT = 9001;
+    /**
+     * In a pod, the named pipe the runtime's stdout and stderr come through to the shim ({@code --runtime-output}), in
+     * a volume both containers mount at {@value #RUNTIME_OUTPUT_DIRECTORY}; see {@link #wrapRuntime}.
+     */
+    public static final String RUNTIME_OUTPUT_DIRECTORY = "/lamina/output";
+    public static final String RUNTIME_OUTPUT_FIFO = RUNTIME_OUTPUT_DIRECTORY + "/runtime";
     /** {@code GET}: 200 once the runtime finished init, else 503 (the pod's readiness). */
     public static final String READY_PATH = "/ready";
     /** {@code GET}: the environment's state as JSON (the pod's liveness). */
@@ -91,6 +98,25 @@ public final class ShimContract {
             Pattern.quote(INVOKE_PATH_PREFIX) + "[^/]+" + Pattern.quote(INVOKE_PATH_SUFFIX));
 
     private ShimContract() {
+    }
+
+    /**
+     * The command that starts {@code runtime} (its container's entrypoint and arguments) with stdout and stderr going
+     * into the named pipe {@code fifo}, made first if missing: it needs only POSIX {@code sh} and {@code mkfifo}. The
+     * shell execs the runtime, so the runtime keeps its process. Where no pipe can be made the runtime starts with its
+     * output where it was, and the wrapper says so on stderr.
+     */
+    public static List<String> wrapRuntime(String fifo, List<String> runtime) {
+        if (fifo.contains("'")) {
+            throw new IllegalArgumentException("the pipe's path must not contain a quote: " + fifo);
+        }
+        String script = "f='" + fifo + "'\n"
+                + "if [ -p \"$f\" ] || mkfifo \"$f\"; then exec \"$@\" >\"$f\" 2>&1; fi\n"
+                + "echo \"lamina: no pipe $f; the runtime's output stays in this container's log\" >&2\n"
+                + "exec \"$@\"\n";
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "lamina-runtime-output"));
+        command.addAll(runtime);
+        return List.copyOf(command);
     }
 
     /** The Invoke API's path for a function: the invoke endpoint takes any name there. */

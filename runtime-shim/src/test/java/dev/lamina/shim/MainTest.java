@@ -76,6 +76,16 @@ class MainTest {
         assertThat(config.runtimeApiPort()).isEqualTo(9001);
         assertThat(config.sidecarProcessPattern()).hasValueSatisfying(
                 pattern -> assertThat(pattern.pattern()).isEqualTo("java .*AWSLambda"));
+        assertThat(config.runtimeOutput()).isNull();
+    }
+
+    @Test
+    void aSidecarReadsTheRuntimesOutputFromTheNamedPipeItIsGiven() {
+        ShimConfig config = Main.parse(List.of("--runtime-output", ShimContract.RUNTIME_OUTPUT_FIFO), Map.of());
+
+        assertThat(config.runtimeOutput()).isEqualTo(java.nio.file.Path.of("/lamina/output/runtime"));
+        assertThatThrownBy(() -> Main.parse(List.of("--runtime-output", "/tmp/p", "./bootstrap"), Map.of()))
+                .hasMessageStartingWith("runtimeOutput is for sidecar mode");
     }
 
     @Test

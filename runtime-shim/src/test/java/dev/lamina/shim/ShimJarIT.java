@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lamina.shim.support.Invoker;
 import dev.lamina.shim.support.JsonDocs;
-import dev.lamina.shim.support.LogLines;
 import dev.lamina.shim.support.Runtimes;
-import java.io.BufferedReader;
+import dev.lamina.shim.support.ShimProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, run the way users run it: {@code java -jar lamina-shim.jar …}. */
 class ShimJarIT {
-
-    private static final Pattern ADDRESSES = Pattern.compile(
-            "lamina-shim: invoke endpoint http://127\\.0\\.0\\.1:(\\d+)/\\S+, Runtime API 127\\.0\\.0\\.1:(\\d+).*");
 
     private static final String FUNCTION = """
             handler() {
@@ -61,58 +54,19 @@ class ShimJarIT {
         });
     }
 
-    /** The shim process, its addresses, its function log (stdout) and its own messages (stderr). */
-    private record RunningShim(Process process, InetSocketAddress invoke, InetSocketAddress runtimeApi, LogLines log,
-                               LogLines messages) {
-        String describe() {
-            return "shim log: " + log.lines() + "\nshim messages: " + messages.lines();
-        }
-    }
-
-    private RunningShim runJar(Map<String, String> env, String... args) throws Exception {
+    private ShimProcess runJar(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("lamina.shim.jar"), "--port", "0", "--host", "127.0.0.1"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        LogLines log = new LogLines();
-        pump(process.getInputStream(), log);
-        LogLines messages = new LogLines();
-        pump(process.getErrorStream(), messages);
-        Matcher addresses = ADDRESSES.matcher(messages.await(line -> ADDRESSES.matcher(line).matches()));
-        assertThat(addresses.matches()).isTrue();
-        return new RunningShim(process,
-                new InetSocketAddress("127.0.0.1", Integer.parseInt(addresses.group(1))),
-                new InetSocketAddress("127.0.0.1", Integer.parseInt(addresses.group(2))), log, messages);
+        ShimProcess shim = ShimProcess.start(command, taskRoot, env);
+        processes.add(shim.process());
+        return shim;
     }
 
-    private static void pump(InputStream stream, LogLines lines) {
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                reader.lines().forEach(lines);
-            } catch (IOException closed) {
-                // The process ended.
-            }
-        });
-    }
-
-    /** A runtime container's main process, started by the test as the kubelet would start it. */
     private Process startRuntimeContainer(Path bootstrap, InetSocketAddress runtimeApi) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(bootstrap.toString())
-                .directory(taskRoot.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(taskRoot.resolve("runtime.log").toFile());
-        // What the operator sets on the function container of a pod.
-        builder.environment().putAll(Map.of(
-                "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getPort(),
-                "AWS_LAMBDA_FUNCTION_NAME", "function",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128",
-                "_HANDLER", "function.handler",
-                "LAMBDA_TASK_ROOT", taskRoot.toString()));
-        Process runtime = builder.start();
+        Process runtime = Runtimes.container(List.of(bootstrap.toString()), taskRoot, runtimeApi,
+                taskRoot.resolve("runtime.log"));
         processes.add(runtime);
         return runtime;
     }
@@ -120,7 +74,7 @@ class ShimJarIT {
     @Test
     void dropInForTheEmulatorWithItsVariablesAndCommandLine() throws Exception {
         Runtimes.curlFunction(taskRoot, FUNCTION);
-        RunningShim shim = runJar(Map.of(
+        ShimProcess shim = runJar(Map.of(
                 "AWS_LAMBDA_FUNCTION_NAME", "cli-fn",
                 "AWS_LAMBDA_FUNCTION_TIMEOUT", "7",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
@@ -152,7 +106,7 @@ class ShimJarIT {
     @Test
     void sidecarTimeoutKillsTheRuntimeInTheSharedProcessNamespaceAndTakesItsReplacement() throws Exception {
         Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTION);
-        RunningShim shim = runJar(Map.of("AWS_LAMBDA_FUNCTION_TIMEOUT", "1"), "--runtime-api-port", "0");
+        ShimProcess shim = runJar(Map.of("AWS_LAMBDA_FUNCTION_TIMEOUT", "1"), "--runtime-api-port", "0");
         Invoker invoker = new Invoker(shim.invoke());
         Process runtime = startRuntimeContainer(bootstrap, shim.runtimeApi());
 
@@ -177,7 +131,7 @@ class ShimJarIT {
     void sidecarMaxMemoryUsedCountsTheRuntimeContainersProcesses() throws Exception {
         int heldMb = 24;
         Path bootstrap = Runtimes.holdingMemory(taskRoot, heldMb);
-        RunningShim shim = runJar(Map.of(), "--runtime-api-port", "0");
+        ShimProcess shim = runJar(Map.of(), "--runtime-api-port", "0");
         startRuntimeContainer(bootstrap, shim.runtimeApi());
 
         Invoker.Reply reply = new Invoker(shim.invoke()).invoke("{}", "Lamina-Request-Id", "held-1");
@@ -192,7 +146,7 @@ class ShimJarIT {
     @Test
     void sidecarNoticesARuntimeCrashWithoutWaitingForTheTimeout() throws Exception {
         Path bootstrap = Runtimes.curlFunction(taskRoot, FUNCTION);
-        RunningShim shim = runJar(Map.of("AWS_LAMBDA_FUNCTION_TIMEOUT", "600"), "--runtime-api-port", "0",
+        ShimProcess shim = runJar(Map.of("AWS_LAMBDA_FUNCTION_TIMEOUT", "600"), "--runtime-api-port", "0",
                 "--sidecar-process-pattern", Pattern.quote(bootstrap.toString()));
         Invoker invoker = new Invoker(shim.invoke());
         Process runtime = startRuntimeContainer(bootstrap, shim.runtimeApi());

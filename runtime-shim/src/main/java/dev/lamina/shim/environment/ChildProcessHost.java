@@ -22,7 +22,6 @@ import java.util.stream.Stream;
  */
 final class ChildProcessHost implements RuntimeHost {
 
-    private static final Duration LOG_CATCH_UP = Duration.ofMillis(200);
 
     private final ShimConfig config;
     private final Supplier<String> runtimeApi;

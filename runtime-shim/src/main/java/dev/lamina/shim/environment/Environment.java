@@ -6,6 +6,7 @@ import dev.lamina.shim.ShimConfig;
 import dev.lamina.shim.json.Json;
 import dev.lamina.shim.logs.FunctionLog;
 import dev.lamina.shim.logs.PlatformLog;
+import dev.lamina.shim.logs.RuntimeOutputIntake;
 import dev.lamina.shim.logs.TailBuffer;
 import dev.lamina.shim.metrics.ShimMetrics;
 import io.netty.buffer.ByteBuf;
@@ -179,7 +180,8 @@ public final class Environment implements RuntimeHost.Exits {
         this.extensions = new Extensions(config, loop, log, telemetry, this::extensionFailed);
         this.host = config.sidecar()
                 ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
-                log, this)
+                log, this, config.runtimeOutput() != null
+                        ? RuntimeOutputIntake.start(config.runtimeOutput(), log) : null)
                 : new ChildProcessHost(config, () -> "127.0.0.1:" + runtimeApiPort.getAsInt(), log, this);
     }
 

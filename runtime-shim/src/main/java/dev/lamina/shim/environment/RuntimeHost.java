@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 /** Where the runtime process lives and how the shim resets it. */
 sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
 
+    /** How long END and REPORT wait for the runtime's last lines still in its pipe. */
+    Duration LOG_CATCH_UP = Duration.ofMillis(200);
+
     /** Starts the runtime for this generation (child mode), or expects it to connect (sidecar mode). */
     void launch(int generation) throws IOException;
 

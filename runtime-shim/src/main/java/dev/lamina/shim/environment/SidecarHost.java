@@ -1,6 +1,7 @@
 package dev.lamina.shim.environment;
 
 import dev.lamina.shim.logs.FunctionLog;
+import dev.lamina.shim.logs.RuntimeOutputIntake;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The runtime in another container of the pod. With {@code shareProcessNamespace: true} the shim sees its processes
  * under /proc: it watches them to notice a crash, and SIGKILLs them to reset the environment after a timeout or crash;
- * the kubelet then restarts the runtime container, whose first {@code /next} starts the next generation.
+ * the kubelet then restarts the runtime container, whose first {@code /next} starts the next generation. With a
+ * {@link RuntimeOutputIntake} the runtime's stdout and stderr come through a named pipe into the function log, as a
+ * child runtime's do; without one they stay in the runtime container's log.
  */
 final class SidecarHost implements RuntimeHost {
 
@@ -18,15 +21,18 @@ final class SidecarHost implements RuntimeHost {
     private final RuntimeProcessFinder finder;
     private final FunctionLog log;
     private final Exits exits;
+    private final RuntimeOutputIntake output;
     private volatile int generation;
     private volatile List<ProcessHandle> watched = List.of();
     private volatile boolean closed;
     private final TreeMemory memory = new TreeMemory(() -> watched);
 
-    SidecarHost(RuntimeProcessFinder finder, FunctionLog log, Exits exits) {
+    /** @param output the runtime's output, or null when it does not pass the shim */
+    SidecarHost(RuntimeProcessFinder finder, FunctionLog log, Exits exits, RuntimeOutputIntake output) {
         this.finder = finder;
         this.log = log;
         this.exits = exits;
+        this.output = output;
     }
 
     @Override
@@ -61,6 +67,11 @@ final class SidecarHost implements RuntimeHost {
                     + "; crashes are noticed only by timeout and a reset cannot restart the runtime"
                     + " (the pod needs shareProcessNamespace: true)");
             return;
+        }
+        if (output != null && !output.present()) {
+            // The wrapper makes the pipe before it starts the runtime: without it, the wrapper was not run or failed.
+            log.platformLine("lamina-shim: the runtime's output does not come through " + output.fifo()
+                    + "; its lines are only in its container's log");
         }
         while (!closed && generation == readyGeneration) {
             for (ProcessHandle root : roots) {
@@ -103,12 +114,14 @@ final class SidecarHost implements RuntimeHost {
 
     @Override
     public boolean logsCaughtUp() {
-        // The runtime's output goes to its own container's log, not through the shim: only memory may be due.
-        return watched.isEmpty() || memory.fresh();
+        return (watched.isEmpty() || memory.fresh()) && (output == null || output.caughtUp());
     }
 
     @Override
     public void awaitLogs() {
+        if (output != null) {
+            output.awaitCaughtUp(LOG_CATCH_UP);
+        }
         memory.refresh();
     }
 
@@ -131,5 +144,8 @@ final class SidecarHost implements RuntimeHost {
     @Override
     public void close() {
         closed = true;
+        if (output != null) {
+            output.close();
+        }
     }
 }

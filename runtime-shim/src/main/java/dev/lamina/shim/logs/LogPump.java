@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Copies a process's output (stdout and stderr merged, as Lambda does) into the function log, line by line: the
- * runtime's, or an external extension's.
+ * runtime's, or an external extension's; in sidecar mode, what a runtime container writes into a named pipe
+ * ({@link RuntimeOutputIntake}).
  *
  * <p>The runtime writes its log and then posts its response over HTTP; the shim must not write END/REPORT or a log
  * tail before those earlier lines have been read. {@link #awaitCaughtUp} waits until the pump has read everything
@@ -37,24 +38,42 @@ public final class LogPump {
     private boolean blockedOnEmptyPipe;
     private boolean finished;
 
-    private LogPump(Process process, Consumer<String> lines) {
-        this.output = process.getInputStream();
+    private LogPump(InputStream output, Consumer<String> lines, RandomAccessFile pipeHandle) {
+        this.output = output;
         this.lines = lines;
-        RandomAccessFile handle = null;
+        this.pipeHandle = pipeHandle;
         FileInputStream probe = null;
-        try {
-            handle = new RandomAccessFile("/proc/" + process.pid() + "/fd/1", "rw");
-            probe = new FileInputStream(handle.getFD());
-        } catch (IOException unavailable) {
-            // No /proc or no access: the pump still works, only the catch-up check is weaker.
+        if (pipeHandle != null) {
+            try {
+                probe = new FileInputStream(pipeHandle.getFD());
+            } catch (IOException unavailable) {
+                // Only the catch-up check is weaker without it.
+            }
         }
-        this.pipeHandle = handle;
         this.pipeProbe = probe;
     }
 
     /** Starts pumping on a daemon platform thread: the read blocks in the kernel on a pipe for the runtime's life. */
     public static LogPump start(Process process, Consumer<String> lines, String threadName) {
-        LogPump pump = new LogPump(process, lines);
+        RandomAccessFile handle = null;
+        try {
+            handle = new RandomAccessFile("/proc/" + process.pid() + "/fd/1", "rw");
+        } catch (IOException unavailable) {
+            // No /proc or no access: the pump still works, only the catch-up check is weaker.
+        }
+        return start(new LogPump(process.getInputStream(), lines, handle), threadName);
+    }
+
+    /**
+     * Pumps a named pipe the shim holds open for reading and writing: it never ends while the pump runs, so writers
+     * may come and go (a runtime container restarted), and {@code pipeHandle} shows what is left in it. The stream
+     * ends when {@code output} is closed.
+     */
+    static LogPump start(InputStream output, RandomAccessFile pipeHandle, Consumer<String> lines, String threadName) {
+        return start(new LogPump(output, lines, pipeHandle), threadName);
+    }
+
+    private static LogPump start(LogPump pump, String threadName) {
         Thread.ofPlatform().name(threadName).daemon().start(pump::run);
         return pump;
     }

@@ -1,10 +1,12 @@
 package dev.lamina.shim.support;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 /** Commands that start real runtime clients: the AWS Java runtime interface client, and a bash/curl bootstrap. */
 public final class Runtimes {
@@ -50,6 +52,25 @@ public final class Runtimes {
             """;
 
     private Runtimes() {
+    }
+
+    /**
+     * A runtime container's main process, started as the kubelet would start it with what the operator sets on the
+     * function container of a pod; its output (the container's log) goes to {@code containerLog}.
+     */
+    public static Process container(List<String> command, Path taskRoot, InetSocketAddress runtimeApi,
+                                    Path containerLog) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(taskRoot.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(containerLog.toFile());
+        builder.environment().putAll(Map.of(
+                "AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getPort(),
+                "AWS_LAMBDA_FUNCTION_NAME", "function",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128",
+                "_HANDLER", "function.handler",
+                "LAMBDA_TASK_ROOT", taskRoot.toString()));
+        return builder.start();
     }
 
     /** {@code java -cp <test class path> …AWSLambda <handler>}: the handler classes of this module's tests. */
