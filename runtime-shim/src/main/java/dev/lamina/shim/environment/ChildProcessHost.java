@@ -28,7 +28,8 @@ final class ChildProcessHost implements RuntimeHost {
     private final Supplier<String> runtimeApi;
     private final FunctionLog log;
     private final Exits exits;
-    private final TreeMemory memory = new TreeMemory(this::roots);
+    private final TreeMemory memory;
+    private final MemoryGuard guard;
     private volatile Process process;
     private volatile LogPump pump;
 
@@ -37,6 +38,8 @@ final class ChildProcessHost implements RuntimeHost {
         this.runtimeApi = runtimeApi;
         this.log = log;
         this.exits = exits;
+        this.memory = new TreeMemory(this::roots, config.memoryBytes());
+        this.guard = new MemoryGuard(memory, this::killOverLimit, config.functionName());
     }
 
     @Override
@@ -106,12 +109,30 @@ final class ChildProcessHost implements RuntimeHost {
     }
 
     @Override
+    public void limitMemory(boolean busy) {
+        guard.busy(busy);
+    }
+
+    /**
+     * SIGKILLs the runtime and, through its tether, its whole process group. The process is read before the memory:
+     * a new generation resets the memory before it has a process, so a reset seen here is never the old one's.
+     */
+    private void killOverLimit() {
+        Process current = process;
+        if (current != null && memory.exceeded()) {
+            current.destroyForcibly();
+            Tether.release(current);
+        }
+    }
+
+    @Override
     public long peakMemoryBytes() {
         return memory.peakBytes();
     }
 
     @Override
     public void close() {
+        guard.busy(false);
         try {
             terminate().get(5, TimeUnit.SECONDS);
         } catch (Exception notGoneInTime) {

@@ -21,10 +21,11 @@ final class SidecarHost implements RuntimeHost {
     private volatile int generation;
     private volatile List<ProcessHandle> watched = List.of();
     private volatile boolean closed;
-    private final TreeMemory memory = new TreeMemory(() -> watched);
+    private final TreeMemory memory;
 
-    SidecarHost(RuntimeProcessFinder finder, FunctionLog log, Exits exits) {
+    SidecarHost(RuntimeProcessFinder finder, long memoryBytes, FunctionLog log, Exits exits) {
         this.finder = finder;
+        this.memory = new TreeMemory(() -> watched, memoryBytes);
         this.log = log;
         this.exits = exits;
     }
@@ -115,6 +116,11 @@ final class SidecarHost implements RuntimeHost {
     @Override
     public void sampleMemory() {
         memory.refresh();
+    }
+
+    @Override
+    public void limitMemory(boolean busy) {
+        // The runtime container's own memory limit (the kernel's) applies.
     }
 
     @Override

@@ -1,0 +1,59 @@
+package dev.lamina.shim.environment;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The function's memory limit for a runtime that no kernel limit holds (a child process of the shim): while the
+ * runtime initializes or serves a call, its tree is sampled every {@link #INTERVAL} ({@link TreeMemory}: the tree's
+ * own /proc files, a fraction of a millisecond) and killed once its peak passes the limit, as Lambda's limit kills
+ * it; the environment then fails the call with {@code Runtime.OutOfMemory} and replaces the runtime. An idle
+ * environment is not sampled. Peaks (VmHWM) are sampled, not current sizes, so a spike between two samples is still
+ * seen at the next one; what it cannot stop is memory grown faster than the interval allows, which is the limit's
+ * overshoot, up to one interval's worth of allocation.
+ */
+final class MemoryGuard {
+
+    static final Duration INTERVAL = Duration.ofMillis(20);
+
+    private final TreeMemory memory;
+    private final Runnable kill;
+    private final String name;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicBoolean sampling = new AtomicBoolean();
+
+    /** @param kill kills the runtime's processes if {@code memory} is still {@link TreeMemory#exceeded() exceeded} */
+    MemoryGuard(TreeMemory memory, Runnable kill, String name) {
+        this.memory = memory;
+        this.kill = kill;
+        this.name = name;
+    }
+
+    /** Samples while busy; answers at once (at most one sampling thread per environment, started when needed). */
+    void busy(boolean busy) {
+        this.busy.set(busy);
+        if (busy && sampling.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("lamina-memory-" + name).start(this::sampleWhileBusy);
+        }
+    }
+
+    private void sampleWhileBusy() {
+        do {
+            try {
+                while (busy.get()) {
+                    Thread.sleep(INTERVAL);
+                    memory.sample();
+                    if (memory.exceeded()) {
+                        kill.run();
+                    }
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                sampling.set(false);
+                return;
+            }
+            sampling.set(false);
+            // Busy again between the last check and the flag's reset: this thread goes on rather than a new one.
+        } while (busy.get() && sampling.compareAndSet(false, true));
+    }
+}
