@@ -70,7 +70,7 @@ final class ChildProcessHost implements RuntimeHost {
 
     @Override
     public CompletableFuture<Void> ready(int generation) {
-        // A child process is known, and watched, from its start; its memory is sampled as invocations end.
+        // A child process is known, and watched, from its start; its memory is sampled while it is busy (MemoryGuard).
         return CompletableFuture.completedFuture(null);
     }
 
