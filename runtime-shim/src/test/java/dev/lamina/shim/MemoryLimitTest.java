@@ -1,6 +1,7 @@
 package dev.lamina.shim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lamina.shim.json.Json;
 import dev.lamina.shim.support.Invoker;
@@ -9,6 +10,7 @@ import dev.lamina.shim.support.Runtimes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,28 @@ class MemoryLimitTest {
             assertThat(after.body()).isEqualTo("{\"ok\":true}");
             assertThat(log.await(line -> line.startsWith("REPORT RequestId: small-2\t")))
                     .as("a new runtime served it").contains("\tInit Duration: ");
+        }
+    }
+
+    @Test
+    void anInitPastTheFunctionsMemoryFailsWithRuntimeOutOfMemory() throws Exception {
+        Path bootstrap = Runtimes.script(taskRoot, "bootstrap", """
+                #!/bin/bash
+                data=$(head -c 200000000 /dev/zero | tr '\\0' x)
+                sleep 60
+                """);
+        try (Shim shim = Shim.start(ShimConfig.builder()
+                .functionName("bash-fn")
+                .memoryMb(128)
+                .workingDirectory(taskRoot)
+                .runtimeCommand(bootstrap.toString())
+                .logSink(log)
+                .build())) {
+            assertThatThrownBy(() -> shim.readyFuture().orTimeout(60, TimeUnit.SECONDS).join())
+                    .cause().isInstanceOf(InitFailedException.class)
+                    .hasMessage("Runtime.OutOfMemory: Runtime exited with error: signal: killed");
+            assertThat(log.await(line -> line.startsWith("INIT_REPORT ")))
+                    .endsWith("\tPhase: init\tStatus: error\tError Type: Runtime.OutOfMemory");
         }
     }
 }

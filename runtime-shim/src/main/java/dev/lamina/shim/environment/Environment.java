@@ -938,7 +938,8 @@ public final class Environment implements RuntimeHost.Exits {
 
     private void updateMirrors() {
         // Memory is limited while the runtime initializes or serves a call; an idle environment costs nothing.
-        host.limitMemory(slotsInUse > 0 || phase instanceof Launching || phase instanceof Attaching);
+        host.limitMemory(!(phase instanceof Closed)
+                && (slotsInUse > 0 || phase instanceof Launching || phase instanceof Attaching));
         readyNow = phase instanceof Ready;
         inFlightNow = slotsInUse;
         waitingNow = waitingForSlot.size();
