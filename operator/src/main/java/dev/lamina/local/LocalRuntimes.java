@@ -111,7 +111,8 @@ final class LocalRuntimes {
             return new Runnable(javaCommand(spec, codeDir, opt));
         }
         if (runtime.startsWith("nodejs")) {
-            return node.plan(runtime, spec.environment() == null ? Map.of() : spec.environment());
+            return node.plan(runtime, spec.environment() == null ? Map.of() : spec.environment(),
+                    spec.memoryMB());
         }
         if (runtime.startsWith("python")) {
             return python.plan(runtime);

@@ -95,9 +95,6 @@ final class LocalSandbox {
         }
         unenforced.add("/tmp is a private directory (TMPDIR) of unlimited size, not " + spec.ephemeralStorageMB()
                 + " MB");
-        if (!spec.runtime().startsWith("java")) {
-            unenforced.add("memory is not limited (measured in REPORT lines only)");
-        }
         return new Prepared(variables, unenforced);
     }
 

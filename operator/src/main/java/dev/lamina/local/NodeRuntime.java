@@ -120,9 +120,10 @@ final class NodeRuntime {
 
     /**
      * Runs {@code runtime} (nodejs18.x ... nodejs24.x) with the node found, with the features Lambda turns off off
-     * unless the function's NODE_OPTIONS turns them on; says once per runtime which node.
+     * unless the function's NODE_OPTIONS turns them on and V8's heap sized by the function's memory; says once per
+     * runtime which node.
      */
-    LocalRuntimes.Plan plan(String runtime, Map<String, String> environment) {
+    LocalRuntimes.Plan plan(String runtime, Map<String, String> environment, int memoryMb) {
         Matcher wanted = RUNTIME_MAJOR.matcher(runtime);
         int major = wanted.matches() ? Integer.parseInt(wanted.group(1)) : 0;
         return switch (node) {
@@ -146,9 +147,16 @@ final class NodeRuntime {
                         command.add("--no-" + feature);
                     }
                 }
+                command.addAll(heapOptions(memoryMb));
                 command.addAll(List.of(bootstrap.toString(), runtime));
                 yield new LocalRuntimes.Runnable(command);
             }
         };
+    }
+
+    /** Lambda's bootstrap sizes V8's heap by the function's memory: a tenth for the young generation, the rest old. */
+    static List<String> heapOptions(int memoryMb) {
+        int newSpace = memoryMb / 10;
+        return List.of("--max-semi-space-size=" + newSpace / 2, "--max-old-space-size=" + (memoryMb - newSpace));
     }
 }

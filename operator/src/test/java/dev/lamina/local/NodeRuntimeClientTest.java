@@ -74,7 +74,7 @@ class NodeRuntimeClientTest {
     }
 
     private Shim start(String handler, String runtime, Map<String, String> environment) {
-        List<String> command = ((LocalRuntimes.Runnable) node.plan(runtime, environment)).command();
+        List<String> command = ((LocalRuntimes.Runnable) node.plan(runtime, environment, 256)).command();
         Shim shim = Shim.start(ShimConfig.builder()
                 .functionName("node-fn")
                 .memoryMb(256)
@@ -354,7 +354,7 @@ class NodeRuntimeClientTest {
     void withoutNodeTheFunctionIsNotRunnableAndSaysWhy() {
         NodeRuntime none = new NodeRuntime(clientDir.resolve("bootstrap.mjs"), NodeRuntime.find("/nonexistent"));
 
-        LocalRuntimes.Plan plan = none.plan("nodejs22.x", Map.of());
+        LocalRuntimes.Plan plan = none.plan("nodejs22.x", Map.of(), 128);
 
         assertThat(plan).isInstanceOf(LocalRuntimes.NotRunnable.class);
         VersionState state = ((LocalRuntimes.NotRunnable) plan).state();
@@ -368,6 +368,6 @@ class NodeRuntimeClientTest {
         NodeRuntime.Found found = (NodeRuntime.Found) NodeRuntime.find(System.getenv("PATH"));
         String other = "nodejs" + (found.major() == 24 ? 18 : 24) + ".x";
 
-        assertThat(node.plan(other, Map.of())).isInstanceOf(LocalRuntimes.Runnable.class);
+        assertThat(node.plan(other, Map.of(), 128)).isInstanceOf(LocalRuntimes.Runnable.class);
     }
 }

@@ -400,6 +400,35 @@ class PythonRuntimeTest {
         assertThat(after).isNotEqualTo(before);
     }
 
+    @Test
+    void aHandlerPastTheFunctionsMemoryIsKilledAsOnLambdaAndANewRuntimeServes() throws Exception {
+        write("hog.py", """
+                import os
+
+                def handler(event, context):
+                    held = b"x" * (event["mb"] << 20)
+                    return {"pid": os.getpid(), "held": len(held) >> 20}
+                """);
+        Shim shim = start("hog.handler", Map.of());
+
+        Reply within = invoke(shim, "{\"mb\": 64}");
+        Reply past = invoke(shim, "{\"mb\": 400}", "Lamina-Request-Id", "hog-1");
+        Reply after = invoke(shim, "{\"mb\": 64}");
+
+        assertThat(within.header("X-Amz-Function-Error")).as(within.body()).isNull();
+        assertThat(past.header("X-Amz-Function-Error")).isEqualTo("Unhandled");
+        assertThat(past.json().at("/errorType").asText()).isEqualTo("Runtime.OutOfMemory");
+        assertThat(past.json().at("/errorMessage").asText())
+                .isEqualTo("RequestId: hog-1 Error: Runtime exited with error: signal: killed");
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.stream().anyMatch(line ->
+                line.startsWith("REPORT RequestId: hog-1\t")));
+        assertThat(log).filteredOn(line -> line.startsWith("REPORT RequestId: hog-1\t")).singleElement()
+                .asString().contains("\tMemory Size: 256 MB\tMax Memory Used: 256 MB\tStatus: error"
+                        + "\tError Type: Runtime.OutOfMemory");
+        assertThat(after.json().at("/held").asInt()).isEqualTo(64);
+        assertThat(after.json().at("/pid").asLong()).isNotEqualTo(within.json().at("/pid").asLong());
+    }
+
     // ---- the interpreter ---------------------------------------------------------------------------------------
 
     @Test

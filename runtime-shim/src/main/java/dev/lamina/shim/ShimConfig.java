@@ -113,6 +113,11 @@ public record ShimConfig(
         return runtimeCommand.isEmpty();
     }
 
+    /** The function's memory in bytes. */
+    public long memoryBytes() {
+        return (long) memoryMb << 20;
+    }
+
     /** The ARN a runtime sees when the caller names none: unqualified for {@code $LATEST}, else with the version. */
     public String defaultFunctionArn() {
         String arn = "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;

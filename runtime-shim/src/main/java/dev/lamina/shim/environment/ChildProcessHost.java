@@ -27,7 +27,8 @@ final class ChildProcessHost implements RuntimeHost {
     private final Supplier<String> runtimeApi;
     private final FunctionLog log;
     private final Exits exits;
-    private final TreeMemory memory = new TreeMemory(this::roots);
+    private final TreeMemory memory;
+    private final MemoryGuard guard;
     private volatile Process process;
     private volatile LogPump pump;
 
@@ -36,6 +37,8 @@ final class ChildProcessHost implements RuntimeHost {
         this.runtimeApi = runtimeApi;
         this.log = log;
         this.exits = exits;
+        this.memory = new TreeMemory(this::roots, config.memoryBytes());
+        this.guard = new MemoryGuard(memory, this::killOverLimit, config.functionName());
     }
 
     @Override
@@ -66,7 +69,7 @@ final class ChildProcessHost implements RuntimeHost {
 
     @Override
     public CompletableFuture<Void> ready(int generation) {
-        // A child process is known, and watched, from its start; its memory is sampled as invocations end.
+        // A child process is known, and watched, from its start; its memory is sampled while it is busy (MemoryGuard).
         return CompletableFuture.completedFuture(null);
     }
 
@@ -105,12 +108,30 @@ final class ChildProcessHost implements RuntimeHost {
     }
 
     @Override
+    public void limitMemory(boolean busy) {
+        guard.busy(busy);
+    }
+
+    /**
+     * SIGKILLs the runtime and, through its tether, its whole process group. The process is read before the memory:
+     * a new generation resets the memory before it has a process, so a reset seen here is never the old one's.
+     */
+    private void killOverLimit() {
+        Process current = process;
+        if (current != null && memory.exceeded()) {
+            current.destroyForcibly();
+            Tether.release(current);
+        }
+    }
+
+    @Override
     public long peakMemoryBytes() {
         return memory.peakBytes();
     }
 
     @Override
     public void close() {
+        guard.busy(false);
         try {
             terminate().get(5, TimeUnit.SECONDS);
         } catch (Exception notGoneInTime) {

@@ -180,7 +180,7 @@ public final class Environment implements RuntimeHost.Exits {
         this.extensions = new Extensions(config, loop, log, telemetry, this::extensionFailed);
         this.host = config.sidecar()
                 ? new SidecarHost(new RuntimeProcessFinder(config.sidecarProcessPattern(), runtimeApiPort),
-                log, this, config.runtimeOutput() != null
+                config.memoryBytes(), log, this, config.runtimeOutput() != null
                         ? RuntimeOutputIntake.start(config.runtimeOutput(), log) : null)
                 : new ChildProcessHost(config, () -> "127.0.0.1:" + runtimeApiPort.getAsInt(), log, this);
     }
@@ -553,11 +553,11 @@ public final class Environment implements RuntimeHost.Exits {
                 return;
             }
             switch (phase) {
-                case Launching launching -> initFailed(new ExitedDuringInit(FunctionError.EXIT, reason));
+                case Launching launching -> initFailed(new ExitedDuringInit(
+                        outOfMemory(reason) ? FunctionError.OUT_OF_MEMORY : FunctionError.EXIT, reason));
                 case Attaching attaching -> reset(true, FAILURE);
                 case Ready ready -> {
-                    boolean outOfMemory = reason.equals(ExitReasons.KILLED)
-                            && host.peakMemoryBytes() >= ((long) config.memoryMb() << 20);
+                    boolean outOfMemory = outOfMemory(reason);
                     for (Invocation invocation : new ArrayList<>(running.values())) {
                         invocation.platformFailure = outOfMemory
                                 ? FunctionError.outOfMemory(invocation.requestId(), reason)
@@ -571,6 +571,11 @@ public final class Environment implements RuntimeHost.Exits {
                 }
             }
         });
+    }
+
+    /** A runtime killed once its processes had used all of the function's memory (by the kernel or the host). */
+    private boolean outOfMemory(String exitReason) {
+        return exitReason.equals(ExitReasons.KILLED) && host.peakMemoryBytes() >= config.memoryBytes();
     }
 
     /**
@@ -934,6 +939,9 @@ public final class Environment implements RuntimeHost.Exits {
     }
 
     private void updateMirrors() {
+        // Memory is limited while the runtime initializes or serves a call; an idle environment costs nothing.
+        host.limitMemory(!(phase instanceof Closed)
+                && (slotsInUse > 0 || phase instanceof Launching || phase instanceof Attaching));
         readyNow = phase instanceof Ready;
         inFlightNow = slotsInUse;
         waitingNow = waitingForSlot.size();

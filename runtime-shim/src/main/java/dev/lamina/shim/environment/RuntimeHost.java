@@ -34,6 +34,12 @@ sealed interface RuntimeHost permits ChildProcessHost, SidecarHost {
     /** Samples Max Memory Used now if due, without waiting for the runtime's output (reads /proc). */
     void sampleMemory();
 
+    /**
+     * Whether the runtime is initializing or serving a call: while it is, a host that must enforce the function's
+     * memory itself watches it (called on every change of the environment's state; answers at once).
+     */
+    void limitMemory(boolean busy);
+
     /** Max Memory Used of the current generation, in bytes (0 when unknown), from the last sample. */
     long peakMemoryBytes();
 

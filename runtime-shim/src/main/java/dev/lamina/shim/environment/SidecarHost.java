@@ -25,11 +25,13 @@ final class SidecarHost implements RuntimeHost {
     private volatile int generation;
     private volatile List<ProcessHandle> watched = List.of();
     private volatile boolean closed;
-    private final TreeMemory memory = new TreeMemory(() -> watched);
+    private final TreeMemory memory;
 
     /** @param output the runtime's output, or null when it does not pass the shim */
-    SidecarHost(RuntimeProcessFinder finder, FunctionLog log, Exits exits, RuntimeOutputIntake output) {
+    SidecarHost(RuntimeProcessFinder finder, long memoryBytes, FunctionLog log, Exits exits,
+                RuntimeOutputIntake output) {
         this.finder = finder;
+        this.memory = new TreeMemory(() -> watched, memoryBytes);
         this.log = log;
         this.exits = exits;
         this.output = output;
@@ -128,6 +130,11 @@ final class SidecarHost implements RuntimeHost {
     @Override
     public void sampleMemory() {
         memory.refresh();
+    }
+
+    @Override
+    public void limitMemory(boolean busy) {
+        // The runtime container's own memory limit (the kernel's) applies.
     }
 
     @Override

@@ -17,20 +17,26 @@ import java.util.function.Supplier;
  * environments) and reports a peak at most a second old; an idle one is never sampled, and loses nothing by it: the
  * kernel keeps each process's peak. The one thing a sample cannot see is a process that started and ended between two
  * samples.
+ * <p>
+ * The peak reported is at most the function's memory: a tree that passed it is killed ({@link MemoryGuard}), as
+ * Lambda's own limit would have stopped it there.
  */
 final class TreeMemory {
 
     private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Supplier<List<ProcessHandle>> roots;
+    private final long limitBytes;
     /** Counts resets: a sample that began before the last reset belongs to the previous generation. */
     private int generation;
     private volatile long peak;
     private volatile boolean sampled;
     private volatile long sampledAt;
 
-    TreeMemory(Supplier<List<ProcessHandle>> roots) {
+    /** @param limitBytes the function's memory */
+    TreeMemory(Supplier<List<ProcessHandle>> roots, long limitBytes) {
         this.roots = roots;
+        this.limitBytes = limitBytes;
     }
 
     /** True when this generation has a sample less than a second old: a REPORT can use it as it is. */
@@ -45,9 +51,14 @@ final class TreeMemory {
         }
     }
 
-    /** The largest sum seen in this generation, in bytes: a field read, for the event loop. */
+    /** The largest sum seen in this generation, in bytes, at most the limit: a field read, for the event loop. */
     long peakBytes() {
-        return peak;
+        return Math.min(peak, limitBytes);
+    }
+
+    /** True once this generation's tree was seen above the function's memory. */
+    boolean exceeded() {
+        return peak > limitBytes;
     }
 
     /** A new generation: nothing sampled yet. */

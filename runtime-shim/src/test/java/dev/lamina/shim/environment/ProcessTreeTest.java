@@ -83,7 +83,7 @@ class ProcessTreeTest {
 
     @Test
     void maxMemoryUsedKeepsTheGenerationsPeakAfterItsProcessesEnd() throws Exception {
-        TreeMemory memory = new TreeMemory(() -> List.of(root.toHandle()));
+        TreeMemory memory = new TreeMemory(() -> List.of(root.toHandle()), Long.MAX_VALUE);
         long grandchild = awaitPid("grandchild");
         awaitPid("child");
 
@@ -103,7 +103,7 @@ class ProcessTreeTest {
 
     @Test
     void aRuntimeThatIsGoneLeavesTheGenerationUnsampled() {
-        TreeMemory memory = new TreeMemory(List::of);
+        TreeMemory memory = new TreeMemory(List::of, Long.MAX_VALUE);
 
         memory.refresh();
 
