@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -56,6 +58,7 @@ import org.testcontainers.utility.MountableFile;
  * <pre>./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  *     -Dit.test=KubernetesClusterIT -Dfailsafe.failIfNoSpecifiedTests=false</pre>
  */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class KubernetesClusterIT {
     static final String VERSION = System.getProperty("lamina.version", "0.1.0-SNAPSHOT");
     static final String OPERATOR_IMAGE = "lamina-operator:" + VERSION;
