@@ -7,12 +7,29 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end }}
 
-{{/* Labels that select the operator's pods: the Service, the PDB, the NetworkPolicy and the controller's
-     lamina.controller.gateway-selector (which gateway replicas it reads outcomes from) all use them. */}}
+{{/* Labels that select one Deployment's pods: the operator's (component operator, the default) or, in the split
+     form, the gateway-only replicas' (component gateway). */}}
 {{- define "lamina.selectorLabels" -}}
 app.kubernetes.io/name: lamina
 app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: operator
+app.kubernetes.io/component: {{ .component | default "operator" }}
+{{- end }}
+
+{{/* The label of every pod that serves the gateway, whichever Deployment runs it. */}}
+{{- define "lamina.gatewayLabel" -}}
+lamina.dev/gateway: "true"
+{{- end }}
+
+{{/* Labels that select every pod serving the gateway: the Service, the PDB, the NetworkPolicy, the ServiceMonitor and
+     the controller's lamina.controller.gateway-selector (which replicas it reads outcomes from) use them. */}}
+{{- define "lamina.gatewaySelectorLabels" -}}
+app.kubernetes.io/name: lamina
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{ include "lamina.gatewayLabel" . }}
+{{- end }}
+
+{{- define "lamina.gatewayName" -}}
+{{ .Release.Name }}-gateway
 {{- end }}
 
 {{- define "lamina.fullname" -}}

@@ -39,8 +39,11 @@ final class ConcurrencyShares implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConcurrencyShares.class);
     /** How often shares follow demand: a replica short of share refuses calls for about this long. */
     static final Duration PERIOD = Duration.ofMillis(250);
-    /** How long a share stays in force without renewal: a controller lost for longer leaves every replica with none. */
-    static final Duration VALID = Duration.ofSeconds(5);
+    /**
+     * How long a share stays in force without renewal: a controller lost for longer leaves every replica with none.
+     * Longer than a Lease takeover (JOSDK's 15 s lease, then a round), so a failover throttles no call.
+     */
+    static final Duration VALID = Duration.ofSeconds(30);
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
 
     private final ConcurrencyLimits own;

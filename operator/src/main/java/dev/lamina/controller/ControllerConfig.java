@@ -14,6 +14,13 @@ public interface ControllerConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /**
+     * Whether this replica runs for the controller role's Lease. A replica that does not is a gateway only: it serves
+     * invocations in the cluster but never reconciles, polls event sources or scales environments down.
+     */
+    @WithDefault("true")
+    boolean leaseCandidate();
+
     /** The lamina-shim sidecar. */
     Shim shim();
 

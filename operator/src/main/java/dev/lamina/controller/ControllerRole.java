@@ -19,16 +19,20 @@ public class ControllerRole {
 
     private final Operator operator;
     private final boolean enabled;
+    private final boolean candidate;
     private boolean started;
 
     public ControllerRole(Operator operator, ControllerConfig config) {
         this.operator = operator;
         this.enabled = config.enabled();
+        this.candidate = config.leaseCandidate();
     }
 
     void start(@Observes StartupEvent event) {
         if (!enabled) {
             LOG.debug("Controller role off: not starting the Kubernetes operator.");
+        } else if (!candidate) {
+            LOG.info("Gateway only (lamina.controller.lease-candidate=false): not running for the controller's Lease.");
         } else if (operator.getRegisteredControllersNumber() == 0) {
             LOG.info("No reconciler registered: the Kubernetes operator is not started.");
         } else {

@@ -10,22 +10,24 @@ import java.util.function.Consumer;
 
 /**
  * Whether this replica holds the controller role right now: it does while it holds the Lease, or always when no
- * election runs (one replica, outside the prod profile). The gateway's autoscaler scales down only here, so replicas
- * that see different traffic never undo each other's environments.
+ * election runs (one replica, outside the prod profile); a gateway-only replica never does. The gateway's autoscaler
+ * scales down only here, so replicas that see different traffic never undo each other's environments.
  */
 @Singleton
 public class Leadership {
     private final AtomicBoolean holdsLease = new AtomicBoolean();
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final Instance<Operator> operator;
+    private final boolean candidate;
 
-    public Leadership(Instance<Operator> operator) {
+    public Leadership(Instance<Operator> operator, ControllerConfig config) {
         this.operator = operator;
+        this.candidate = config.leaseCandidate();
     }
 
     public boolean leads() {
-        return holdsLease.get()
-                || operator.get().getConfigurationService().getLeaderElectionConfiguration().isEmpty();
+        return candidate && (holdsLease.get()
+                || operator.get().getConfigurationService().getLeaderElectionConfiguration().isEmpty());
     }
 
     /** Tells {@code listener} whenever this replica takes ({@code true}) or loses ({@code false}) the Lease. */

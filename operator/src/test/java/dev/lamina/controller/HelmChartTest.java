@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -141,8 +142,12 @@ class HelmChartTest {
         assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
         assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
         assertThat(monitor.getAdditionalProperties()).containsOnlyKeys("spec");
+        Map<String, String> serviceLabels = Map.of("app.kubernetes.io/name", "lamina",
+                "app.kubernetes.io/instance", RELEASE, "app.kubernetes.io/component", "operator");
+        assertThat(service.getMetadata().getLabels()).as("the ServiceMonitor selects the gateway Service")
+                .containsAllEntriesOf(serviceLabels);
         assertThat(monitor.getAdditionalProperties().get("spec")).isEqualTo(Map.of(
-                "selector", Map.of("matchLabels", service.getSpec().getSelector()),
+                "selector", Map.of("matchLabels", serviceLabels),
                 "endpoints", List.of(Map.of("port", "http", "path", "/q/metrics", "interval", "15s"))));
 
         assertHoldsTogether(objects, List.of("team-a", "team-b"));
@@ -230,15 +235,56 @@ class HelmChartTest {
         assertThat(of(objects, StatefulSet.class)).isEmpty();
     }
 
-    /** What a user would notice if it were wrong, for any values. */
+    @Test
+    void theSplitFormRendersAControllerAndAGatewayOnlyDeployment() {
+        List<HasMetadata> objects = render(template -> template.set("split.enabled", true)
+                .set("split.gateway.replicas", 4).set("split.gateway.resources.requests.cpu", "1")
+                .set("async.enabled", false));
+        assertThat(of(objects, GenericKubernetesResource.class)).as("every object is of a typed model").isEmpty();
+        Map<String, Deployment> deployments = of(objects, Deployment.class).stream()
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
+        assertThat(deployments).containsOnlyKeys("lamina-operator", "lamina-gateway");
+        Deployment operator = deployments.get("lamina-operator");
+        Deployment gateway = deployments.get("lamina-gateway");
+
+        assertThat(operator.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(gateway.getSpec().getReplicas()).isEqualTo(4);
+        assertThat(env(container(operator))).containsEntry("LAMINA_CONTROLLER_LEASE_CANDIDATE", "true");
+        assertThat(env(container(gateway))).as("gateway-only: never runs for the Lease")
+                .containsEntry("LAMINA_CONTROLLER_LEASE_CANDIDATE", "false");
+        assertThat(container(gateway).getResources().getRequests()).containsEntry("cpu", new Quantity("1"));
+        assertThat(container(operator).getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
+        assertThat(gateway.getSpec().getTemplate().getMetadata().getLabels())
+                .as("one Deployment's selector never takes the other's pods")
+                .doesNotContainEntry("app.kubernetes.io/component", "operator");
+        assertThat(operator.getSpec().getTemplate().getMetadata().getLabels())
+                .doesNotContainEntry("app.kubernetes.io/component", "gateway");
+        assertThat(env(container(gateway))).as("the same settings but the role")
+                .hasSameSizeAs(env(container(operator)));
+        assertHoldsTogether(objects, List.of("default"));
+    }
+
+    @Test
+    void theSplitFormCountsGatewayReplicasAgainstTheAsyncClaim() {
+        assertThatThrownBy(() -> render(template -> template.set("split.enabled", true)))
+                .hasMessageContaining("split.enabled adds gateway replicas").hasMessageContaining("async.enabled");
+    }
+
+    /** What a user would notice if it were wrong, for any values; in the split form, for both Deployments. */
     private static void assertHoldsTogether(List<HasMetadata> objects, List<String> functionNamespaces) {
-        Deployment operator = only(objects, Deployment.class);
+        Service service = only(objects, Service.class);
+        for (Deployment deployment : of(objects, Deployment.class)) {
+            assertServesTheGateway(objects, deployment, service, functionNamespaces);
+        }
+    }
+
+    private static void assertServesTheGateway(List<HasMetadata> objects, Deployment operator, Service service,
+                                               List<String> functionNamespaces) {
         var pod = operator.getSpec().getTemplate();
-        Container container = pod.getSpec().getContainers().getFirst();
+        Container container = container(operator);
         Map<String, String> podLabels = pod.getMetadata().getLabels();
 
         assertThat(podLabels).containsAllEntriesOf(operator.getSpec().getSelector().getMatchLabels());
-        Service service = only(objects, Service.class);
         assertThat(podLabels).as("the Service reaches the operator's pods")
                 .containsAllEntriesOf(service.getSpec().getSelector());
         assertThat(service.getSpec().getPorts()).singleElement()
@@ -368,6 +414,10 @@ class HelmChartTest {
         List<T> found = of(objects, type);
         assertThat(found).as("rendered %s", type.getSimpleName()).hasSize(1);
         return found.getFirst();
+    }
+
+    private static Container container(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
     }
 
     private static Map<String, String> env(Container container) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.marcnuri.helm.Helm;
 import dev.lamina.api.Condition;
 import dev.lamina.api.Conditions;
 import dev.lamina.api.Function;
@@ -16,9 +17,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -35,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -42,20 +41,24 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 /**
- * The operator on a real cluster (K3s in Docker): the lamina-operator and lamina-shim images built by Jib, the CRDs
- * of crds/ and the chart's RBAC, then Functions whose pods run an AWS base image beside the shim under the
- * restricted Pod Security Standard, invoked through the gateway. Needs a Docker engine and the two images; without
- * either it is skipped and says why. One command builds the images and runs it:
+ * Lamina on a real cluster (K3s in Docker), installed as a user does: the lamina-operator and lamina-shim images built
+ * by Jib and imported into K3s's containerd from tarballs, then the chart (CRDs, RBAC, the operator Deployment, the
+ * gateway Service, the async claim). Functions whose pods run an AWS base image beside the shim under the restricted
+ * Pod Security Standard are invoked through the gateway Service: synchronously, by alias, asynchronously and by a
+ * schedule. Needs a Docker engine and the two images; without either it is skipped and says why. One command builds
+ * the images and runs it:
  *
  * <pre>./mvnw -B -Pimages -pl runtime-shim,operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  *     -Dit.test=KubernetesClusterIT -Dfailsafe.failIfNoSpecifiedTests=false</pre>
  */
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class KubernetesClusterIT {
     static final String VERSION = System.getProperty("lamina.version", "0.1.0-SNAPSHOT");
     static final String OPERATOR_IMAGE = "lamina-operator:" + VERSION;
@@ -77,6 +80,22 @@ class KubernetesClusterIT {
             done
             """;
 
+    /** {@link #BOOTSTRAP} that also writes every event it takes to its output. */
+    static final String LOGGING_BOOTSTRAP = """
+            #!/bin/sh
+            set -eu
+            while true; do
+              HEADERS="$(mktemp)"
+              EVENT_DATA=$(curl -sS -LD "$HEADERS" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next")
+              REQUEST_ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$HEADERS" | tr -d '[:space:]' | cut -d: -f2)
+              echo "event: $EVENT_DATA"
+              curl -sS -X POST "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$REQUEST_ID/response" -d "$EVENT_DATA"
+              rm -f "$HEADERS"
+            done
+            """;
+    static final String RELEASE = "lamina";
+    static final String GATEWAY_SERVICE = RELEASE + "-operator";
+
     private static K3sContainer k3s;
     private static KubernetesClient client;
     private static String skipped;
@@ -94,7 +113,7 @@ class KubernetesClusterIT {
             load(image);
         }
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
-        installOperator();
+        installChart();
     }
 
     /** Why the suite cannot run here, or null when it can. */
@@ -182,20 +201,58 @@ class KubernetesClusterIT {
         assertThat(client.apps().deployments().inNamespace("default").withName("echo-latest").get().getSpec()
                 .getReplicas()).isZero();
 
-        Pod operator = client.pods().inNamespace(SYSTEM).withLabel("app", "lamina-operator").list().getItems()
-                .getFirst();
-        try (LocalPortForward gateway = client.pods().inNamespace(SYSTEM).withName(operator.getMetadata().getName())
-                .portForward(8080)) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            "http://127.0.0.1:" + gateway.getLocalPort() + "/2015-03-31/functions/echo/invocations"))
-                    .timeout(Duration.ofMinutes(3))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"via\":\"gateway\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).isEqualTo("{\"via\":\"gateway\"}");
-        }
+        HttpResponse<String> response = callGateway("/2015-03-31/functions/echo/invocations", "{\"via\":\"gateway\"}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"via\":\"gateway\"}");
         eventually().until(() -> client.apps().deployments().inNamespace("default").withName("echo-latest").get()
                 .getSpec().getReplicas() == 0);
+    }
+
+    @Test
+    void throughTheGatewayServiceAFunctionAnswersSyncViaAnAliasAsyncAndOnASchedule() throws Exception {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("journey-code").withNamespace("default")
+                .endMetadata().addToData("bootstrap", LOGGING_BOOTSTRAP).build()).create();
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: journey, namespace: default}
+                spec:
+                  runtime: provided.al2023
+                  handler: echo
+                  code: {configMap: journey-code}
+                  publish: true
+                  scaling: {idleTimeoutSeconds: 600}
+                """)).create();
+        eventually().until(() -> ready("default", "journey") && version("default", "journey-v1") != null);
+        client.resource(Fixtures.alias("default", "journey", "live", "1")).create();
+
+        HttpResponse<String> sync = callGateway("/2015-03-31/functions/journey/invocations", "{\"call\":\"sync\"}");
+        assertThat(sync.statusCode()).isEqualTo(200);
+        assertThat(sync.body()).isEqualTo("{\"call\":\"sync\"}");
+
+        HttpResponse<String> viaAlias = eventually().until(() -> callGateway(
+                "/2015-03-31/functions/journey/invocations?Qualifier=live", "{\"call\":\"alias\"}"),
+                response -> response.statusCode() == 200);
+        assertThat(viaAlias.body()).isEqualTo("{\"call\":\"alias\"}");
+        assertThat(viaAlias.headers().firstValue("X-Amz-Executed-Version")).hasValue("1");
+
+        HttpResponse<String> async = callGateway("/2015-03-31/functions/journey/invocations",
+                "{\"call\":\"async\"}", "X-Amz-Invocation-Type", "Event");
+        assertThat(async.statusCode()).as("queued on the chart's async claim").isEqualTo(202);
+        eventually().until(() -> logsOf("default", "journey").contains("event: {\"call\":\"async\"}"));
+
+        client.load(new ByteArrayInputStream("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: EventSourceMapping
+                metadata: {name: journey-every-minute, namespace: default}
+                spec:
+                  function: journey
+                  source:
+                    schedule:
+                      expression: rate(1 minute)
+                      input: '{"call":"schedule"}'
+                """.getBytes(StandardCharsets.UTF_8))).serverSideApply();
+        eventually().until(() -> logsOf("default", "journey").contains("event: {\"call\":\"schedule\"}"));
     }
 
     @Test
@@ -297,34 +354,47 @@ class KubernetesClusterIT {
         return name;
     }
 
-    private static void installOperator() throws Exception {
-        try (Stream<Path> crds = Files.list(Path.of("../crds"))) {
-            for (Path crd : crds.filter(p -> p.getFileName().toString().endsWith(".lamina.dev-v1.yml")).toList()) {
-                try (InputStream in = Files.newInputStream(crd)) {
-                    client.load(in).serverSideApply();
-                }
-            }
+    /** Installs the chart as a user does, with the images loaded into K3s and open invocation (no tokens here). */
+    private static void installChart() throws Exception {
+        Path kubeconfig = Files.createTempFile("k3s", ".yaml");
+        Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
+        try {
+            new Helm(HelmChartTest.CHART).install().withName(RELEASE).withNamespace(SYSTEM).createNamespace()
+                    .withKubeConfig(kubeconfig)
+                    .set("operator.image.tag", VERSION).set("operator.image.pullPolicy", "Never")
+                    .set("shim.image.tag", VERSION)
+                    // This suite's calls carry no token; who may invoke is tested against the mock API server.
+                    .set("gateway.invokeAuth", "none")
+                    .waitReady().withTimeout(300).call();
+        } finally {
+            Files.delete(kubeconfig);
         }
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(SYSTEM).endMetadata().build()).create();
-        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("lamina-operator")
-                .withNamespace(SYSTEM).endMetadata().build()).create();
-        client.load(new ByteArrayInputStream(OperatorRbacTest.renderedRbac("lamina", SYSTEM)
-                .getBytes(StandardCharsets.UTF_8))).serverSideApply();
-        Deployment operator = new DeploymentBuilder()
-                .withNewMetadata().withName("lamina-operator").withNamespace(SYSTEM).endMetadata()
-                .withNewSpec().withReplicas(1)
-                .withNewSelector().addToMatchLabels("app", "lamina-operator").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "lamina-operator").endMetadata()
-                .withNewSpec().withServiceAccountName("lamina-operator")
-                .addNewContainer().withName("operator").withImage(OPERATOR_IMAGE).withImagePullPolicy("Never")
-                .addNewEnv().withName("LAMINA_CONTROLLER_SHIM_IMAGE").withValue(SHIM_IMAGE).endEnv()
-                // This test's calls carry no token; who may invoke is tested against the mock API server.
-                .addNewEnv().withName("LAMINA_GATEWAY_INVOKE_AUTH").withValue("none").endEnv()
-                .addNewPort().withName("http").withContainerPort(8080).endPort()
-                .endContainer().endSpec().endTemplate().endSpec().build();
-        client.resource(operator).create();
-        eventually().until(() -> client.apps().deployments().inNamespace(SYSTEM).withName("lamina-operator")
-                .isReady());
+    }
+
+    /** An HTTP call through the chart's gateway Service (forwarded to one of its pods, as kubectl does). */
+    private static HttpResponse<String> callGateway(String pathAndQuery, String body, String... headers)
+            throws Exception {
+        try (LocalPortForward gateway = client.services().inNamespace(SYSTEM).withName(GATEWAY_SERVICE)
+                .portForward(8080)) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + gateway.getLocalPort() + pathAndQuery))
+                    .timeout(Duration.ofMinutes(3)).POST(HttpRequest.BodyPublishers.ofString(body));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Everything the containers of a function's pods have logged (its runtime's lines reach the shim's log). */
+    private static String logsOf(String ns, String function) {
+        StringBuilder logs = new StringBuilder();
+        for (Pod pod : client.pods().inNamespace(ns).withLabel(Labels.FUNCTION, function).list().getItems()) {
+            Stream.concat(pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+                    .forEach(container -> logs.append(client.pods().inNamespace(ns)
+                            .withName(pod.getMetadata().getName()).inContainer(container.getName()).getLog()));
+        }
+        return logs.toString();
     }
 
     private static boolean imagePresent(String image) {
