@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -40,12 +41,9 @@ record ImagePins(FunctionVersion.Spec version, Optional<String> unpinned) {
                 failures.add(image + " (" + reason + ")");
             }
         });
-        java.util.function.Function<String, String> pinned = image -> image == null ? null
-                : switch (lookups.get(image)) {
-                    case DigestLookup.Found(String digest) -> ImageReference.parse(image).pinned(digest);
-                    case DigestLookup.Failed failed -> image;
-                    case null -> image;
-                };
+        UnaryOperator<String> pinned = image -> image != null
+                && lookups.get(image) instanceof DigestLookup.Found(String digest)
+                ? ImageReference.parse(image).pinned(digest) : image;
         FunctionSpec pinnedSpec = spec.withImage(pinned.apply(spec.image()));
         if (spec.code() != null) {
             List<CodeSource> layers = spec.layers() == null ? null

@@ -11,6 +11,7 @@ import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.images.LocalRegistry;
 import dev.lamina.images.RegistrySettings;
+import dev.lamina.shim.ShimContract;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,6 +83,38 @@ class ImagePinningTest {
                 .isEqualTo(registry.address() + "/team/fn@" + first);
         assertThat(image(ns, "1")).isEqualTo(registry.address() + "/team/fn@" + first);
         assertThat(condition(ns, Condition.IMAGE_NOT_PINNED)).isEmpty();
+    }
+
+    @Test
+    void codeAndLayersPackagedAsImagesArePinnedAndCopiedFromTheirDigests() throws Exception {
+        String ns = cluster.newNamespace("code-images");
+        String code = registry.push("team/code", "v1", "code");
+        String layer = registry.push("team/layer", "stable", "layer");
+        client.resource(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata:
+                  name: fn
+                  namespace: %s
+                spec:
+                  runtime: python3.13
+                  handler: app.handler
+                  code: {image: %s/team/code:v1}
+                  layers: [{image: %s/team/layer:stable}]
+                  publish: true
+                """.formatted(ns, registry.address(), registry.address()))).create();
+
+        FunctionVersion v1 = eventually().until(() -> version(ns, "1"), v -> v != null);
+        assertThat(v1.getSpec().snapshot().code().image()).isEqualTo(registry.address() + "/team/code@" + code);
+        assertThat(v1.getSpec().snapshot().layers()).singleElement().satisfies(l -> assertThat(l.image())
+                .isEqualTo(registry.address() + "/team/layer@" + layer));
+        Deployment deployment = eventually().until(() -> client.apps().deployments().inNamespace(ns)
+                .withName(Labels.deploymentName("fn", "1")).get(), d -> d != null);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getInitContainers())
+                .filteredOn(c -> !c.getName().equals(ShimContract.CONTAINER_NAME))
+                .extracting(c -> c.getName() + " " + c.getImage())
+                .containsExactly("copy-code " + registry.address() + "/team/code@" + code,
+                        "layer-1 " + registry.address() + "/team/layer@" + layer);
     }
 
     @Test
