@@ -150,9 +150,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         versions.toPublish().ifPresent(v -> KubernetesEvents.record(context.getClient(), function,
                 KubernetesEvents.NORMAL, "Published", "published version " + v.version()));
-        versions.toPublish().ifPresent(v -> plan.unpinnedImages().ifPresent(unpinned -> KubernetesEvents.record(
-                context.getClient(), function, KubernetesEvents.WARNING, Condition.IMAGE_NOT_PINNED,
-                "version " + v.version() + " " + unpinned)));
+        Optional<String> unpinnedNotice = unpinnedNotice(plan, versions);
+        versions.toPublish().flatMap(v -> unpinnedNotice).ifPresent(notice -> KubernetesEvents.record(
+                context.getClient(), function, KubernetesEvents.WARNING, Condition.IMAGE_NOT_PINNED, notice));
 
         Map<String, Deployment> applied = new HashMap<>();
         for (Deployment d : context.getSecondaryResources(Deployment.class)) {
@@ -172,18 +172,20 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .ifPresent(notice -> KubernetesEvents.record(context.getClient(), function,
                         KubernetesEvents.WARNING, Condition.RUNTIME_DEPRECATED, notice));
         function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
-                StatusUrls.of(settings, function), runtimeNotice, unpinnedNotice(plan, versions)));
+                StatusUrls.of(settings, function), runtimeNotice, unpinnedNotice));
         return UpdateControl.patchStatus(function);
     }
 
     /** What the newest version says of images it runs by tag, if anything (kept there since it was published). */
     private static Optional<String> unpinnedNotice(FunctionPlan plan, VersionPlanner.Plan versions) {
-        return versions.toPublish().map(v -> plan.unpinnedImages().map(unpinned -> "version " + v.version() + " "
-                        + unpinned))
-                .orElseGet(() -> versions.latest().map(versions.kept()::get)
-                        .flatMap(v -> Optional.ofNullable(v.getMetadata().getAnnotations())
-                                .map(a -> a.get(Labels.UNPINNED_IMAGES))
-                                .map(unpinned -> "version " + v.getSpec().version() + " " + unpinned)));
+        if (versions.toPublish().isPresent()) {
+            return plan.unpinnedImages().map(unpinned -> "version " + versions.toPublish().get().version() + " "
+                    + unpinned);
+        }
+        return versions.latest().map(versions.kept()::get)
+                .flatMap(v -> Optional.ofNullable(v.getMetadata().getAnnotations())
+                        .map(a -> a.get(Labels.UNPINNED_IMAGES))
+                        .map(unpinned -> "version " + v.getSpec().version() + " " + unpinned));
     }
 
     /** A failed attempt is retried; until one succeeds the Function says what failed. */

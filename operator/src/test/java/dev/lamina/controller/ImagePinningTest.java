@@ -139,6 +139,11 @@ class ImagePinningTest {
                 .orElseThrow();
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getMessage()).isEqualTo(warning.message());
+
+        cluster.rollOut(ns);
+        eventually().until(() -> condition(ns, Condition.READY).filter(Condition::isTrue).isPresent());
+        assertThat(condition(ns, Condition.IMAGE_NOT_PINNED)).as("said while that version is the newest")
+                .contains(warning);
     }
 
     @Test
