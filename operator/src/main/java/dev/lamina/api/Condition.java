@@ -27,6 +27,8 @@ public record Condition(
     public static final String STALLED = "Stalled";
     /** A Function's runtime is deprecated by Lambda: it still runs, with this warning. */
     public static final String RUNTIME_DEPRECATED = "RuntimeDeprecated";
+    /** A Function's newest version runs an image by tag: no registry gave its digest when it was published. */
+    public static final String IMAGE_NOT_PINNED = "ImageNotPinned";
 
     @JsonIgnore
     public boolean isTrue() {

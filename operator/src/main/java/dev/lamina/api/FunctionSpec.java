@@ -256,6 +256,13 @@ public record FunctionSpec(
                 scaling, async, loggingConfig, url, publish, versionHistoryLimit);
     }
 
+    /** The same spec running another image (a version's image pinned to its digest). */
+    public FunctionSpec withImage(String image) {
+        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
+                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
+                scaling, async, loggingConfig, url, publish, versionHistoryLimit);
+    }
+
     /** A Function URL, on $LATEST (a Function's) or on an alias. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.multiValueHeaders) || !self.multiValueHeaders || self.payloadFormat == 'alb'",

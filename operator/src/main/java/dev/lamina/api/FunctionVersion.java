@@ -40,7 +40,7 @@ public class FunctionVersion extends CustomResource<FunctionVersion.Spec, Functi
             @Size(max = 128) String configSha256,
             @JsonPropertyDescription("Description of the version.")
             @Size(max = 256) String description,
-            @JsonPropertyDescription("The Function spec at publish time, without its url: a Function URL belongs to the Function ($LATEST) or to an Alias. A published version names its own immutable copies of the code and layer ConfigMaps (NAME-code-<digest>), so editing a ConfigMap never changes it.")
+            @JsonPropertyDescription("The Function spec at publish time, without its url: a Function URL belongs to the Function ($LATEST) or to an Alias. A published version names its own immutable copies of the code and layer ConfigMaps (NAME-code-<digest>), so editing a ConfigMap never changes it, and its images by the digest their tags named at publish (name@sha256:...) where the registry gave one; annotation lamina.dev/unpinned-images tells which run by tag and why.")
             @ValidationRule(value = "!has(self.url)", message = "a Function URL belongs to a Function ($LATEST) or an Alias, never to a bare version")
             @Required FunctionSpec snapshot) {
     }

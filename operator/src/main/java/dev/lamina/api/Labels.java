@@ -31,6 +31,11 @@ public final class Labels {
     public static final String CONTENT_DIGEST = "lamina.dev/content-digest";
     /** On a published version's copy of a code or layer ConfigMap: the function it belongs to. */
     public static final String CODE_SNAPSHOT = "lamina.dev/code-snapshot";
+    /**
+     * FunctionVersion annotation, written when it is published: which of its images run by tag rather than by digest,
+     * and why no digest was had.
+     */
+    public static final String UNPINNED_IMAGES = "lamina.dev/unpinned-images";
 
     /** Label value of {@code $LATEST} ($ is not allowed in label values). */
     public static final String LATEST_LABEL = "LATEST";

@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.images.RegistrySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -84,9 +85,12 @@ public interface ControllerConfig {
         String cpu();
     }
 
-    /** @param urlDomain the gateway's {@code lamina.gateway.url-domain}, which status URLs use too */
-    default ControllerSettings toSettings(Optional<String> urlDomain) {
+    /**
+     * @param urlDomain  the gateway's {@code lamina.gateway.url-domain}, which status URLs use too
+     * @param registries {@code lamina.images.*}
+     */
+    default ControllerSettings toSettings(Optional<String> urlDomain, RegistrySettings registries) {
         return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), runtimes(), codeFetcherImage(),
-                region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval());
+                region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval(), registries);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import dev.lamina.api.LambdaRuntime;
+import dev.lamina.images.RegistrySettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
  * @param runAsUser        uid functions run as when no file system asks for one
  * @param runAsGroup       gid functions run as when no file system asks for one
  * @param recheckInterval  how soon a Function stalled on something the operator does not watch (a Secret) is rechecked
+ * @param registries       whether and how a published version's image tags are resolved to digests
  */
 public record ControllerSettings(
         String shimImage,
@@ -35,7 +37,8 @@ public record ControllerSettings(
         Optional<String> urlDomain,
         long runAsUser,
         long runAsGroup,
-        Duration recheckInterval) {
+        Duration recheckInterval,
+        RegistrySettings registries) {
 
     public ControllerSettings {
         Map<String, String> images = LambdaRuntime.ALL.stream()
@@ -44,19 +47,28 @@ public record ControllerSettings(
         runtimeImages = Map.copyOf(images);
     }
 
-    /** Settings with the defaults of application.properties, for tests and tools. */
+    /**
+     * Settings with the defaults of application.properties, for tests and tools, except that no registry is asked
+     * for digests (there is none to ask): see {@link #withRegistries}.
+     */
     public static ControllerSettings defaults() {
         return new ControllerSettings("lamina-shim:latest", "128Mi", "100m", Map.of(), "alpine:3.22",
-                "us-east-1", Optional.empty(), Optional.empty(), 993, 990, Duration.ofSeconds(30));
+                "us-east-1", Optional.empty(), Optional.empty(), 993, 990, Duration.ofSeconds(30),
+                RegistrySettings.off());
     }
 
     public ControllerSettings withGatewayUrl(String url) {
         return new ControllerSettings(shimImage, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
-                Optional.of(url), urlDomain, runAsUser, runAsGroup, recheckInterval);
+                Optional.of(url), urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
     }
 
     public ControllerSettings withShimImage(String image) {
         return new ControllerSettings(image, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
-                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval);
+                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
+    }
+
+    public ControllerSettings withRegistries(RegistrySettings settings) {
+        return new ControllerSettings(shimImage, shimMemory, shimCpu, runtimeImages, codeFetcherImage, region,
+                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, settings);
     }
 }

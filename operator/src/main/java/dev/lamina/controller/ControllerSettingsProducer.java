@@ -1,5 +1,6 @@
 package dev.lamina.controller;
 
+import dev.lamina.images.ImagesConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -10,8 +11,8 @@ public class ControllerSettingsProducer {
 
     @Produces
     @Singleton
-    ControllerSettings controllerSettings(ControllerConfig config,
+    ControllerSettings controllerSettings(ControllerConfig config, ImagesConfig images,
                                           @ConfigProperty(name = "lamina.gateway.url-domain") Optional<String> domain) {
-        return config.toSettings(domain);
+        return config.toSettings(domain, images.toSettings());
     }
 }

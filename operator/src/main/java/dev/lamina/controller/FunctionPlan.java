@@ -11,7 +11,9 @@ import java.util.Optional;
  * Deployments they run on. The dependent resources read it from the reconciliation context.
  *
  * @param versions   existing versions to keep, by number
- * @param toPublish  the version to create, if any (its code and layers on their copies: {@link CodeSnapshots})
+ * @param toPublish  the version to create, if any (its code and layers on their copies: {@link CodeSnapshots}, its
+ *                   images by digest: {@link ImagePins})
+ * @param unpinnedImages what the version to publish runs by tag and why, if anything
  * @param snapshots  the copies of ConfigMaps the version to publish needs, by name
  * @param targets    one entry per Deployment: {@code $LATEST} and every version kept or published
  * @param deployments how the Deployments are built
@@ -19,6 +21,7 @@ import java.util.Optional;
 record FunctionPlan(
         Map<String, FunctionVersion> versions,
         Optional<FunctionVersion.Spec> toPublish,
+        Optional<String> unpinnedImages,
         Map<String, ConfigMap> snapshots,
         List<VersionTarget> targets,
         DeploymentFactory deployments) {

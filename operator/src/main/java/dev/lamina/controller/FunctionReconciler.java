@@ -7,6 +7,7 @@ import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionVersion;
 import dev.lamina.api.Labels;
 import dev.lamina.api.LambdaRuntime;
+import dev.lamina.images.RegistryClient;
 import dev.lamina.versions.AliasRouting;
 import dev.lamina.versions.ProvisionedEnvironments;
 import dev.lamina.versions.SpecDigest;
@@ -65,11 +66,15 @@ public class FunctionReconciler implements Reconciler<Function> {
 
     private final ControllerSettings settings;
     private final DeploymentFactory deployments;
+    /** Asked for a published version's image digests; empty when resolution is off. */
+    private final Optional<RegistryClient> registries;
 
     @Inject
     public FunctionReconciler(ControllerSettings settings) {
         this.settings = settings;
         this.deployments = new DeploymentFactory(settings);
+        this.registries = settings.registries().resolveDigests()
+                ? Optional.of(new RegistryClient(settings.registries())) : Optional.empty();
     }
 
     @Override
@@ -129,9 +134,13 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .toList();
         VersionPlanner.Plan planned = VersionPlanner.plan(name, spec, codeSha256, configSha256, existing, recorded,
                 aliases);
-        VersionPlanner.Plan versions = new VersionPlanner.Plan(
-                planned.toPublish().map(v -> CodeSnapshots.pinned(v, configMaps)), planned.kept(), planned.latest());
+        // Digests are asked for before anything is written, so a version is created whole or not at all.
+        Optional<ImagePins> pins = planned.toPublish().map(v -> CodeSnapshots.pinned(v, configMaps))
+                .map(v -> registries.map(r -> ImagePins.pin(v, r)).orElse(new ImagePins(v, Optional.empty())));
+        VersionPlanner.Plan versions = new VersionPlanner.Plan(pins.map(ImagePins::version), planned.kept(),
+                planned.latest());
         FunctionPlan plan = new FunctionPlan(versions.kept(), versions.toPublish(),
+                pins.flatMap(ImagePins::unpinned),
                 planned.toPublish().map(v -> CodeSnapshots.copies(function.getMetadata().getNamespace(), v, configMaps))
                         .orElse(Map.of()),
                 targets(name, spec, SpecDigest.content(spec, configMaps), versions, aliases), deployments);
@@ -141,6 +150,9 @@ public class FunctionReconciler implements Reconciler<Function> {
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         versions.toPublish().ifPresent(v -> KubernetesEvents.record(context.getClient(), function,
                 KubernetesEvents.NORMAL, "Published", "published version " + v.version()));
+        Optional<String> unpinnedNotice = unpinnedNotice(plan, versions);
+        versions.toPublish().flatMap(v -> unpinnedNotice).ifPresent(notice -> KubernetesEvents.record(
+                context.getClient(), function, KubernetesEvents.WARNING, Condition.IMAGE_NOT_PINNED, notice));
 
         Map<String, Deployment> applied = new HashMap<>();
         for (Deployment d : context.getSecondaryResources(Deployment.class)) {
@@ -160,8 +172,20 @@ public class FunctionReconciler implements Reconciler<Function> {
                 .ifPresent(notice -> KubernetesEvents.record(context.getClient(), function,
                         KubernetesEvents.WARNING, Condition.RUNTIME_DEPRECATED, notice));
         function.setStatus(FunctionStatusFactory.applied(function, versions.latest(), latestSha, ours,
-                StatusUrls.of(settings, function), runtimeNotice));
+                StatusUrls.of(settings, function), runtimeNotice, unpinnedNotice));
         return UpdateControl.patchStatus(function);
+    }
+
+    /** What the newest version says of images it runs by tag, if anything (kept there since it was published). */
+    private static Optional<String> unpinnedNotice(FunctionPlan plan, VersionPlanner.Plan versions) {
+        if (versions.toPublish().isPresent()) {
+            return plan.unpinnedImages().map(unpinned -> "version " + versions.toPublish().get().version() + " "
+                    + unpinned);
+        }
+        return versions.latest().map(versions.kept()::get)
+                .flatMap(v -> Optional.ofNullable(v.getMetadata().getAnnotations())
+                        .map(a -> a.get(Labels.UNPINNED_IMAGES))
+                        .map(unpinned -> "version " + v.getSpec().version() + " " + unpinned));
     }
 
     /** A failed attempt is retried; until one succeeds the Function says what failed. */

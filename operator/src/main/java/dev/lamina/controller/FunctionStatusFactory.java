@@ -32,10 +32,12 @@ final class FunctionStatusFactory {
     /**
      * The status after the plan was applied.
      *
-     * @param runtimeNotice what Lambda's deprecation schedule says of the function's runtime, if anything
+     * @param runtimeNotice  what Lambda's deprecation schedule says of the function's runtime, if anything
+     * @param unpinnedNotice which images the newest version runs by tag, if any
      */
     static FunctionStatus applied(Function function, Optional<String> latestVersion, String latestSha256,
-                                  Collection<Deployment> deployments, StatusUrls urls, Optional<String> runtimeNotice) {
+                                  Collection<Deployment> deployments, StatusUrls urls, Optional<String> runtimeNotice,
+                                  Optional<String> unpinnedNotice) {
         List<String> rollingOut = new ArrayList<>();
         List<String> stuck = new ArrayList<>();
         for (Deployment deployment : deployments) {
@@ -58,6 +60,7 @@ final class FunctionStatusFactory {
                     + " published version" + (published > 1 ? "s" : "") : "") + " deployed");
         }
         next = conditions.withWarning(next, Condition.RUNTIME_DEPRECATED, runtimeNotice);
+        next = conditions.withWarning(next, Condition.IMAGE_NOT_PINNED, unpinnedNotice);
         return new FunctionStatus(conditions.generation(), next, latestVersion.orElse(null), latestSha256,
                 urls.invokeUrl(), urls.functionUrl(), counts(deployments));
     }

@@ -36,6 +36,9 @@ public class FunctionVersionDependent extends KubernetesDependentResource<Functi
         plan.versions().values().forEach(v -> desired.put(ResourceID.fromResource(v), v));
         plan.toPublish().ifPresent(spec -> {
             FunctionVersion version = FunctionVersions.published(primary.getMetadata().getNamespace(), spec);
+            // Mutable: the operator SDK annotates what it creates.
+            plan.unpinnedImages().ifPresent(unpinned -> version.getMetadata()
+                    .setAnnotations(new HashMap<>(Map.of(Labels.UNPINNED_IMAGES, unpinned))));
             desired.put(ResourceID.fromResource(version), version);
         });
         return desired;

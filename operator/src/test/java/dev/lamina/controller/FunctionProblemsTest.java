@@ -34,7 +34,7 @@ class FunctionProblemsTest {
         cluster = MockCluster.start(new ControllerSettings(defaults.shimImage(), defaults.shimMemory(),
                 defaults.shimCpu(), defaults.runtimeImages(), defaults.codeFetcherImage(), defaults.region(),
                 defaults.gatewayUrl(), defaults.urlDomain(), defaults.runAsUser(), defaults.runAsGroup(),
-                Duration.ofMillis(500)));
+                Duration.ofMillis(500), defaults.registries()));
         client = cluster.client();
     }
 
