@@ -28,8 +28,8 @@ final class NodeRuntime {
 
     private static final String RESOURCES = "/lambda-runtime/node/";
     private static final List<String> CLIENT_FILES =
-            List.of("bootstrap.mjs", "errors.mjs", "handler.mjs", "logging.mjs", "opt-hooks.mjs", "opt-paths.mjs",
-                    "runtime-api.mjs");
+            List.of("bootstrap.cjs", "errors.cjs", "handler.cjs", "logging.cjs", "opt-hooks.mjs", "opt-paths.cjs",
+                    "runtime-api.cjs");
     private static final Pattern RUNTIME_MAJOR = Pattern.compile("nodejs(\\d+)\\.x");
     private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.\\d+\\S*");
     private static final String REQUIRE_MODULE = "experimental-require-module";
