@@ -183,15 +183,19 @@ final class LocalRuntimes {
     }
 
     /**
-     * The function's variables over what local mode sets up around the code, and the endpoint of CodeDeploy's calls
+     * The function's variables over what local mode sets up around the code, the endpoint of CodeDeploy's calls
      * (AWS SDKs read {@code AWS_ENDPOINT_URL_CODEDEPLOY}): this process, so a traffic hook written for CodeDeploy
-     * reports here unchanged. A variable of the function's own wins.
+     * reports here unchanged, and the runtime's own ({@link NodeRuntime#VARIABLES}). A variable of the function's own
+     * wins.
      */
     private Map<String, String> environment(FunctionSpec spec, Map<String, String> variables) {
         Map<String, String> environment = new HashMap<>(variables);
         String address = endpoint.get();
         if (address != null) {
             environment.put(CODEDEPLOY_ENDPOINT, address);
+        }
+        if (spec.runtime() != null && spec.runtime().startsWith("nodejs")) {
+            environment.putAll(NodeRuntime.VARIABLES);
         }
         if (spec.environment() != null) {
             environment.putAll(spec.environment());

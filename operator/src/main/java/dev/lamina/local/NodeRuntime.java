@@ -28,8 +28,8 @@ final class NodeRuntime {
 
     private static final String RESOURCES = "/lambda-runtime/node/";
     private static final List<String> CLIENT_FILES =
-            List.of("bootstrap.mjs", "errors.mjs", "handler.mjs", "logging.mjs", "opt-hooks.mjs", "opt-paths.mjs",
-                    "runtime-api.mjs");
+            List.of("bootstrap.cjs", "errors.cjs", "handler.cjs", "logging.cjs", "opt-hooks.mjs", "opt-paths.cjs",
+                    "runtime-api.cjs");
     private static final Pattern RUNTIME_MAJOR = Pattern.compile("nodejs(\\d+)\\.x");
     private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.\\d+\\S*");
     private static final String REQUIRE_MODULE = "experimental-require-module";
@@ -42,6 +42,14 @@ final class NodeRuntime {
             "nodejs20.x", List.of(REQUIRE_MODULE),
             "nodejs22.x", List.of(REQUIRE_MODULE, DETECT_MODULE));
     private static final Logger LOG = Logger.getLogger(NodeRuntime.class);
+    private static final String EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
+    /**
+     * Variables every Node.js runtime starts with, under the function's own. Lambda's Node.js runtimes from 20 on load
+     * no extra CA certificates unless the function sets NODE_EXTRA_CA_CERTS, as Node.js 20 reads and parses that file
+     * at every start, TLS used or not: this machine's value (inherited otherwise) is blanked, which Node.js takes as
+     * unset.
+     */
+    static final Map<String, String> VARIABLES = Map.of(EXTRA_CA_CERTS, "");
 
     /** The {@code node} found: where it is and what {@code node --version} said, or why none can be used. */
     sealed interface Node permits Found, Missing {
@@ -80,6 +88,12 @@ final class NodeRuntime {
                 }
                 Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
+        }
+        String extraCaCerts = System.getenv(EXTRA_CA_CERTS);
+        if (extraCaCerts != null && !extraCaCerts.isEmpty()) {
+            LOG.infof("nodejs functions start without this machine's %s=%s, as on Lambda, where only a function's"
+                    + " environment sets it (loading it costs every start tens of milliseconds); set it in a"
+                    + " function's environment to use it there", EXTRA_CA_CERTS, extraCaCerts);
         }
         return new NodeRuntime(dir.resolve(CLIENT_FILES.getFirst()), find(System.getenv("PATH")));
     }

@@ -2,6 +2,7 @@ package dev.lamina.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +34,8 @@ import software.amazon.awssdk.services.lambda.model.LoggingConfig;
 /**
  * Local mode applies what Lambda builds the execution environment from: layers in an /opt of the function's own,
  * variables from Secrets (not runnable until the Secret is there), file systems at their mount path, a private
- * /tmp per environment, the logging configuration. The functions are bash runtimes reporting what they see.
+ * /tmp per environment, the logging configuration. The functions are bash runtimes reporting what they see; the
+ * Node.js one reports the variable local mode keeps from this machine's environment.
  */
 @QuarkusTest
 @TestProfile(LocalFieldsTest.Fields.class)
@@ -123,6 +125,27 @@ class LocalFieldsTest {
                           secretEnvironment:
                             - {name: API_KEY, secretKeyRef: {name: api, key: key}}
                           publish: true
+                        ---
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: node-env-code}
+                        data:
+                          index.js: |
+                            exports.handler = async () => ({ extraCaCerts: process.env.NODE_EXTRA_CA_CERTS ?? '' });
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: node-env}
+                        spec: {runtime: nodejs22.x, handler: index.handler, code: {configMap: node-env-code}}
+                        ---
+                        apiVersion: lamina.dev/v1alpha1
+                        kind: Function
+                        metadata: {name: node-env-own}
+                        spec:
+                          runtime: nodejs22.x
+                          handler: index.handler
+                          code: {configMap: node-env-code}
+                          environment: {NODE_EXTRA_CA_CERTS: /etc/ssl/certs/ca-certificates.crt}
                         ---
                         apiVersion: v1
                         kind: ConfigMap
@@ -271,6 +294,16 @@ class LocalFieldsTest {
 
         assertThat(response.functionError()).as(response.payload().asUtf8String()).isNull();
         assertThat(JSON.readTree(response.payload().asUtf8String()).at("/message").asText()).isEqualTo("Hello, Ada!");
+    }
+
+    @Test
+    void nodeFunctionsGetNoExtraCaCertificatesUnlessTheirEnvironmentSetsThem() throws Exception {
+        assumeTrue(NodeRuntime.find(System.getenv("PATH")) instanceof NodeRuntime.Found,
+                "node is not on the PATH, so local mode cannot run a Node.js function");
+
+        assertThat(invoke("node-env").at("/extraCaCerts").asText()).as("not this machine's, as on Lambda").isEmpty();
+        assertThat(invoke("node-env-own").at("/extraCaCerts").asText())
+                .isEqualTo("/etc/ssl/certs/ca-certificates.crt");
     }
 
     @Test

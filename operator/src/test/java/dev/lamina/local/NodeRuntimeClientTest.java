@@ -352,7 +352,7 @@ class NodeRuntimeClientTest {
 
     @Test
     void withoutNodeTheFunctionIsNotRunnableAndSaysWhy() {
-        NodeRuntime none = new NodeRuntime(clientDir.resolve("bootstrap.mjs"), NodeRuntime.find("/nonexistent"));
+        NodeRuntime none = new NodeRuntime(clientDir.resolve("bootstrap.cjs"), NodeRuntime.find("/nonexistent"));
 
         LocalRuntimes.Plan plan = none.plan("nodejs22.x", Map.of(), 128);
 

@@ -1,9 +1,12 @@
 // Code written for Lambda loads modules from its layers by absolute paths under /opt. Local mode has no /opt: each
 // function's layers are unpacked into a directory of its own, named by LAMINA_OPT. With it set, `require` and
 // `import` of /opt/... read from there (other file access under /opt is not redirected).
-import Module, { register } from 'node:module';
+'use strict';
 
-export function mapOptPaths(opt) {
+const Module = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+function mapOptPaths(opt) {
   if (!opt) {
     return;
   }
@@ -12,5 +15,7 @@ export function mapOptPaths(opt) {
   Module._resolveFilename = function (request, ...rest) {
     return resolveFilename.call(this, local(request), ...rest);
   };
-  register('./opt-hooks.mjs', import.meta.url, { data: { opt } });
+  Module.register('./opt-hooks.mjs', pathToFileURL(__filename), { data: { opt } });
 }
+
+module.exports = { mapOptPaths };

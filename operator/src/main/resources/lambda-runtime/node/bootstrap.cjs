@@ -1,12 +1,17 @@
 // Lamina's runtime client for Node.js: serves the handler named by _HANDLER from the task root (the working
 // directory) over the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API, as Lambda's Node.js runtimes do.
-// Usage: node bootstrap.mjs <runtime>, e.g. nodejs22.x. From nodejs24.x on, Lambda calls async handlers only: a
+// Usage: node bootstrap.cjs <runtime>, e.g. nodejs22.x. From nodejs24.x on, Lambda calls async handlers only: a
 // callback handler fails init, and the context has no callbackWaitsForEmptyEventLoop, done, succeed or fail.
-import { RuntimeApi } from './runtime-api.mjs';
-import { logError, patchConsole, setRequestId } from './logging.mjs';
-import { handlerShape, loadHandler } from './handler.mjs';
-import { CallbackHandlerDeprecated, NodeJsExit, UnhandledPromiseRejection } from './errors.mjs';
-import { mapOptPaths } from './opt-paths.mjs';
+'use strict';
+
+const { RuntimeApi } = require('./runtime-api.cjs');
+const { logError, patchConsole, setRequestId } = require('./logging.cjs');
+const { handlerShape, loadHandler } = require('./handler.cjs');
+const { CallbackHandlerDeprecated, NodeJsExit, UnhandledPromiseRejection } = require('./errors.cjs');
+const { mapOptPaths } = require('./opt-paths.cjs');
+
+// Handlers see no main module (require.main), as under Lambda's runtime client, an ES module.
+process.mainModule = undefined;
 
 const runtime = process.argv[2] ?? '';
 const callbacks = Number(runtime.match(/^nodejs(\d+)/)?.[1] ?? 0) < 24;
@@ -36,28 +41,38 @@ process.on('beforeExit', () => onEmptyLoop());
 
 let handler;
 let shape;
-try {
-  handler = await loadHandler(process.cwd(), process.env._HANDLER ?? '');
-  shape = handlerShape(handler);
-  if (shape.parameters >= 3 && !shape.streaming && !callbacks) {
-    throw new CallbackHandlerDeprecated('ERROR: AWS Lambda has removed support for callback-based function handlers'
-      + ' starting with Node.js 24. You need to modify this function to use a supported handler signature to use'
-      + ' Node.js 24 or later. For more information see'
-      + ' https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
+init();
+
+async function init() {
+  // The loop running empty before the handler has loaded (its module awaits what never comes) ends the process with
+  // the status of a top-level await left unsettled, as under Lambda's ES module runtime client.
+  onEmptyLoop = () => {
+    process.exitCode = 13;
+  };
+  try {
+    handler = await loadHandler(process.cwd(), process.env._HANDLER ?? '');
+    shape = handlerShape(handler);
+    if (shape.parameters >= 3 && !shape.streaming && !callbacks) {
+      throw new CallbackHandlerDeprecated('ERROR: AWS Lambda has removed support for callback-based function'
+        + ' handlers starting with Node.js 24. You need to modify this function to use a supported handler signature'
+        + ' to use Node.js 24 or later. For more information see'
+        + ' https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
+    }
+  } catch (error) {
+    logError('Uncaught Exception', error);
+    await reportCrash(error, 129);
   }
-} catch (error) {
-  logError('Uncaught Exception', error);
-  await reportCrash(error, 129);
+  onEmptyLoop = () => {};
+  if (shape.parameters === 3 && !shape.async && !shape.streaming
+      && process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) {
+    console.warn('AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24.'
+      + ' You will need to update this function to use an async handler to use Node.js 24 or later. For more'
+      + ' information and to provide feedback on this change, see'
+      + ' https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/issues/137. To disable this warning, set'
+      + ' the AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING environment variable.');
+  }
+  scheduleNext();
 }
-if (shape.parameters === 3 && !shape.async && !shape.streaming
-    && process.env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) {
-  console.warn('AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24.'
-    + ' You will need to update this function to use an async handler to use Node.js 24 or later. For more'
-    + ' information and to provide feedback on this change, see'
-    + ' https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/issues/137. To disable this warning, set'
-    + ' the AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING environment variable.');
-}
-scheduleNext();
 
 function scheduleNext() {
   setImmediate(() => serveNext().catch((error) => {

@@ -1,13 +1,15 @@
 // The Lambda Runtime API at AWS_LAMBDA_RUNTIME_API: the next event, an invocation's response (whole or streamed),
 // its error, and an init error.
-import http from 'node:http';
-import { errorDocument, InvalidStreamingOperation } from './errors.mjs';
+'use strict';
+
+const http = require('node:http');
+const { errorDocument, InvalidStreamingOperation } = require('./errors.cjs');
 
 const BASE = '/2018-06-01/runtime';
 const ERROR_TYPE = 'Lambda-Runtime-Function-Error-Type';
 const ERROR_BODY = 'Lambda-Runtime-Function-Error-Body';
 
-export class RuntimeApi {
+class RuntimeApi {
   constructor(address) {
     const separator = address.lastIndexOf(':');
     this.host = address.slice(0, separator);
@@ -143,3 +145,5 @@ function writableOnly(request) {
   }
   return stream;
 }
+
+module.exports = { RuntimeApi };

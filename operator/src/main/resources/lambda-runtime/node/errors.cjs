@@ -1,37 +1,39 @@
 // Errors the runtime raises itself, named as Lambda's Node.js runtime names them, and the error document sent to the
 // Runtime API.
-import util from 'node:util';
+'use strict';
+
+const util = require('node:util');
 
 /** A handler module that is not there: the message is the loader's whole error, as text. */
-export class ImportModuleError extends Error {
+class ImportModuleError extends Error {
   constructor(cause) {
     super(String(cause));
   }
 }
 
-export class UserCodeSyntaxError extends Error {
+class UserCodeSyntaxError extends Error {
   constructor(cause) {
     super(String(cause));
     this.stack = cause.stack;
   }
 }
 
-export class HandlerNotFound extends Error {
+class HandlerNotFound extends Error {
 }
 
-export class MalformedHandlerName extends Error {
+class MalformedHandlerName extends Error {
 }
 
-export class MalformedStreamingHandler extends Error {
+class MalformedStreamingHandler extends Error {
 }
 
-export class InvalidStreamingOperation extends Error {
+class InvalidStreamingOperation extends Error {
 }
 
-export class CallbackHandlerDeprecated extends Error {
+class CallbackHandlerDeprecated extends Error {
 }
 
-export class UnhandledPromiseRejection extends Error {
+class UnhandledPromiseRejection extends Error {
   constructor(reason, promise) {
     super(reason);
     this.reason = reason;
@@ -40,7 +42,7 @@ export class UnhandledPromiseRejection extends Error {
 }
 
 /** An async handler whose promise never settled: the event loop ran empty before it did. */
-export class NodeJsExit extends Error {
+class NodeJsExit extends Error {
   constructor() {
     super('The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a'
       + ' Promise that was never settled. For more information, see'
@@ -59,7 +61,7 @@ const noDel = (text) => text?.replaceAll('\x7F', '%7F');
  * The document posted to /error and /init/error (and as a stream's error trailer): errorType, errorMessage and the
  * stack's lines as trace. Anything thrown that is not an error is described by its type and its text.
  */
-export function errorDocument(error) {
+function errorDocument(error) {
   try {
     if (util.types.isNativeError(error) || errorLike(error)) {
       return { errorType: noDel(error.name), errorMessage: noDel(error.message), trace: noDel(error.stack).split('\n') };
@@ -74,7 +76,7 @@ export function errorDocument(error) {
   }
 }
 
-export function asError(value) {
+function asError(value) {
   return value instanceof Error ? value : new Error(value);
 }
 
@@ -86,7 +88,7 @@ for (const type of [ImportModuleError, UserCodeSyntaxError, HandlerNotFound, Mal
 }
 
 /** An error for a text log line: a tab, then its JSON with name, message, code, the stack's lines and own fields. */
-export function errorText(error) {
+function errorText(error) {
   try {
     return '\t' + JSON.stringify(error, (key, value) => {
       if (!(value instanceof Error)) {
@@ -102,3 +104,9 @@ export function errorText(error) {
     return '\t' + JSON.stringify(errorDocument(error));
   }
 }
+
+module.exports = {
+  ImportModuleError, UserCodeSyntaxError, HandlerNotFound, MalformedHandlerName, MalformedStreamingHandler,
+  InvalidStreamingOperation, CallbackHandlerDeprecated, UnhandledPromiseRejection, NodeJsExit, errorDocument, asError,
+  errorText,
+};

@@ -2,8 +2,10 @@
 // (timestamp, request id, level, message) or, when AWS_LAMBDA_LOG_FORMAT is JSON, as a JSON object per line; lines
 // below AWS_LAMBDA_LOG_LEVEL are dropped. A message's own line breaks become carriage returns so that it stays one
 // log line.
-import util from 'node:util';
-import { asError, errorText } from './errors.mjs';
+'use strict';
+
+const util = require('node:util');
+const { asError, errorText } = require('./errors.cjs');
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 const JSON_FORMAT = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
@@ -11,7 +13,7 @@ const JSON_FORMAT = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
 let requestId;
 
 /** The request id the following lines carry (undefined during init, as on Lambda). */
-export function setRequestId(id) {
+function setRequestId(id) {
   requestId = id;
 }
 
@@ -52,7 +54,7 @@ function write(level, params) {
 }
 
 /** Replaces console's log, info, warn, error, debug, trace and adds fatal. */
-export function patchConsole() {
+function patchConsole() {
   const configured = LEVELS.indexOf(process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase());
   const lowest = configured < 0 ? 0 : configured;
   const logger = (level) => LEVELS.indexOf(level) >= lowest || level === 'FATAL'
@@ -67,10 +69,12 @@ export function patchConsole() {
 }
 
 /** An error the runtime reports (an invocation's, or one during init), logged at ERROR after a title. */
-export function logError(title, error) {
+function logError(title, error) {
   if (JSON_FORMAT) {
     console.error(asError(error));
   } else {
     console.error(title, errorText(asError(error)));
   }
 }
+
+module.exports = { setRequestId, patchConsole, logError };

@@ -1,14 +1,14 @@
 // Finds the handler _HANDLER names, as Lambda's Node.js runtime does: "[dir/]module.export[.nested]" relative to the
 // task root; the module as CommonJS (no extension, .js, .cjs) or as an ES module (.mjs, or .js under a package.json of
 // "type": "module").
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { HandlerNotFound, ImportModuleError, MalformedHandlerName, MalformedStreamingHandler,
-  UserCodeSyntaxError } from './errors.mjs';
+'use strict';
 
-const require = createRequire(import.meta.url);
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { HandlerNotFound, ImportModuleError, MalformedHandlerName, MalformedStreamingHandler,
+  UserCodeSyntaxError } = require('./errors.cjs');
+
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 const HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
 const STREAM_RESPONSE = 'response';
@@ -89,7 +89,7 @@ async function loadModule(taskRoot, moduleRoot, module) {
 }
 
 /** Loads the handler function; throws Lambda's Runtime.* errors for a name or module that does not do. */
-export async function loadHandler(taskRoot, handler) {
+async function loadHandler(taskRoot, handler) {
   if (handler.includes('..')) {
     throw new MalformedHandlerName(`'${handler}' is not a valid handler name. Use absolute paths when specifying`
       + ' root directories in handler names.');
@@ -125,7 +125,7 @@ export async function loadHandler(taskRoot, handler) {
 }
 
 /** How the handler wants to be called: streaming (and its buffer size), async, its number of parameters. */
-export function handlerShape(fn) {
+function handlerShape(fn) {
   const marked = fn[STREAMING];
   if (marked !== undefined && marked !== null && marked !== false && marked !== STREAM_RESPONSE) {
     throw new MalformedStreamingHandler('Only response streaming is supported.');
@@ -138,3 +138,5 @@ export function handlerShape(fn) {
     parameters: fn.length,
   };
 }
+
+module.exports = { loadHandler, handlerShape };
