@@ -29,6 +29,10 @@ import java.util.Map;
         message = "handler is required when the function is packaged as code")
 @ValidationRule(value = "!has(self.layers) || has(self.code)",
         message = "layers apply to code packaging only; put them into the image instead")
+@ValidationRule(value = "!has(self.imageConfig) || has(self.image)",
+        message = "imageConfig applies to container images only")
+@ValidationRule(value = "!has(self.imageConfig) || !has(self.imageConfig.command) || !has(self.handler)",
+        message = "set the image's command in imageConfig.command or in handler, not both")
 @ValidationRule(value = "!has(self.secretEnvironment) || !has(self.environment) || self.secretEnvironment.all(s, !(s.name in self.environment))",
         message = "a variable may be set in environment or secretEnvironment, not both")
 public record FunctionSpec(
@@ -41,6 +45,8 @@ public record FunctionSpec(
         CodeSource code,
         @JsonPropertyDescription("Layers unpacked in order into /opt (at most 5), for code packaging; a later layer's file replaces an earlier one's. Local mode extracts them into a directory of its own, named by LAMINA_OPT, that the runtime's paths point into.")
         @Size(max = 5) List<CodeSource> layers,
+        @JsonPropertyDescription("Lambda's ImageConfig for a container image: what replaces the image's ENTRYPOINT, CMD and WORKDIR.")
+        ImageConfig imageConfig,
         @JsonPropertyDescription("The handler the runtime calls, e.g. example.Thumbnail::handleRequest or index.handler. For images it overrides the image's CMD.")
         @Size(min = 1, max = 128) String handler,
         @JsonPropertyDescription("A description of the function.")
@@ -195,6 +201,21 @@ public record FunctionSpec(
     }
 
     /**
+     * Lambda's ImageConfig. In a cluster the function container runs {@code entryPoint} with {@code command} as its
+     * arguments; where both are known (set here, or an AWS base image's {@code /lambda-entrypoint.sh} with the
+     * handler) the runtime's output also passes the shim.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ImageConfig(
+            @JsonPropertyDescription("Replaces the image's ENTRYPOINT (at most 1500 strings).")
+            @Size(max = 1500) List<@Size(max = 1024) String> entryPoint,
+            @JsonPropertyDescription("Replaces the image's CMD (at most 1500 strings).")
+            @Size(max = 1500) List<@Size(max = 1024) String> command,
+            @JsonPropertyDescription("Replaces the image's WORKDIR.")
+            @Size(min = 1, max = 1000) String workingDirectory) {
+    }
+
+    /**
      * Lambda's LoggingConfig. The runtime is told the format and application level by Lambda's variables
      * ({@link #variables()}), and its runtime client formats and filters its lines; the platform's own lines follow
      * the format and the system level.
@@ -244,23 +265,23 @@ public record FunctionSpec(
 
     /** The spec a version captures: a Function URL belongs to $LATEST or to an alias, never to a version. */
     public FunctionSpec withoutUrl() {
-        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
-                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
-                scaling, async, loggingConfig, null, publish, versionHistoryLimit);
+        return new FunctionSpec(image, runtime, code, layers, imageConfig, handler, description, memoryMB,
+                timeoutSeconds, ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName,
+                concurrency, scaling, async, loggingConfig, null, publish, versionHistoryLimit);
     }
 
     /** The same spec taking its code and layers from other sources (a version's own copies of them). */
     public FunctionSpec withSources(CodeSource code, List<CodeSource> layers) {
-        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
-                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
-                scaling, async, loggingConfig, url, publish, versionHistoryLimit);
+        return new FunctionSpec(image, runtime, code, layers, imageConfig, handler, description, memoryMB,
+                timeoutSeconds, ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName,
+                concurrency, scaling, async, loggingConfig, url, publish, versionHistoryLimit);
     }
 
     /** The same spec running another image (a version's image pinned to its digest). */
     public FunctionSpec withImage(String image) {
-        return new FunctionSpec(image, runtime, code, layers, handler, description, memoryMB, timeoutSeconds,
-                ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName, concurrency,
-                scaling, async, loggingConfig, url, publish, versionHistoryLimit);
+        return new FunctionSpec(image, runtime, code, layers, imageConfig, handler, description, memoryMB,
+                timeoutSeconds, ephemeralStorageMB, environment, secretEnvironment, fileSystems, serviceAccountName,
+                concurrency, scaling, async, loggingConfig, url, publish, versionHistoryLimit);
     }
 
     /** A Function URL, on $LATEST (a Function's) or on an alias. */

@@ -29,7 +29,9 @@ public record LambdaRuntime(String id, String image, String languageVersion, Loc
         BLOCKED
     }
 
-    private static final String ECR = "public.ecr.aws/lambda/";
+    /** Where AWS publishes its base images; each starts {@link #BASE_IMAGE_ENTRYPOINT} with the handler as its CMD. */
+    public static final String ECR = "public.ecr.aws/lambda/";
+    public static final String BASE_IMAGE_ENTRYPOINT = "/lambda-entrypoint.sh";
 
     public static final List<LambdaRuntime> ALL = List.of(
             runtime("java8.al2", "java:8.al2", "8", "2026-06-30", "2026-08-31"),

@@ -4,6 +4,7 @@ import dev.lamina.api.CodeSource;
 import dev.lamina.api.FunctionSpec;
 import dev.lamina.api.FunctionSpec.FileSystemMount;
 import dev.lamina.api.Labels;
+import dev.lamina.api.LambdaRuntime;
 import dev.lamina.shim.ShimContract;
 import dev.lamina.shim.logs.LoggingConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -51,7 +52,6 @@ final class PodTemplateFactory {
     private static final String CUSTOM_RUNTIME =
             "if [ -x /var/task/bootstrap ]; then exec /var/task/bootstrap; fi; exec /opt/bootstrap";
     /** What AWS base images start, with the handler as their CMD. */
-    private static final String BASE_IMAGE_ENTRYPOINT = "/lambda-entrypoint.sh";
     private static final String RUNTIME_OUTPUT = "runtime-output";
 
     private final ControllerSettings settings;
@@ -67,7 +67,8 @@ final class PodTemplateFactory {
         // The shim is a native sidecar (an init container that keeps running): it starts first, and the function
         // container only starts once the Runtime API listens, because a runtime whose first /next is refused exits.
         List<Container> initContainers = new ArrayList<>();
-        boolean outputThroughShim = spec.code() != null;
+        List<String> knownCommand = knownCommand(spec);
+        boolean outputThroughShim = knownCommand != null;
         initContainers.add(shimContainer(target, outputThroughShim));
 
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir()
@@ -108,13 +109,14 @@ final class PodTemplateFactory {
                 .withTerminationGracePeriodSeconds((long) spec.timeoutSeconds() + 10)
                 .withSecurityContext(podSecurity(spec))
                 .withInitContainers(initContainers)
-                .withContainers(functionContainer(target, functionMounts))
+                .withContainers(functionContainer(target, knownCommand, functionMounts))
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
     }
 
-    private Container functionContainer(VersionTarget target, List<VolumeMount> mounts) {
+    /** @param knownCommand what it runs, when the operator knows it ({@link #knownCommand}) */
+    private Container functionContainer(VersionTarget target, List<String> knownCommand, List<VolumeMount> mounts) {
         FunctionSpec spec = target.spec();
         String image = spec.image() != null ? spec.image() : settings.runtimeImages().get(spec.runtime());
         ResourceRequirements resources = new ResourceRequirementsBuilder()
@@ -124,11 +126,18 @@ final class PodTemplateFactory {
                 .addToLimits("cpu", cpu(spec.memoryMB()))
                 .build();
         ContainerBuilder container = new ContainerBuilder().withName(FUNCTION_CONTAINER).withImage(image);
-        if (spec.code() != null) {
-            container.withCommand(ShimContract.wrapRuntime(ShimContract.RUNTIME_OUTPUT_FIFO, runtimeCommand(spec)));
-        } else if (spec.handler() != null) {
-            // The handler overrides the image's CMD, as on Lambda.
-            container.withArgs(spec.handler());
+        FunctionSpec.ImageConfig imageConfig = spec.imageConfig();
+        if (imageConfig != null && imageConfig.workingDirectory() != null) {
+            container.withWorkingDir(imageConfig.workingDirectory());
+        }
+        if (knownCommand != null) {
+            container.withCommand(ShimContract.wrapRuntime(ShimContract.RUNTIME_OUTPUT_FIFO, knownCommand));
+        } else if (imageConfig != null && imageConfig.entryPoint() != null) {
+            // Without a command the image's CMD is dropped, as Docker's --entrypoint drops it.
+            container.withCommand(imageConfig.entryPoint());
+        } else if (imageCommand(spec) != null) {
+            // The image's ENTRYPOINT with this CMD, as on Lambda.
+            container.withArgs(imageCommand(spec));
         }
         return container
                 .withEnv(functionEnvironment(target))
@@ -139,13 +148,43 @@ final class PodTemplateFactory {
     }
 
     /** What a code function's container runs: its runtime's base image's start. */
+    /**
+     * What the function container runs, where the operator knows it, so that a wrapper can pass the runtime's output
+     * to the shim: a runtime image's start (code), or an image's entry point and command (its imageConfig, or an AWS
+     * base image's entry point with the handler). Null where the image's own ENTRYPOINT or CMD is needed, which
+     * Kubernetes cannot put a wrapper in front of.
+     */
+    private static List<String> knownCommand(FunctionSpec spec) {
+        if (spec.code() != null) {
+            return runtimeCommand(spec);
+        }
+        FunctionSpec.ImageConfig imageConfig = spec.imageConfig();
+        List<String> entryPoint = imageConfig != null && imageConfig.entryPoint() != null ? imageConfig.entryPoint()
+                : spec.image().startsWith(LambdaRuntime.ECR) ? List.of(LambdaRuntime.BASE_IMAGE_ENTRYPOINT) : null;
+        List<String> command = imageCommand(spec);
+        if (entryPoint == null || command == null) {
+            return null;
+        }
+        List<String> known = new ArrayList<>(entryPoint);
+        known.addAll(command);
+        return known;
+    }
+
+    /** An image's command as the spec gives it (imageConfig.command, or the handler, which Lambda passes as CMD). */
+    private static List<String> imageCommand(FunctionSpec spec) {
+        if (spec.imageConfig() != null && spec.imageConfig().command() != null) {
+            return spec.imageConfig().command();
+        }
+        return spec.handler() != null ? List.of(spec.handler()) : null;
+    }
+
     private static List<String> runtimeCommand(FunctionSpec spec) {
         if (spec.runtime().startsWith("provided")) {
             // A custom runtime is the function's own bootstrap, found in the code or else in a layer, as on Lambda.
             return List.of("/bin/sh", "-c", CUSTOM_RUNTIME);
         }
         return spec.handler() != null
-                ? List.of(BASE_IMAGE_ENTRYPOINT, spec.handler()) : List.of(BASE_IMAGE_ENTRYPOINT);
+                ? List.of(LambdaRuntime.BASE_IMAGE_ENTRYPOINT, spec.handler()) : List.of(LambdaRuntime.BASE_IMAGE_ENTRYPOINT);
     }
 
     private List<EnvVar> functionEnvironment(VersionTarget target) {

@@ -269,7 +269,19 @@ public class ControlPlaneApi {
         }
         c.put("PackageType", spec.image() != null ? "Image" : "Zip");
         if (spec.image() != null) {
-            c.putObject("ImageConfigResponse").putObject("ImageConfig");
+            ObjectNode imageConfig = c.putObject("ImageConfigResponse").putObject("ImageConfig");
+            FunctionSpec.ImageConfig declared = spec.imageConfig();
+            if (declared != null) {
+                if (declared.entryPoint() != null) {
+                    declared.entryPoint().forEach(imageConfig.putArray("EntryPoint")::add);
+                }
+                if (declared.command() != null) {
+                    declared.command().forEach(imageConfig.putArray("Command")::add);
+                }
+                if (declared.workingDirectory() != null) {
+                    imageConfig.put("WorkingDirectory", declared.workingDirectory());
+                }
+            }
         }
         ArrayNode architectures = c.putArray("Architectures");
         architectures.add("x86_64");

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Docker or Podman engine, which runs a container-image function as the runtime of a local environment: the
- * image's entrypoint unchanged, the handler as its CMD when the spec names one (how AWS base images read it), the
+ * image's entrypoint, CMD and WORKDIR unless its imageConfig replaces them (the handler is the CMD when the spec names
+ * one, how AWS base images read it), the
  * container on the host's network so that it reaches the embedded shim's Runtime API on 127.0.0.1, and Lambda's
  * variables and the function's own handed over by name from the environment the shim gives the command.
  *
@@ -61,9 +62,23 @@ record ContainerEngine(String executable) {
         for (String name : names) {
             command.addAll(List.of("-e", name));
         }
+        FunctionSpec.ImageConfig imageConfig = spec.imageConfig();
+        List<String> entryPoint = imageConfig == null ? null : imageConfig.entryPoint();
+        if (imageConfig != null && imageConfig.workingDirectory() != null) {
+            command.addAll(List.of("--workdir", imageConfig.workingDirectory()));
+        }
+        if (entryPoint != null) {
+            // The engine takes the entry point's program alone; the rest of it goes before the command.
+            command.addAll(List.of("--entrypoint", entryPoint.isEmpty() ? "" : entryPoint.getFirst()));
+        }
         String memory = spec.memoryMB() + "m";
         command.addAll(List.of("--memory", memory, "--memory-swap", memory, spec.image()));
-        if (spec.handler() != null) {
+        if (entryPoint != null && entryPoint.size() > 1) {
+            command.addAll(entryPoint.subList(1, entryPoint.size()));
+        }
+        if (imageConfig != null && imageConfig.command() != null) {
+            command.addAll(imageConfig.command());
+        } else if (spec.handler() != null) {
             command.add(spec.handler());
         }
         return List.copyOf(command);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lamina.images.LocalRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,32 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class OperatorImageIT {
-    private static final Path REGISTRY = Path.of("/usr/bin/docker-registry");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void quarkusJibBuildsTheOperatorImageAsTheChartRunsIt(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(REGISTRY), "docker-registry is not installed (.ci/run installs it): "
+        assumeTrue(LocalRegistry.installed(), "docker-registry is not installed (.ci/run installs it): "
                 + "no registry to push the operator image to");
-        String address = "127.0.0.1:" + freePort();
-        Files.writeString(dir.resolve("config.yml"), """
-                version: 0.1
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: %s
-                """.formatted(dir.resolve("storage"), address));
-        Process registry = new ProcessBuilder(REGISTRY.toString(), "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(CALL_TIMEOUT).build();
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + address + "/v2/")).timeout(CALL_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-
+        try (LocalRegistry registry = LocalRegistry.start(dir)) {
+            String address = registry.address();
             build(address + "/lamina-operator:test", dir.resolve("build.log"));
 
             JsonNode manifest = get(http, address, "/v2/lamina-operator/manifests/test");
@@ -68,9 +52,6 @@ class OperatorImageIT {
             List<String> entrypoint = StreamSupport.stream(config.get("Entrypoint").spliterator(), false)
                     .map(JsonNode::asText).toList();
             assertThat(entrypoint).contains("-jar").last().asString().endsWith("quarkus-run.jar");
-        } finally {
-            registry.destroy();
-            registry.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -98,11 +79,5 @@ class OperatorImageIT {
                 .timeout(CALL_TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

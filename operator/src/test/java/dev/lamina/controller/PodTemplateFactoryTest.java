@@ -211,6 +211,34 @@ class PodTemplateFactoryTest {
     }
 
     @Test
+    void anImagesOutputPassesTheShimWhereItsEntryPointAndCommandAreKnown() {
+        Container configured = container(build(Fixtures.imageFunction("ns", "configured",
+                "imageConfig: {entryPoint: [/app/run], command: [serve, --fast], workingDirectory: /app}"),
+                Labels.LATEST), PodTemplateFactory.FUNCTION_CONTAINER);
+        assertThat(configured.getCommand()).containsSequence("/bin/sh", "-c").endsWith("/app/run", "serve", "--fast");
+        assertThat(configured.getArgs()).isEmpty();
+        assertThat(configured.getWorkingDir()).isEqualTo("/app");
+        assertThat(configured.getVolumeMounts()).extracting("mountPath").contains("/lamina/output");
+
+        PodTemplateSpec awsBase = build(Fixtures.function("""
+                apiVersion: lamina.dev/v1alpha1
+                kind: Function
+                metadata: {name: base, namespace: ns}
+                spec:
+                  image: public.ecr.aws/lambda/python:3.13
+                  handler: app.handler
+                """), Labels.LATEST);
+        assertThat(container(awsBase, PodTemplateFactory.FUNCTION_CONTAINER).getCommand())
+                .as("an AWS base image starts /lambda-entrypoint.sh with the handler")
+                .endsWith("/lambda-entrypoint.sh", "app.handler");
+        assertThat(container(awsBase, "lamina-shim").getArgs()).contains("--runtime-output");
+
+        Container entryOnly = container(build(Fixtures.imageFunction("ns", "entry",
+                "imageConfig: {entryPoint: [/app/run]}"), Labels.LATEST), PodTemplateFactory.FUNCTION_CONTAINER);
+        assertThat(entryOnly.getCommand()).as("no command known: nothing to wrap").containsExactly("/app/run");
+    }
+
+    @Test
     void theShimIsANativeSidecarThatStartsBeforeTheFunctionAndGatesReadiness() {
         PodTemplateSpec pod = build(Fixtures.imageFunction("ns", "plain", "timeoutSeconds: 30",
                 "concurrency: {perEnvironment: 4}"), Labels.LATEST);

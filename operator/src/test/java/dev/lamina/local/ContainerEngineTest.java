@@ -75,6 +75,21 @@ class ContainerEngineTest {
     }
 
     @Test
+    void imageConfigReplacesTheImagesEntrypointCmdAndWorkdir() throws Exception {
+        List<String> command = new ContainerEngine("docker").command(spec("""
+                image: example.com/fn:1
+                imageConfig:
+                  entryPoint: [/usr/bin/node, --enable-source-maps]
+                  command: [app.handler]
+                  workingDirectory: /srv
+                """), List.of());
+
+        assertThat(String.join(" ", command.subList(4, command.size())))
+                .contains("--workdir /srv --entrypoint /usr/bin/node --memory 128m")
+                .endsWith("example.com/fn:1 --enable-source-maps app.handler");
+    }
+
+    @Test
     void theShimServesTheContainerAndItIsRemovedOnceItsClientIsKilled() throws Exception {
         Path engine = dir.resolve("engine");
         Files.writeString(engine, STAND_IN_ENGINE);

@@ -59,6 +59,6 @@ class LocalSandboxTest {
 
     private static FunctionSpec spec(List<FunctionSpec.SecretEnvVar> secrets) {
         return new FunctionSpec(null, "provided.al2023", new CodeSource("code", null, null, null, null), null,
-                "handler", null, null, null, null, null, secrets, null, null, null, null, null, null, null, null, null);
+                null, "handler", null, null, null, null, null, secrets, null, null, null, null, null, null, null, null, null);
     }
 }
