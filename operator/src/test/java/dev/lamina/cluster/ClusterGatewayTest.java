@@ -34,18 +34,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ClusterGatewayTest.ClusterMode.class)
 @WithKubernetesTestServer(crud = true)
 class ClusterGatewayTest {
-    private static final String ECHO = """
-            #!/bin/bash
-            set -euo pipefail
-            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
-            headers=$(mktemp)
-            while true; do
-              event=$(curl -sS -D "$headers" "$api/next")
-              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
-              curl -sS -o /dev/null -X POST "$api/$id/response" -d "{\\"echo\\":${event:-null}}"
-            done
-            """;
-
     public static class ClusterMode implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -65,7 +53,7 @@ class ClusterGatewayTest {
     @Test
     void aCallScalesTheVersionFromZeroIsServedByItsPodAndIdleItGoesBackToZero() throws Exception {
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("echo-code").withNamespace("default")
-                .endMetadata().addToData("bootstrap", ECHO).build()).create();
+                .endMetadata().addToData("bootstrap", PlayedPod.ECHO).build()).create();
         client.resource(Fixtures.function("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Function
@@ -81,7 +69,8 @@ class ClusterGatewayTest {
         CompletableFuture<HttpResponse<String>> call = invoke("{\"hello\":\"cluster\"}");
         eventually().until(() -> deployment().getSpec().getReplicas() == 1);
 
-        try (PlayedPod pod = PlayedPod.start(client, "echo", Labels.LATEST, "echo-latest-5c9d-x7k2p", ECHO)) {
+        try (PlayedPod pod = PlayedPod.start(client, "echo", Labels.LATEST, "echo-latest-5c9d-x7k2p",
+                PlayedPod.ECHO)) {
             HttpResponse<String> response = call.get();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"echo\":{\"hello\":\"cluster\"}}");

@@ -38,18 +38,6 @@ import org.junit.jupiter.api.Timeout;
 @WithKubernetesTestServer(crud = true)
 @Timeout(120)
 class GatewayOnlyTest {
-    private static final String ECHO = """
-            #!/bin/bash
-            set -euo pipefail
-            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
-            headers=$(mktemp)
-            while true; do
-              event=$(curl -sS -D "$headers" "$api/next")
-              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
-              curl -sS -o /dev/null -X POST "$api/$id/response" -d "{\\"echo\\":${event:-null}}"
-            done
-            """;
-
     public static class GatewayOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -75,7 +63,7 @@ class GatewayOnlyTest {
     @Test
     void servesAFunctionOfTheClusterWithoutTheControllerRole() throws Exception {
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("echo-code").withNamespace("default")
-                .endMetadata().addToData("bootstrap", ECHO).build()).create();
+                .endMetadata().addToData("bootstrap", PlayedPod.ECHO).build()).create();
         client.resource(Fixtures.function("""
                 apiVersion: lamina.dev/v1alpha1
                 kind: Function
@@ -104,7 +92,8 @@ class GatewayOnlyTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> client.apps().deployments().inNamespace("default").withName("echo-latest").get()
                         .getSpec().getReplicas() == 1);
-        try (PlayedPod pod = PlayedPod.start(client, "echo", Labels.LATEST, "echo-latest-5c9d-q8w4z", ECHO)) {
+        try (PlayedPod pod = PlayedPod.start(client, "echo", Labels.LATEST, "echo-latest-5c9d-q8w4z",
+                PlayedPod.ECHO)) {
             HttpResponse<String> response = call.get();
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"echo\":{\"hello\":\"gateway\"}}");

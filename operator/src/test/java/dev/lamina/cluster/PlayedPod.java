@@ -20,6 +20,19 @@ import java.util.List;
  */
 final class PlayedPod implements AutoCloseable {
 
+    /** A bash runtime answering each event with {@code {"echo": EVENT}}. */
+    static final String ECHO = """
+            #!/bin/bash
+            set -euo pipefail
+            api="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation"
+            headers=$(mktemp)
+            while true; do
+              event=$(curl -sS -D "$headers" "$api/next")
+              id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\\r\\n')
+              curl -sS -o /dev/null -X POST "$api/$id/response" -d "{\\"echo\\":${event:-null}}"
+            done
+            """;
+
     private final Path bootstrap;
     private final Shim shim;
 
