@@ -2,7 +2,6 @@ package dev.lamina.cluster;
 
 import dev.lamina.gateway.SharesApi;
 import dev.lamina.scaling.ConcurrencyLimits;
-import dev.lamina.scaling.ShareExchange;
 import dev.lamina.scaling.ShareKey;
 import dev.lamina.scaling.ShareLedger;
 import dev.lamina.scaling.ShareUse;
