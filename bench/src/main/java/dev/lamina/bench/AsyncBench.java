@@ -9,6 +9,7 @@ import dev.lamina.async.AttemptOutcome;
 import dev.lamina.async.FunctionInvoker;
 import dev.lamina.async.FunctionRef;
 import dev.lamina.async.IntakeResult;
+import dev.lamina.async.SqliteEventStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ public final class AsyncBench {
                     throw new IllegalStateException("this benchmark has no SQS destinations");
                 },
                 new SimpleMeterRegistry(), InstantSource.system());
-        try (var async = AsyncInvocations.start(dir, AsyncSettings.defaults(), collaborators)) {
+        try (var async = AsyncInvocations.start(SqliteEventStore.open(dir), AsyncSettings.defaults(), collaborators)) {
             long[] latencies = new long[events];
             AtomicInteger next = new AtomicInteger();
             long start = System.nanoTime();
