@@ -232,6 +232,7 @@ final class PodTemplateFactory {
         int extraSlots = spec.concurrency().perEnvironment() - 1;
         Quantity memory = plusMegabytes(new Quantity(settings.shimMemory()), SHIM_HEAP_PER_SLOT_MB * extraSlots);
         Quantity cpu = new Quantity(settings.shimCpu());
+        Quantity cpuLimit = new Quantity(settings.shimCpuLimit());
         return new ContainerBuilder()
                 .withName(ShimContract.CONTAINER_NAME)
                 .withImage(settings.shimImage())
@@ -253,7 +254,7 @@ final class PodTemplateFactory {
                         .map(e -> env(e.getKey(), e.getValue())).toList())
                 .withNewResources()
                 .addToRequests("memory", memory).addToRequests("cpu", cpu)
-                .addToLimits("memory", memory).addToLimits("cpu", cpu)
+                .addToLimits("memory", memory).addToLimits("cpu", cpuLimit)
                 .endResources()
                 .withNewStartupProbe()
                 .withNewTcpSocket().withNewPort(ShimContract.INVOKE_PORT).endTcpSocket()

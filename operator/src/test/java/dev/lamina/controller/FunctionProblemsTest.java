@@ -32,7 +32,7 @@ class FunctionProblemsTest {
     static void start() {
         ControllerSettings defaults = ControllerSettings.defaults();
         cluster = MockCluster.start(new ControllerSettings(defaults.shimImage(), defaults.shimMemory(),
-                defaults.shimCpu(), defaults.runtimeImages(), defaults.codeFetcherImage(), defaults.region(),
+                defaults.shimCpu(), defaults.shimCpuLimit(), defaults.runtimeImages(), defaults.codeFetcherImage(), defaults.region(),
                 defaults.gatewayUrl(), defaults.urlDomain(), defaults.runAsUser(), defaults.runAsGroup(),
                 Duration.ofMillis(500), defaults.registries()));
         client = cluster.client();

@@ -108,6 +108,8 @@ class HelmChartTest {
         assertThat(container.getImagePullPolicy()).isEqualTo("Always");
         assertThat(env(container)).containsEntry("LAMINA_CONTROLLER_SHIM_IMAGE", "registry.example/lamina-shim:1.2.4")
                 .containsEntry("LAMINA_CONTROLLER_SHIM_MEMORY", "256Mi")
+                .containsEntry("LAMINA_CONTROLLER_SHIM_CPU", "200m")
+                .containsEntry("LAMINA_CONTROLLER_SHIM_CPU_LIMIT", "1")
                 .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b")
                 .containsEntry("LAMINA_GATEWAY_URL_DOMAIN", "lamina.example")
                 .containsEntry("LAMINA_GATEWAY_ACCOUNT_ID", "123456789012")

@@ -1,6 +1,7 @@
 package dev.lamina.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lamina.api.Function;
 import dev.lamina.api.Labels;
@@ -255,10 +256,26 @@ class PodTemplateFactoryTest {
         assertThat(shim.getResources().getLimits().get("memory"))
                 .as("16 MB more per slot beyond the first, for the payloads it holds")
                 .isEqualTo(new Quantity("176Mi"));
+        assertThat(shim.getResources().getRequests().get("cpu")).isEqualTo(new Quantity("100m"));
+        assertThat(shim.getResources().getLimits().get("cpu"))
+                .as("a cold start runs the shim's start at its limit, not at its warm request")
+                .isEqualTo(new Quantity("2"));
         assertThat(pod.getSpec().getShareProcessNamespace()).isTrue();
         assertThat(pod.getSpec().getSecurityContext().getRunAsUser())
                 .as("one uid for shim and runtime: the shim signals the runtime's processes").isNotNull();
         assertThat(shim.getSecurityContext().getRunAsUser()).isNull();
+    }
+
+    @Test
+    void aShimCpuLimitBelowItsRequestIsRefusedAtStartNotByEveryPod() {
+        ControllerSettings defaults = ControllerSettings.defaults();
+        assertThatThrownBy(() -> new ControllerSettings(defaults.shimImage(), defaults.shimMemory(), "500m", "250m",
+                defaults.runtimeImages(), defaults.codeFetcherImage(), defaults.region(), defaults.gatewayUrl(),
+                defaults.urlDomain(), defaults.runAsUser(), defaults.runAsGroup(), defaults.recheckInterval(),
+                defaults.registries()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the shim's CPU limit (lamina.controller.shim.cpu-limit=250m) is below its request "
+                        + "(lamina.controller.shim.cpu=500m)");
     }
 
     private static Container container(PodTemplateSpec pod, String name) {
