@@ -27,9 +27,11 @@ import java.util.stream.Collectors;
  *   straight to shims embedded in this process, and the difference, which is what the gateway adds.</li>
  * </ol>
  * Lamina is local mode as users run it ({@link LocalGateway}) on a {@link LoopRuntime} function with provisioned
- * environments, the cheapest runtime there is, so the numbers are the platform's cost.
- * Arguments: {@code [--client hey|wrk] [--connections N] [--seconds N] [--first-warm-up N] [--warm-up N]
- * [--rounds N] [--environments N] [--rate N] [--latency-seconds N] [--shims N] [--no-serverless] [--no-latency]}.
+ * environments, the cheapest runtime there is, so the numbers are the platform's cost: by default the loop compiled
+ * from C ({@code --runtime c}, needs {@code cc}), or the same loop on a JVM ({@code --runtime java}).
+ * Arguments: {@code [--client hey|wrk] [--runtime c|java] [--connections N] [--seconds N] [--first-warm-up N]
+ * [--warm-up N] [--rounds N] [--environments N] [--rate N] [--latency-seconds N] [--shims N] [--no-serverless]
+ * [--no-latency]}.
  */
 public final class ClientBench {
 
@@ -38,11 +40,12 @@ public final class ClientBench {
     private static final String RUNTIMES = "runtimes";
 
     /** {@code firstWarmUp} is each target's warm-up in the first round: a fresh JVM compiles for tens of seconds. */
-    record Settings(String client, int connections, int seconds, int firstWarmUp, int warmUp, int rounds,
+    record Settings(String client, String runtime, int connections, int seconds, int firstWarmUp, int warmUp, int rounds,
                     int environments, int rate, int latencySeconds, int shims, boolean serverless, boolean latency) {
 
         static Settings parse(String... args) {
             String client = "hey";
+            String runtime = "c";
             int connections = 32;
             int seconds = 10;
             int firstWarmUp = 30;
@@ -59,6 +62,10 @@ public final class ClientBench {
                     case "--no-serverless" -> serverless = false;
                     case "--no-latency" -> latency = false;
                     case "--client" -> client = args[++i];
+                    case "--runtime" -> runtime = switch (args[++i]) {
+                        case "c", "java" -> args[i];
+                        default -> throw new IllegalArgumentException("--runtime is c or java, not " + args[i]);
+                    };
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--first-warm-up" -> firstWarmUp = Integer.parseInt(args[++i]);
@@ -71,7 +78,7 @@ public final class ClientBench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Settings(client, connections, seconds, firstWarmUp, warmUp, rounds, environments, rate,
+            return new Settings(client, runtime, connections, seconds, firstWarmUp, warmUp, rounds, environments, rate,
                     latencySeconds, shims, serverless, latency);
         }
     }
@@ -141,7 +148,7 @@ public final class ClientBench {
         }
         Target lamina = startLamina();
         targets.add(lamina);
-        System.out.println("Lamina: local mode, function " + FUNCTION + ":warm (LoopRuntime) with "
+        System.out.println("Lamina: local mode, function " + FUNCTION + ":warm (" + runtimeName() + ") with "
                 + settings.environments() + " provisioned environments, ready");
 
         System.out.println();
@@ -281,8 +288,8 @@ public final class ClientBench {
         System.out.println();
         System.out.printf(Locale.ROOT, "Latency at %,d requests/s (open loop, from each request's planned time),"
                 + " %d s per run, %d connections; straight to %d shims embedded in the benchmark, each running the"
-                + " same LoopRuntime, vs through the gateway (microseconds):%n", settings.rate(),
-                settings.latencySeconds(), n, n);
+                + " same %s, vs through the gateway (microseconds):%n", settings.rate(),
+                settings.latencySeconds(), n, n, runtimeName());
         List<FixedRateLoad.Endpoint> direct = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             // One at a time, as the gateway starts its environments.
@@ -325,9 +332,17 @@ public final class ClientBench {
 
     // ---- Lamina -------------------------------------------------------------------------------------------------
 
+    private String runtimeName() {
+        return settings.runtime().equals("c") ? "LoopRuntime compiled from C" : "LoopRuntime on a JVM";
+    }
+
     private Target startLamina() throws Exception {
         Path dir = Files.createDirectories(work.resolve("lamina"));
-        WarmFunctions.writeLoopCode(dir);
+        if (settings.runtime().equals("c")) {
+            WarmFunctions.writeNativeLoopCode(dir);
+        } else {
+            WarmFunctions.writeLoopCode(dir);
+        }
         WarmFunctions.writeYaml(dir.resolve("functions.yaml"),
                 WarmFunctions.loop(FUNCTION, settings.environments()));
         gateway = started(LocalGateway.start(repo, dir));

@@ -51,6 +51,25 @@ public final class LoopRuntime {
     }
 
     /**
+     * Writes the same loop as a compiled custom runtime into {@code dir}: {@code loop-runtime.c}, built by the
+     * machine's {@code cc} into the {@code bootstrap} (what a provided.al2023 function in C, Rust or Go ships). Its
+     * cost per invocation is a fraction of the JVM's, so the platform's own cost shows more.
+     */
+    static void writeNativeCode(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path source = dir.resolve("loop-runtime.c");
+        try (InputStream in = LoopRuntime.class.getResourceAsStream("/loop-runtime.c")) {
+            Files.copy(in, source);
+        }
+        Process cc = new ProcessBuilder("cc", "-O2", "-o", dir.resolve("bootstrap").toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (cc.waitFor() != 0) {
+            throw new IOException("cc could not build " + source + ": " + output);
+        }
+    }
+
+    /**
      * The runtime written by {@link #writeCode} into {@code dir}, as a JVM with the flags local mode gives Java
      * runtimes (quick start, C1 only).
      */

@@ -17,9 +17,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -33,9 +35,12 @@ import java.util.stream.Stream;
  *       for several JVM setups launched in turn, in child-process mode ({@code java -jar lamina-shim.jar <minimal
  *       runtime>}) and in sidecar mode (the runtime started beside the shim once it listens, as in a pod); with each
  *       the shim's CPU time and RSS when ready, and the floor: the same JVM printing {@code --help};</li>
+ *   <li>start to ready of the last setup in sidecar mode with its CPU limited as a pod's container limit does (a
+ *       cgroup quota; skipped with a message where no cgroup can be made);</li>
  *   <li>the same in a warm JVM through {@link Shim#start} (the library, as local mode embeds it);</li>
  *   <li>round trip of one invocation through the shim with a minimal runtime loop, against the loop's own cost, and
- *       the shim's RSS after it.</li>
+ *       the shim's RSS after it;</li>
+ *   <li>round trips to the minimal bash runtime, which writes small segments (what {@code TCP_QUICKACK} is for).</li>
  * </ol>
  * The setups: the JDK's defaults; the small-heap flags the image had before ({@link #SMALL_HEAP}); those with an AOT
  * cache trained here; and the shipped one, what the image runs: the runtime, flags and AOT cache that the
@@ -60,14 +65,22 @@ public final class ShimBench {
     private static final long READY_POLL_NANOS = 1_000_000;
     private static final int ROUND_TRIP_BLOCK = 500;
 
-    /** How a setup launches the JVM: the java binary, its flags, and the jar it runs. */
-    private record Setup(String label, Path java, List<String> flags, Path jar) {
+    /** How a setup launches the JVM: the java binary, its flags, the jar it runs, and the CPU cgroup, if any. */
+    private record Setup(String label, Path java, List<String> flags, Path jar, CpuCgroup cgroup) {
+        Setup(String label, Path java, List<String> flags, Path jar) {
+            this(label, java, flags, jar, null);
+        }
+
+        Setup in(CpuCgroup limited) {
+            return new Setup(label, java, flags, jar, limited);
+        }
+
         List<String> command(List<String> shimArgs) {
             List<String> command = new ArrayList<>(List.of(java.toString()));
             command.addAll(flags);
             command.addAll(List.of("-jar", jar.toString()));
             command.addAll(shimArgs);
-            return command;
+            return cgroup == null ? command : cgroup.wrap(command);
         }
     }
 
@@ -103,8 +116,10 @@ public final class ShimBench {
             bench.printMachine();
             List<Setup> setups = bench.setups();
             bench.startToReady(setups, startRuns);
+            bench.underCpuLimits(setups.getLast(), startRuns);
             bench.inProcessStart(startRuns * 2);
             bench.roundTrips(setups.stream().filter(setup -> setup != bench.trainedHere).toList(), roundTrips);
+            bench.smallSegments(setups.getLast(), Math.max(200, roundTrips / 20));
             System.out.println();
             System.out.println("load average (1 min) at the end: " + loadAverage());
         } finally {
@@ -220,6 +235,41 @@ public final class ShimBench {
                         median(mb(launched.stream().mapToLong(Start::rssKb).toArray())));
             }
         }
+    }
+
+    /**
+     * In a pod the shim's container has a CPU limit, which the kubelet makes a quota per 100 ms: the JVM's start,
+     * which takes more CPU than a warm shim ever does, runs at that speed on every cold start.
+     */
+    private void underCpuLimits(Setup setup, int runs) throws Exception {
+        System.out.println();
+        System.out.println("== start to ready under a CPU limit (a pod's container limit: a cgroup quota per 100 ms), "
+                + "sidecar mode, " + runs + " launches per limit, limits in turn; " + setup.label());
+        StringBuilder whyNot = new StringBuilder();
+        Optional<CpuCgroup> made = CpuCgroup.create("lamina-shim-bench-" + ProcessHandle.current().pid(), whyNot);
+        if (made.isEmpty()) {
+            System.out.println("  skipped: " + whyNot);
+            return;
+        }
+        List<Optional<Integer>> limits = List.of(Optional.of(100), Optional.of(250), Optional.of(500),
+                Optional.of(1000), Optional.of(2000), Optional.empty());
+        Map<Optional<Integer>, List<Start>> starts = new LinkedHashMap<>();
+        try (CpuCgroup cgroup = made.get()) {
+            Setup limited = setup.in(cgroup);
+            for (int run = 0; run < runs; run++) {
+                for (Optional<Integer> limit : limits) {
+                    cgroup.limit(limit);
+                    starts.computeIfAbsent(limit, l -> new ArrayList<>()).add(start(limited, Mode.SIDECAR));
+                }
+            }
+        }
+        starts.forEach((limit, launched) -> {
+            double[] ready = ms(launched.stream().mapToLong(Start::readyNanos).toArray());
+            System.out.printf(Locale.ROOT, "  limit %-5s start to ready p50 %.1f ms (min %.1f, max %.1f); CPU p50 %.1f ms%n",
+                    limit.map(m -> m % 1000 == 0 ? Integer.toString(m / 1000) : m + "m").orElse("none"),
+                    median(ready), min(ready), max(ready),
+                    median(ms(launched.stream().mapToLong(Start::cpuNanos).toArray())));
+        });
     }
 
     private long help(Setup setup) throws Exception {
@@ -395,6 +445,37 @@ public final class ShimBench {
             caller.close();
             shim.stop();
             loop.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    /**
+     * The minimal bash runtime writes each request to the Runtime API in several small segments without
+     * {@code TCP_NODELAY}; unless the shim acknowledges at once ({@code TCP_QUICKACK}), each later segment waits for
+     * the kernel's delayed acknowledgement, about 40 ms. Sequential invocations through the shim as a child process.
+     */
+    private void smallSegments(Setup setup, int invocations) throws Exception {
+        System.out.println();
+        System.out.println("== a runtime that writes small segments: the minimal bash runtime over /dev/tcp, "
+                + invocations + " sequential invocations after 20 warm-up ones; " + setup.label());
+        RunningShim shim = launch(setup, List.of(bootstrap.toString()));
+        awaitReady(shim.invokePort(), READY_POLL_NANOS);
+        try (MiniHttp caller = new MiniHttp(shim.invokePort())) {
+            byte[] payload = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 20; i++) {
+                caller.post(INVOKE, payload);
+            }
+            long[] times = new long[invocations];
+            for (int i = 0; i < invocations; i++) {
+                long start = System.nanoTime();
+                int status = caller.post(INVOKE, payload).status();
+                times[i] = System.nanoTime() - start;
+                if (status != 200) {
+                    throw new IllegalStateException("invocation " + i + " answered " + status);
+                }
+            }
+            report("round trip through the shim to the bash runtime", times);
+        } finally {
+            shim.stop();
         }
     }
 

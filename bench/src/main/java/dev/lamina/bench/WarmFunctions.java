@@ -60,14 +60,19 @@ final class WarmFunctions {
         LoopRuntime.writeCode(dir.resolve(LOOP_CODE));
     }
 
-    /** The loop function of {@code dir} as a shim embedded in the benchmark runs it, its logs dropped. */
+    /** {@link #writeLoopCode}, but the loop compiled from C ({@link LoopRuntime#writeNativeCode}). */
+    static void writeNativeLoopCode(Path dir) throws IOException, InterruptedException {
+        LoopRuntime.writeNativeCode(dir.resolve(LOOP_CODE));
+    }
+
+    /** The loop function of {@code dir} (its bootstrap) as a shim embedded in the benchmark runs it, logs dropped. */
     static ShimConfig loopShim(Path dir) {
         Path code = dir.resolve(LOOP_CODE);
         return ShimConfig.builder()
                 .functionName("loop")
                 .memoryMb(512)
                 .timeout(Duration.ofSeconds(3))
-                .runtimeCommand(LoopRuntime.command(code))
+                .runtimeCommand(List.of(code.resolve("bootstrap").toString()))
                 .workingDirectory(code)
                 .logSink(line -> { })
                 .build();
