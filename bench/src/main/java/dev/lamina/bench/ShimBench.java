@@ -265,7 +265,8 @@ public final class ShimBench {
         }
         starts.forEach((limit, launched) -> {
             double[] ready = ms(launched.stream().mapToLong(Start::readyNanos).toArray());
-            System.out.printf(Locale.ROOT, "  limit %-5s start to ready p50 %.1f ms (min %.1f, max %.1f); CPU p50 %.1f ms%n",
+            System.out.printf(Locale.ROOT,
+                    "  limit %-5s start to ready p50 %.1f ms (min %.1f, max %.1f); CPU p50 %.1f ms%n",
                     limit.map(m -> m % 1000 == 0 ? Integer.toString(m / 1000) : m + "m").orElse("none"),
                     median(ready), min(ready), max(ready),
                     median(ms(launched.stream().mapToLong(Start::cpuNanos).toArray())));

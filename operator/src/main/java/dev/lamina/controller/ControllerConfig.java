@@ -87,7 +87,7 @@ public interface ControllerConfig {
 
         /**
          * CPU limit, at least {@link #cpu()}: the shim's start on every cold start runs at this speed (with a limit of
-         * 100m it took ~1.6 s to ready, with 2 ~0.2 s). Equal to {@code cpu} with the function's own request equal to
+         * 100m it took ~1.9 s to ready, with 2 ~0.15 s). Equal to {@code cpu} with the function's own request equal to
          * its limit, pods are of the Guaranteed QoS class; above it, Burstable.
          */
         @WithDefault("2")
@@ -99,7 +99,8 @@ public interface ControllerConfig {
      * @param registries {@code lamina.images.*}
      */
     default ControllerSettings toSettings(Optional<String> urlDomain, RegistrySettings registries) {
-        return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), shim().cpuLimit(), runtimes(), codeFetcherImage(),
-                region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval(), registries);
+        return new ControllerSettings(shim().image(), shim().memory(), shim().cpu(), shim().cpuLimit(), runtimes(),
+                codeFetcherImage(), region(), gatewayUrl(), urlDomain, runAsUser(), runAsGroup(), recheckInterval(),
+                registries);
     }
 }

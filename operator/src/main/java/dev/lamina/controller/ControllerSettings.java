@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * @param shimMemory       memory request and limit of the shim container (a Kubernetes quantity)
  * @param shimCpu          CPU request of the shim container (a Kubernetes quantity): what it needs when warm
  * @param shimCpuLimit     CPU limit of the shim container, at least {@code shimCpu}: its JVM starts at this speed on
- *                         every cold start (a 100m limit made ready take ~1.6 s instead of ~0.2 s)
+ *                         every cold start (a 100m limit made ready take ~1.9 s instead of ~0.15 s)
  * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging: the
  *                         operator's replacements; every other runtime of {@link LambdaRuntime#ALL} runs in its AWS
  *                         base image
@@ -46,7 +46,8 @@ public record ControllerSettings(
 
     public ControllerSettings {
         // Kubernetes refuses a pod whose limit is below its request, which would leave every Deployment without pods.
-        if (new Quantity(shimCpuLimit).getNumericalAmount().compareTo(new Quantity(shimCpu).getNumericalAmount()) < 0) {
+        if (Quantity.parse(shimCpuLimit).getNumericalAmount()
+                .compareTo(Quantity.parse(shimCpu).getNumericalAmount()) < 0) {
             throw new IllegalArgumentException("the shim's CPU limit (lamina.controller.shim.cpu-limit=" + shimCpuLimit
                     + ") is below its request (lamina.controller.shim.cpu=" + shimCpu + ")");
         }
@@ -67,17 +68,17 @@ public record ControllerSettings(
     }
 
     public ControllerSettings withGatewayUrl(String url) {
-        return new ControllerSettings(shimImage, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage, region,
-                Optional.of(url), urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
+        return new ControllerSettings(shimImage, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage,
+                region, Optional.of(url), urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
     }
 
     public ControllerSettings withShimImage(String image) {
-        return new ControllerSettings(image, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage, region,
-                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
+        return new ControllerSettings(image, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage,
+                region, gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, registries);
     }
 
     public ControllerSettings withRegistries(RegistrySettings settings) {
-        return new ControllerSettings(shimImage, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage, region,
-                gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, settings);
+        return new ControllerSettings(shimImage, shimMemory, shimCpu, shimCpuLimit, runtimeImages, codeFetcherImage,
+                region, gatewayUrl, urlDomain, runAsUser, runAsGroup, recheckInterval, settings);
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lamina-shim image as the build makes it: this module's Jib configuration run for real ({@code jib:buildTar},
- * offline, no Docker), on a base image given as a tarball (no registry is needed: {@code -Djib.from.image=tar://...}),
+ * no Docker), on a base image given as a tarball (no registry is needed: {@code -Djib.from.image=tar://...}),
  * and the image's configuration checked against what the operator's pods expect of it: arguments appended to the
  * entrypoint, a numeric non-root user (pods run with runAsNonRoot), the invoke port, the heap in JAVA_TOOL_OPTIONS
  * (which the operator sizes), and the staged runtime present and executable by any user.
@@ -65,10 +65,14 @@ class ShimImageIT {
         assertThat(built.fileModes()).as("the base image's layer is kept").containsKey("/etc/passwd");
     }
 
-    /** This module's {@code jib:buildTar}, offline, with the JDK running this test. */
+    /**
+     * This module's {@code jib:buildTar} with the JDK running this test; not offline, because the build that runs
+     * this test never runs a Jib goal, so a fresh local repository lacks the plugin (the base image is a tarball:
+     * nothing else is fetched).
+     */
     private static void build(Path base, Path image, Path log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(MODULE.resolve("../mvnw").normalize().toString(),
-                "-B", "-o", "-q", "jib:buildTar", "-Djib.from.image=tar://" + base,
+                "-B", "-q", "jib:buildTar", "-Djib.from.image=tar://" + base,
                 "-Djib.outputPaths.tar=" + image, "-Djib.to.image=lamina-shim:test"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(MODULE.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
