@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  *
  * @param shimImage        the lamina-shim image run as the sidecar of every execution environment
  * @param shimMemory       memory request and limit of the shim container (a Kubernetes quantity)
- * @param shimCpu          CPU request of the shim container (a Kubernetes quantity): what it needs when warm
- * @param shimCpuLimit     CPU limit of the shim container, at least {@code shimCpu}: its JVM starts at this speed on
- *                         every cold start (a 100m limit made ready take ~1.9 s instead of ~0.15 s)
+ * @param shimCpu          CPU request of the shim container and of the code-fetching init containers (a Kubernetes
+ *                         quantity): what a warm shim needs
+ * @param shimCpuLimit     their CPU limit, at least {@code shimCpu}: the speed of every cold start (a 100m limit
+ *                         made the shim's ready take ~1.9 s instead of ~0.15 s)
  * @param runtimeImages    Lambda runtime name (java21, python3.13, ...) → base image for code packaging: the
  *                         operator's replacements; every other runtime of {@link LambdaRuntime#ALL} runs in its AWS
  *                         base image

@@ -366,10 +366,12 @@ final class PodTemplateFactory {
                 .build();
     }
 
-    private static ResourceRequirements initResources() {
+    /** They run on every cold start, before the shim: the same CPU request and limit as the shim. */
+    private ResourceRequirements initResources() {
         return new ResourceRequirementsBuilder()
-                .addToRequests("memory", new Quantity("128Mi")).addToRequests("cpu", new Quantity("100m"))
-                .addToLimits("memory", new Quantity("128Mi")).addToLimits("cpu", new Quantity("100m"))
+                .addToRequests("memory", new Quantity("128Mi")).addToRequests("cpu", new Quantity(settings.shimCpu()))
+                .addToLimits("memory", new Quantity("128Mi"))
+                .addToLimits("cpu", new Quantity(settings.shimCpuLimit()))
                 .build();
     }
 

@@ -130,6 +130,18 @@ class PodTemplateFactoryTest {
     }
 
     @Test
+    void laminasOwnContainersStartAtTheirCpuLimitWhileTheFunctionKeepsItsShare() {
+        PodTemplateSpec pod = build(Fixtures.functionResource("/functions/every-field.yaml"), "3");
+        assertThat(pod.getSpec().getInitContainers()).as("the shim and the containers fetching code and layers")
+                .hasSize(5).allSatisfy(c -> {
+                    assertThat(c.getResources().getRequests().get("cpu")).isEqualTo(new Quantity("100m"));
+                    assertThat(c.getResources().getLimits().get("cpu")).isEqualTo(new Quantity("2"));
+                });
+        var function = container(pod, PodTemplateFactory.FUNCTION_CONTAINER).getResources();
+        assertThat(function.getLimits()).isEqualTo(function.getRequests());
+    }
+
+    @Test
     void anImageFunctionRunsItsOwnImageWithoutCodeVolumes() {
         PodTemplateSpec pod = build(Fixtures.imageFunction("ns", "plain"), Labels.LATEST);
         Container function = container(pod, PodTemplateFactory.FUNCTION_CONTAINER);
