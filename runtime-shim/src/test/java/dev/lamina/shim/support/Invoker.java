@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A caller of the shim's invoke endpoint, over real HTTP. */
 public final class Invoker {
@@ -20,6 +23,9 @@ public final class Invoker {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+
+    /** Longer than any request's timeout here (90 s), so that those report first. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(100);
 
     private final InetSocketAddress address;
 
@@ -75,14 +81,24 @@ public final class Invoker {
                 .thenApply(response -> new Reply(response.statusCode(), response.headers(), response.body()));
     }
 
+    /**
+     * The reply, within {@link #ANSWER_WAIT}: a request's timeout bounds only the wait for the response's headers, and
+     * {@code join} ignores the interrupt of a JUnit timeout, so an answer that never completes must not hang the run.
+     */
     private static Reply await(CompletableFuture<Reply> reply) {
         try {
-            return reply.join();
-        } catch (RuntimeException failed) {
+            return reply.get(ANSWER_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
             if (failed.getCause() instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
-            throw failed;
+            throw new IllegalStateException(failed.getCause());
+        } catch (TimeoutException late) {
+            reply.cancel(true);
+            throw new AssertionError("no complete answer within " + ANSWER_WAIT, late);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for an answer", interrupted);
         }
     }
 }
