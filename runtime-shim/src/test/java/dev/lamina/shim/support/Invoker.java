@@ -16,18 +16,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A caller of the shim's invoke endpoint, over real HTTP. */
+/**
+ * A caller of the shim's invoke endpoint, over real HTTP, with a client of its own: one shared by every test let a
+ * client stuck in one test (a call never completed) take every later test's calls with it, and its pooled
+ * connections outlived the shims they went to, whose ports later shims may get again.
+ */
 public final class Invoker {
-
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
 
     /** Longer than any request's timeout here (90 s), so that those report first. */
     private static final Duration ANSWER_WAIT = Duration.ofSeconds(100);
 
     private final InetSocketAddress address;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     public Invoker(InetSocketAddress address) {
         this.address = address;
@@ -76,8 +79,8 @@ public final class Invoker {
         return URI.create("http://127.0.0.1:" + address.getPort() + path);
     }
 
-    private static CompletableFuture<Reply> send(HttpRequest request) {
-        return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    private CompletableFuture<Reply> send(HttpRequest request) {
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(response -> new Reply(response.statusCode(), response.headers(), response.body()));
     }
 
