@@ -8,6 +8,8 @@ import dev.lamina.api.Condition;
 import dev.lamina.api.Distribution;
 import dev.lamina.controller.Fixtures;
 import dev.lamina.edge.EdgeHosts;
+import dev.lamina.scaling.ConcurrencyLimits;
+import dev.lamina.scaling.ShareKey;
 import dev.lamina.testing.TestOrigin;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -52,6 +54,9 @@ class DistributionClusterTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    ConcurrencyLimits limits;
+
     @Test
     void theControllerReportsTheDistributionAndEveryGatewayServesIt() throws Exception {
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("stamp-code").withNamespace("default")
@@ -78,6 +83,10 @@ class DistributionClusterTest {
         eventually().until(() -> ready("site-broken") != null && ready("site-broken").status().equals("False"));
         assertThat(ready("site-broken").message()).contains("stamp:9 does not exist");
 
+        // The replica admits nothing before the Lease holder's first share round for the namespace (≤ 250 ms after
+        // it sees it): a hook called before that is throttled and makes no demand that would scale the function up.
+        ShareKey account = ShareKey.unreserved("default");
+        eventually().until(() -> limits.uses().stream().anyMatch(use -> use.key().equals(account) && use.share() > 0));
         CompletableFuture<HttpResponse<String>> call = get(EdgeHosts.id("default", "site"), "/echo?from=cluster");
         eventually().until(() -> deployment() != null && deployment().getSpec().getReplicas() == 1);
         try (PlayedPod pod = PlayedPod.start(client, "stamp", "1", "stamp-v1-7d4f-q2w9e", STAMP)) {
