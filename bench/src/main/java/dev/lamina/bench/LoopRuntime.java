@@ -73,7 +73,7 @@ public final class LoopRuntime {
      * The runtime written by {@link #writeCode} into {@code dir}, as a JVM with the flags local mode gives Java
      * runtimes (quick start, C1 only).
      */
-    static List<String> command(Path dir, String... arguments) {
+    private static List<String> command(Path dir, String... arguments) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", dir.toString(),
                 LoopRuntime.class.getName()));
